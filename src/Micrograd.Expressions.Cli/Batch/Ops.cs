@@ -1,0 +1,46 @@
+using System.Text.Json;
+
+namespace Micrograd.Expressions.Cli.Batch;
+
+/// <summary>The batch operations; each reads its request and returns the writer of its response fields.</summary>
+internal static class Ops
+{
+    public static Action<Utf8JsonWriter> Eval(Request request)
+    {
+        var formula = Formula.Parse(request.String("formula"));
+        var value = formula.Evaluate(request.Point());
+        return writer => WriteNumber(writer, "value", value);
+    }
+
+    public static Action<Utf8JsonWriter> Parse(Request request)
+    {
+        var formula = Formula.Parse(request.String("formula"));
+        return writer =>
+        {
+            writer.WriteString("canonical", formula.ToString());
+            writer.WriteStartArray("parameters");
+            foreach (var p in formula.Parameters)
+            {
+                writer.WriteStringValue(p);
+            }
+
+            writer.WriteEndArray();
+        };
+    }
+
+    public static Action<Utf8JsonWriter> Diff(Request request) =>
+        throw new RequestException("op `diff` is not available yet");
+
+    /// <summary>Writes a double as a JSON number, or as "NaN", "Infinity", "-Infinity".</summary>
+    public static void WriteNumber(Utf8JsonWriter writer, string name, double value)
+    {
+        if (double.IsFinite(value))
+        {
+            writer.WriteNumber(name, value);
+        }
+        else
+        {
+            writer.WriteString(name, double.IsNaN(value) ? "NaN" : value > 0 ? "Infinity" : "-Infinity");
+        }
+    }
+}

@@ -1,0 +1,90 @@
+using System.Text.Json;
+
+namespace Micrograd.Expressions.Cli.Batch;
+
+/// <summary>A request that is well-formed JSON but not a valid request (missing field, wrong type, unknown op).</summary>
+/// <param name="message">What is wrong.</param>
+internal sealed class RequestException(string message) : Exception(message);
+
+/// <summary>Typed access to the fields of one request object, with request errors that name the field.</summary>
+/// <param name="Root">The request object.</param>
+internal sealed record Request(JsonElement Root)
+{
+    public string String(string name) =>
+        OptionalString(name) ?? throw new RequestException($"missing field `{name}`");
+
+    public string? OptionalString(string name) => Root.TryGetProperty(name, out var value) switch
+    {
+        false => null,
+        true when value.ValueKind == JsonValueKind.String => value.GetString()!,
+        true when value.ValueKind == JsonValueKind.Null => null,
+        true => throw new RequestException($"field `{name}` must be a string, not {Describe(value)}"),
+    };
+
+    public int? OptionalInt(string name)
+    {
+        if (!Root.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        return value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var n)
+            ? n
+            : throw new RequestException($"field `{name}` must be an integer, not {Describe(value)}");
+    }
+
+    public double? OptionalDouble(string name)
+    {
+        if (!Root.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        return Number(name, value);
+    }
+
+    /// <summary>The <c>at</c> object: parameter name to number (or "NaN", "Infinity", "-Infinity", or a constant formula).</summary>
+    public Dictionary<string, double> Point(string name = "at")
+    {
+        var values = new Dictionary<string, double>(StringComparer.Ordinal);
+        if (!Root.TryGetProperty(name, out var at) || at.ValueKind == JsonValueKind.Null)
+        {
+            return values;
+        }
+
+        if (at.ValueKind != JsonValueKind.Object)
+        {
+            throw new RequestException($"field `{name}` must be an object of parameter values, not {Describe(at)}");
+        }
+
+        foreach (var property in at.EnumerateObject())
+        {
+            values[property.Name] = Number($"{name}.{property.Name}", property.Value);
+        }
+
+        return values;
+    }
+
+    private static double Number(string name, JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.Number => value.GetDouble(),
+        JsonValueKind.String => value.GetString() switch
+        {
+            "NaN" => double.NaN,
+            "Infinity" => double.PositiveInfinity,
+            "-Infinity" => double.NegativeInfinity,
+            var text => Commands.Bindings.Value(name, text!),
+        },
+        _ => throw new RequestException($"field `{name}` must be a number, not {Describe(value)}"),
+    };
+
+    private static string Describe(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.Object => "an object",
+        JsonValueKind.Array => "an array",
+        JsonValueKind.String => "a string",
+        JsonValueKind.Number => "a number",
+        JsonValueKind.True or JsonValueKind.False => "a boolean",
+        _ => "null",
+    };
+}

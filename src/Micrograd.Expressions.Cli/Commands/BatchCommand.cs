@@ -1,0 +1,23 @@
+using System.CommandLine;
+using Micrograd.Expressions.Cli.Batch;
+
+namespace Micrograd.Expressions.Cli.Commands;
+
+/// <summary><c>mgx batch</c>: the JSON Lines protocol on standard input and output.</summary>
+internal static class BatchCommand
+{
+    public static Command Create(ConsoleIO io)
+    {
+        var command = new Command("batch", """
+            JSON Lines: one request per line on stdin, one response per line on stdout, in order.
+            Ops: eval, parse, diff. Example: {"id": 7, "op": "eval", "formula": "3*x**2 - 4*x + 5", "at": {"x": 3}}
+            See docs/embedding.md.
+            """);
+        command.SetAction(_ =>
+        {
+            BatchSession.Run(io.In, io.Out);
+            return 0;
+        });
+        return command;
+    }
+}

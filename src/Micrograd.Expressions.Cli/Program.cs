@@ -1,0 +1,40 @@
+using System.CommandLine;
+using System.Globalization;
+using Micrograd.Expressions.Cli.Commands;
+
+namespace Micrograd.Expressions.Cli;
+
+/// <summary>Entry point of <c>mgx</c>: wires the commands; each command lives in its own file.</summary>
+public static class Program
+{
+    /// <summary>Runs mgx with the given arguments and console streams.</summary>
+    /// <param name="args">Command-line arguments.</param>
+    /// <returns>The exit code: 0 on success, 1 on a bad formula or input, 2 on bad usage.</returns>
+    public static int Main(string[] args) => Run(args, Console.In, Console.Out, Console.Error);
+
+    /// <summary>Runs mgx with explicit streams (used by tests and embedders).</summary>
+    /// <param name="args">Command-line arguments.</param>
+    /// <param name="input">Standard input.</param>
+    /// <param name="output">Standard output.</param>
+    /// <param name="error">Standard error.</param>
+    /// <returns>The exit code.</returns>
+    public static int Run(string[] args, TextReader input, TextWriter output, TextWriter error)
+    {
+        CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+        var io = new ConsoleIO(input, output, error);
+        var root = new RootCommand(
+            "mgx: evaluate and differentiate formulas such as \"3*x**2 - 4*x + 5\", and embed the engine through JSON Lines.")
+        {
+            EvalCommand.Create(io),
+            BatchCommand.Create(io),
+        };
+        var result = root.Parse(args);
+        return result.Invoke(new InvocationConfiguration { Output = output, Error = error });
+    }
+}
+
+/// <summary>The streams a command reads and writes.</summary>
+/// <param name="In">Standard input.</param>
+/// <param name="Out">Standard output.</param>
+/// <param name="Error">Standard error.</param>
+public sealed record ConsoleIO(TextReader In, TextWriter Out, TextWriter Error);

@@ -1,0 +1,225 @@
+using System.Diagnostics.CodeAnalysis;
+using Micrograd.Expressions.Compilation;
+using Micrograd.Expressions.Syntax;
+
+namespace Micrograd.Expressions;
+
+/// <summary>
+/// A parsed formula: an immutable syntax tree with its ordered parameters. Instances are immutable and
+/// safe to share between threads; compiled delegates are cached and thread-safe too.
+/// </summary>
+/// <example>
+/// <code>
+/// var f = Formula.Parse("3*x**2 - 4*x + 5");
+/// double y = f.Evaluate(3.0);                 // 20
+/// var df = f.Derivative("x");                 // 6*x - 4
+/// </code>
+/// </example>
+public sealed partial class Formula : IEquatable<Formula>, IFormattable
+{
+    private readonly Lazy<Func<double[], double>> compiled;
+
+    private Formula(Expr tree, IReadOnlyList<string> parameters)
+    {
+        Tree = tree;
+        Parameters = parameters;
+        compiled = new Lazy<Func<double[], double>>(
+            () => LinqCompiler.ToArrayLambda(Tree, Parameters).Compile(), LazyThreadSafetyMode.ExecutionAndPublication);
+    }
+
+    /// <summary>The syntax tree.</summary>
+    public Expr Tree { get; }
+
+    /// <summary>
+    /// The parameter names in call order: those of the <c>fun</c> header, or else the free names in order of
+    /// first appearance.
+    /// </summary>
+    public IReadOnlyList<string> Parameters { get; }
+
+    /// <summary>Reads formula text.</summary>
+    /// <param name="text">The formula, e.g. <c>3*x**2 - 4*x + 5</c>; see docs/language.md.</param>
+    /// <param name="options">Limits; <see cref="FormulaOptions.Default"/> when null.</param>
+    /// <returns>The formula.</returns>
+    /// <exception cref="FormulaSyntaxException">The text is not a formula, or exceeds a limit; the exception has the line and column.</exception>
+    public static Formula Parse(string text, FormulaOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        options ??= FormulaOptions.Default;
+        try
+        {
+            var (header, body) = Syntax.Parser.Read(text, options);
+            var (tree, parameters) = Scope.Bind(text, header, body, options);
+            return new Formula(tree, parameters);
+        }
+        catch (InsufficientExecutionStackException)
+        {
+            throw Limits.StackExhausted(text, 1, 1);
+        }
+    }
+
+    /// <summary>Reads formula text without throwing on a bad formula.</summary>
+    /// <param name="text">The formula text.</param>
+    /// <param name="formula">The formula when the text is valid.</param>
+    /// <param name="error">The error, with line and column, when it is not.</param>
+    /// <param name="options">Limits; <see cref="FormulaOptions.Default"/> when null.</param>
+    /// <returns>True when the text is a formula.</returns>
+    public static bool TryParse(
+        string text,
+        [NotNullWhen(true)] out Formula? formula,
+        [NotNullWhen(false)] out FormulaSyntaxException? error,
+        FormulaOptions? options = null)
+    {
+        try
+        {
+            formula = Parse(text, options);
+            error = null;
+            return true;
+        }
+        catch (FormulaSyntaxException e)
+        {
+            formula = null;
+            error = e;
+            return false;
+        }
+    }
+
+    /// <summary>Wraps a tree built in code.</summary>
+    /// <param name="tree">The tree.</param>
+    /// <param name="parameters">The parameter order; the free names in order of first appearance when null.</param>
+    /// <returns>The formula.</returns>
+    public static Formula FromTree(Expr tree, IEnumerable<string>? parameters = null)
+    {
+        ArgumentNullException.ThrowIfNull(tree);
+        var free = FreeNames.Of(tree);
+        if (parameters is null)
+        {
+            return new Formula(tree, free);
+        }
+
+        var list = parameters.ToList();
+        var missing = free.Except(list).ToList();
+        if (missing.Count > 0)
+        {
+            throw new FormulaException(FormulaErrorKind.Name,
+                $"the tree uses {string.Join(", ", missing.Select(m => $"`{m}`"))}, which is not among the parameters {string.Join(", ", list)}");
+        }
+
+        return new Formula(tree, list);
+    }
+
+    /// <summary>Evaluates the formula with named values.</summary>
+    /// <param name="values">A value for every parameter, and nothing else.</param>
+    /// <returns>The value; NaN or ±Infinity where IEEE arithmetic gives them (<c>log(-1)</c>, <c>1/0</c>).</returns>
+    /// <exception cref="FormulaException">A parameter has no value, or a name is not a parameter (kind <see cref="FormulaErrorKind.Name"/>).</exception>
+    public double Evaluate(IReadOnlyDictionary<string, double> values) => compiled.Value(Arguments(values));
+
+    /// <summary>Evaluates the formula with values in parameter order.</summary>
+    /// <param name="values">One value per parameter, in the order of <see cref="Parameters"/>.</param>
+    /// <returns>The value.</returns>
+    /// <exception cref="FormulaException">The count differs from the number of parameters (kind <see cref="FormulaErrorKind.Arity"/>).</exception>
+    public double Evaluate(params double[] values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        CheckCount(values.Length);
+        return compiled.Value(values);
+    }
+
+    /// <summary>
+    /// The compiled formula as a delegate over an array of values in parameter order. The delegate is
+    /// compiled once per formula and is safe to call from many threads.
+    /// </summary>
+    /// <returns>A delegate that reads exactly <c>Parameters.Count</c> values.</returns>
+    public Func<double[], double> Compile() => compiled.Value;
+
+    /// <summary>Compiles the formula to a delegate with one <c>double</c> parameter per formula parameter.</summary>
+    /// <typeparam name="TDelegate">A <c>Func&lt;double, ..., double&gt;</c> with <c>Parameters.Count</c> inputs.</typeparam>
+    /// <returns>The delegate.</returns>
+    /// <exception cref="ArgumentException">The delegate type does not match the parameters.</exception>
+    public TDelegate Compile<TDelegate>()
+        where TDelegate : Delegate
+    {
+        var invoke = typeof(TDelegate).GetMethod("Invoke")!;
+        var inputs = invoke.GetParameters();
+        if (invoke.ReturnType != typeof(double) || inputs.Any(p => p.ParameterType != typeof(double)) || inputs.Length != Parameters.Count)
+        {
+            throw new ArgumentException(
+                $"{typeof(TDelegate).Name} does not match the formula: it needs {Parameters.Count} double input(s) ({string.Join(", ", Parameters)}) and a double result",
+                nameof(TDelegate));
+        }
+
+        return (TDelegate)LinqCompiler.ToLambda(typeof(TDelegate), Tree, Parameters).Compile();
+    }
+
+    /// <summary>The canonical text: the formula language with the fewest parentheses; it parses back to an equal tree.</summary>
+    /// <returns>The text.</returns>
+    public override string ToString() => Printer.Print(Tree, Dialect.Formula);
+
+    /// <summary>
+    /// The formula as text in a dialect: <c>"G"</c> (default, the formula language), <c>"C#"</c>,
+    /// <c>"LaTeX"</c> or <c>"DynamicLinq"</c> (case-insensitive; <c>csharp</c> and <c>dynamic-linq</c> also work).
+    /// Numbers never depend on the culture; <paramref name="formatProvider"/> is ignored.
+    /// </summary>
+    /// <param name="format">The dialect name.</param>
+    /// <param name="formatProvider">Ignored.</param>
+    /// <returns>The text.</returns>
+    /// <exception cref="FormatException">The format is not one of the dialects.</exception>
+    public string ToString(string? format, IFormatProvider? formatProvider = null) =>
+        Printer.Print(Tree, ParseDialect(format));
+
+    /// <summary>Reads a dialect name as accepted by <see cref="ToString(string?, IFormatProvider?)"/>.</summary>
+    /// <param name="format">The name.</param>
+    /// <returns>The dialect.</returns>
+    /// <exception cref="FormatException">Unknown name.</exception>
+    public static Dialect ParseDialect(string? format) => format?.Trim().ToUpperInvariant() switch
+    {
+        null or "" or "G" or "FORMULA" => Dialect.Formula,
+        "C#" or "CSHARP" or "CS" => Dialect.CSharp,
+        "LATEX" or "TEX" => Dialect.LaTeX,
+        "DYNAMICLINQ" or "DYNAMIC-LINQ" or "LINQ" => Dialect.DynamicLinq,
+        _ => throw new FormatException($"unknown format `{format}`; use G, C#, LaTeX or DynamicLinq"),
+    };
+
+    /// <inheritdoc/>
+    public bool Equals(Formula? other) =>
+        other is not null && Tree.Equals(other.Tree) && Parameters.SequenceEqual(other.Parameters);
+
+    /// <inheritdoc/>
+    public override bool Equals(object? obj) => Equals(obj as Formula);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => Tree.GetHashCode();
+
+    private double[] Arguments(IReadOnlyDictionary<string, double> values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        var unknown = values.Keys.Where(k => !Parameters.Contains(k)).ToList();
+        if (unknown.Count > 0)
+        {
+            throw new FormulaException(FormulaErrorKind.Name,
+                $"unknown parameter {string.Join(", ", unknown.Select(u => $"`{u}`"))}; the parameters are {Describe(Parameters)}");
+        }
+
+        var args = new double[Parameters.Count];
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (!values.TryGetValue(Parameters[i], out args[i]))
+            {
+                throw new FormulaException(FormulaErrorKind.Name,
+                    $"no value for parameter `{Parameters[i]}`; the parameters are {Describe(Parameters)}");
+            }
+        }
+
+        return args;
+    }
+
+    private void CheckCount(int count)
+    {
+        if (count != Parameters.Count)
+        {
+            throw new FormulaException(FormulaErrorKind.Arity,
+                $"the formula takes {Parameters.Count} value(s) ({Describe(Parameters)}) but was given {count}");
+        }
+    }
+
+    private static string Describe(IReadOnlyList<string> names) => names.Count == 0 ? "none" : string.Join(", ", names);
+}

@@ -1,0 +1,175 @@
+using System.Collections.Frozen;
+using System.Reflection;
+
+namespace Micrograd.Expressions;
+
+/// <summary>
+/// One row of the built-in function table: everything the parser, compiler, differentiator and printers
+/// need to know about a function. Named constants (<c>pi</c>, <c>e</c>) are rows of arity 0.
+/// </summary>
+public sealed class Function
+{
+    private readonly string[] derivatives;
+
+    private Function(
+        string name, string[] parameters, string domain, MethodInfo? method, double constant,
+        string[] derivatives, string latex, string csharp, string dynamicLinq)
+    {
+        Name = name;
+        ParameterNames = parameters;
+        Domain = domain;
+        Method = method;
+        ConstantValue = constant;
+        this.derivatives = derivatives;
+        LaTeX = latex;
+        CSharp = csharp;
+        DynamicLinq = dynamicLinq;
+    }
+
+    /// <summary>The name used in formulas, e.g. <c>sin</c>.</summary>
+    public string Name { get; }
+
+    /// <summary>How many arguments the function takes; 0 for a named constant.</summary>
+    public int Arity => ParameterNames.Count;
+
+    /// <summary>The parameter names used in <see cref="Signature"/> and in the derivative templates.</summary>
+    public IReadOnlyList<string> ParameterNames { get; }
+
+    /// <summary>Where the function gives a real value; outside it the result is NaN (IEEE), not an exception.</summary>
+    public string Domain { get; }
+
+    /// <summary>How the function is called, e.g. <c>atan2(y, x)</c>.</summary>
+    public string Signature => Arity == 0 ? Name : $"{Name}({string.Join(", ", ParameterNames)})";
+
+    /// <summary>True for a named constant such as <c>pi</c>.</summary>
+    public bool IsConstant => Method is null;
+
+    /// <summary>The value of a named constant; NaN for a function.</summary>
+    public double ConstantValue { get; }
+
+    /// <summary>The static <c>double</c> method a call compiles to (a <see cref="Math"/> member or one of the engine's own).</summary>
+    internal MethodInfo? Method { get; }
+
+    /// <summary>LaTeX template; <c>{0}</c>, <c>{1}</c> stand for the rendered arguments.</summary>
+    internal string LaTeX { get; }
+
+    /// <summary>C# template over <see cref="Math"/>; arguments are inserted already parenthesised.</summary>
+    internal string CSharp { get; }
+
+    /// <summary>System.Linq.Dynamic.Core template; arguments are inserted already parenthesised.</summary>
+    internal string DynamicLinq { get; }
+
+    /// <summary>The partial derivative with respect to each parameter, as formula text over <see cref="ParameterNames"/>.</summary>
+    internal IReadOnlyList<string> DerivativeTemplates => derivatives;
+
+    /// <summary>Evaluates the function on constant arguments, exactly as compiled code would.</summary>
+    internal double Invoke(ReadOnlySpan<double> args) => Arity switch
+    {
+        0 => ConstantValue,
+        1 => ((Func<double, double>)Delegates[Name])(args[0]),
+        _ => ((Func<double, double, double>)Delegates[Name])(args[0], args[1]),
+    };
+
+    /// <inheritdoc/>
+    public override string ToString() => Signature;
+
+    private static readonly Type M = typeof(Math);
+    private static readonly Type B = typeof(Builtins);
+
+    private static Function F(string name, string domain, Type owner, string method, string derivative, string latex, string? csharp = null, string? dynamicLinq = null) =>
+        new(name, ["x"], domain, owner.GetMethod(method, [typeof(double)])!, double.NaN, [derivative], latex,
+            csharp ?? $"Math.{method}({{0}})", dynamicLinq ?? csharp ?? $"Math.{method}({{0}})");
+
+    private static Function F2(string name, string[] parameters, string domain, Type owner, string method, string[] derivatives, string latex, string? csharp = null, string? dynamicLinq = null) =>
+        new(name, parameters, domain, owner.GetMethod(method, [typeof(double), typeof(double)])!, double.NaN, derivatives, latex,
+            csharp ?? $"Math.{method}({{0}}, {{1}})", dynamicLinq ?? csharp ?? $"Math.{method}({{0}}, {{1}})");
+
+    private static Function C(string name, double value, string latex, string csharp) =>
+        new(name, [], "constant", null, value, [], latex, csharp, csharp);
+
+    /// <summary>
+    /// The table. One row per function: name, domain, the method it compiles to, the derivative of each
+    /// argument as a template, then LaTeX, C# and Dynamic LINQ renderings.
+    /// Convention at kinks: the one-sided slope from the left, so abs'(0) = sign(0) = 0 and relu'(0) = heaviside(0) = 0.
+    /// </summary>
+    internal static readonly Function[] All =
+    [
+        F("sin", "all reals", M, "Sin", "cos(x)", @"\sin\left({0}\right)"),
+        F("cos", "all reals", M, "Cos", "-sin(x)", @"\cos\left({0}\right)"),
+        F("tan", "x ≠ π/2 + kπ", M, "Tan", "1 + tan(x)**2", @"\tan\left({0}\right)"),
+        F("asin", "-1 ≤ x ≤ 1", M, "Asin", "1/sqrt(1 - x**2)", @"\arcsin\left({0}\right)"),
+        F("acos", "-1 ≤ x ≤ 1", M, "Acos", "-1/sqrt(1 - x**2)", @"\arccos\left({0}\right)"),
+        F("atan", "all reals", M, "Atan", "1/(1 + x**2)", @"\arctan\left({0}\right)"),
+        F("sinh", "all reals", M, "Sinh", "cosh(x)", @"\sinh\left({0}\right)"),
+        F("cosh", "all reals", M, "Cosh", "sinh(x)", @"\cosh\left({0}\right)"),
+        F("tanh", "all reals", M, "Tanh", "1 - tanh(x)**2", @"\tanh\left({0}\right)"),
+        F("exp", "all reals", M, "Exp", "exp(x)", @"e^{{{0}}}"),
+        F("log", "x > 0 (log(0) = -Infinity)", M, "Log", "1/x", @"\ln\left({0}\right)"),
+        F("log10", "x > 0 (log10(0) = -Infinity)", M, "Log10", "1/(log(10)*x)", @"\log_{{10}}\left({0}\right)"),
+        F("sqrt", "x ≥ 0", M, "Sqrt", "1/(2*sqrt(x))", @"\sqrt{{{0}}}"),
+        F("cbrt", "all reals", M, "Cbrt", "1/(3*cbrt(x)**2)", @"\sqrt[3]{{{0}}}"),
+        F("abs", "all reals", M, "Abs", "sign(x)", @"\left|{0}\right|"),
+        F("sign", "all reals (sign(0) = 0)", B, nameof(Builtins.Sign), "0", @"\operatorname{{sign}}\left({0}\right)",
+            "({0} > 0.0 ? 1.0 : {0} < 0.0 ? -1.0 : {0})"),
+        F("relu", "all reals", B, nameof(Builtins.Relu), "heaviside(x)", @"\operatorname{{relu}}\left({0}\right)",
+            "Math.Max({0}, 0.0)"),
+        F("sigmoid", "all reals", B, nameof(Builtins.Sigmoid), "sigmoid(x)*(1 - sigmoid(x))", @"\sigma\left({0}\right)",
+            "(1.0 / (1.0 + Math.Exp(-{0})))"),
+        F("heaviside", "all reals (heaviside(0) = 0)", B, nameof(Builtins.Heaviside), "0", @"H\left({0}\right)",
+            "({0} > 0.0 ? 1.0 : {0} <= 0.0 ? 0.0 : {0})"),
+        F2("pow", ["x", "y"], "as x**y", M, "Pow", ["y*x**(y - 1)", "log(x)*x**y"], @"{{{0}}}^{{{1}}}"),
+        F2("min", ["x", "y"], "all reals", M, "Min", ["1 - heaviside(x - y)", "heaviside(x - y)"], @"\min\left({0}, {1}\right)"),
+        F2("max", ["x", "y"], "all reals", M, "Max", ["1 - heaviside(y - x)", "heaviside(y - x)"], @"\max\left({0}, {1}\right)"),
+        F2("atan2", ["y", "x"], "all reals (atan2(0, 0) = 0)", M, "Atan2", ["x/(x**2 + y**2)", "-y/(x**2 + y**2)"], @"\operatorname{{atan2}}\left({0}, {1}\right)"),
+        C("pi", Math.PI, @"\pi", "Math.PI"),
+        C("e", Math.E, "e", "Math.E"),
+    ];
+
+    private static readonly FrozenDictionary<string, Function> ByName =
+        All.Select(f => KeyValuePair.Create(f.Name, f))
+           .Append(KeyValuePair.Create("ln", All.Single(f => f.Name == "log")))
+           .ToFrozenDictionary(StringComparer.Ordinal);
+
+    private static readonly FrozenDictionary<string, Delegate> Delegates =
+        All.Where(f => f.Method is not null).ToFrozenDictionary(
+            f => f.Name,
+            f => f.Method!.CreateDelegate(f.Arity == 1 ? typeof(Func<double, double>) : typeof(Func<double, double, double>)),
+            StringComparer.Ordinal);
+
+    /// <summary>Looks a function or constant up by name (aliases such as <c>ln</c> included).</summary>
+    /// <param name="name">The name as written in a formula.</param>
+    /// <param name="function">The row, when found.</param>
+    /// <returns>True when the name is a built-in function or constant.</returns>
+    public static bool TryLookup(string name, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Function? function) =>
+        ByName.TryGetValue(name, out function);
+
+    /// <summary>Every built-in function and constant, in table order.</summary>
+    public static IReadOnlyList<Function> Table => All;
+
+    /// <summary>Looks a row up by its name; for the engine's own rules.</summary>
+    internal static Function Named(string name) => ByName[name];
+}
+
+/// <summary>The functions of the language that <see cref="Math"/> lacks, with IEEE behaviour on NaN.</summary>
+public static class Builtins
+{
+    /// <summary>1 for positive, -1 for negative, the argument itself for ±0 and NaN.</summary>
+    /// <param name="x">The argument.</param>
+    /// <returns>The sign as a double.</returns>
+    public static double Sign(double x) => x > 0 ? 1.0 : x < 0 ? -1.0 : x;
+
+    /// <summary><c>max(x, 0)</c>; NaN stays NaN.</summary>
+    /// <param name="x">The argument.</param>
+    /// <returns>The rectified value.</returns>
+    public static double Relu(double x) => x > 0 ? x : x <= 0 ? 0.0 : x;
+
+    /// <summary>The logistic function <c>1/(1 + exp(-x))</c>.</summary>
+    /// <param name="x">The argument.</param>
+    /// <returns>A value in [0, 1].</returns>
+    public static double Sigmoid(double x) => 1.0 / (1.0 + Math.Exp(-x));
+
+    /// <summary>The unit step: 1 for positive, 0 for zero and negative, NaN for NaN.</summary>
+    /// <param name="x">The argument.</param>
+    /// <returns>0, 1 or NaN.</returns>
+    public static double Heaviside(double x) => x > 0 ? 1.0 : x <= 0 ? 0.0 : x;
+}

@@ -1,0 +1,106 @@
+using System.Collections.Immutable;
+
+namespace Micrograd.Expressions.Syntax;
+
+/// <summary>
+/// An immutable formula syntax tree. Records compare structurally, so two trees are equal when they
+/// have the same shape, names and numbers.
+/// </summary>
+/// <remarks>
+/// Invariants every tree built by the parser or the <c>Algebra.Build</c> smart constructors keeps:
+/// a <see cref="Negate"/> never wraps a number, a negation or a product that starts with a number;
+/// a <see cref="Sum"/> or <see cref="Product"/> has at least two items and its first item is not of its own kind.
+/// Subtraction is a sum with a negated term; division is a product with a <c>**-1</c> factor.
+/// </remarks>
+public abstract record Expr;
+
+/// <summary>A numeric literal (IEEE double).</summary>
+/// <param name="Value">The value; never NaN or infinite in trees built by the library.</param>
+public sealed record Number(double Value) : Expr;
+
+/// <summary>A reference to a parameter or a let-bound name.</summary>
+/// <param name="Name">The identifier as written (case-sensitive).</param>
+public sealed record Variable(string Name) : Expr;
+
+/// <summary>An n-ary sum, evaluated left to right: <c>((t0 + t1) + t2) + ...</c>.</summary>
+/// <param name="Terms">Two or more terms.</param>
+public sealed record Sum(ImmutableArray<Expr> Terms) : Expr
+{
+    /// <inheritdoc/>
+    public bool Equals(Sum? other) => other is not null && Terms.SequenceEqual(other.Terms);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => Hashing.Of(1, Terms);
+}
+
+/// <summary>
+/// An n-ary product, evaluated left to right. A factor <c>u**-1</c> after the first is evaluated as a
+/// division by <c>u</c>, so <c>a/b</c> keeps its IEEE meaning.
+/// </summary>
+/// <param name="Factors">Two or more factors.</param>
+public sealed record Product(ImmutableArray<Expr> Factors) : Expr
+{
+    /// <inheritdoc/>
+    public bool Equals(Product? other) => other is not null && Factors.SequenceEqual(other.Factors);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => Hashing.Of(2, Factors);
+}
+
+/// <summary>Unary minus.</summary>
+/// <param name="Operand">The negated expression.</param>
+public sealed record Negate(Expr Operand) : Expr;
+
+/// <summary><c>Base ** Exponent</c> (Python's <c>**</c>, right-associative).</summary>
+/// <param name="Base">The base.</param>
+/// <param name="Exponent">The exponent.</param>
+public sealed record Power(Expr Base, Expr Exponent) : Expr;
+
+/// <summary>A call of a built-in function, or a named constant (a function of no arguments).</summary>
+/// <param name="Function">The row of the function table.</param>
+/// <param name="Arguments">Exactly <see cref="Function.Arity"/> arguments.</param>
+public sealed record Call(Function Function, ImmutableArray<Expr> Arguments) : Expr
+{
+    /// <inheritdoc/>
+    public bool Equals(Call? other) =>
+        other is not null && Function == other.Function && Arguments.SequenceEqual(other.Arguments);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => Hashing.Of(Function.GetHashCode(), Arguments);
+}
+
+/// <summary>
+/// F#-style bindings: each value is computed once, in order, and may use the names bound before it;
+/// a later binding of the same name shadows the earlier one.
+/// </summary>
+/// <param name="Bindings">One or more bindings.</param>
+/// <param name="Body">The result.</param>
+public sealed record Let(ImmutableArray<Binding> Bindings, Expr Body) : Expr
+{
+    /// <inheritdoc/>
+    public bool Equals(Let? other) =>
+        other is not null && Body.Equals(other.Body) && Bindings.SequenceEqual(other.Bindings);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => Hashing.Of(Body.GetHashCode(), Bindings);
+}
+
+/// <summary>One <c>let Name = Value</c>.</summary>
+/// <param name="Name">The bound name.</param>
+/// <param name="Value">The bound expression.</param>
+public sealed record Binding(string Name, Expr Value);
+
+internal static class Hashing
+{
+    public static int Of<T>(int seed, ImmutableArray<T> items)
+    {
+        var hash = new HashCode();
+        hash.Add(seed);
+        foreach (var item in items)
+        {
+            hash.Add(item);
+        }
+
+        return hash.ToHashCode();
+    }
+}

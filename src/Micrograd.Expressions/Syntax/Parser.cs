@@ -1,0 +1,402 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using Sprache;
+
+namespace Micrograd.Expressions.Syntax;
+
+/// <summary>
+/// The formula grammar (see docs/language.md for the EBNF). One parser per precedence level, loosest last.
+/// Every repetition is a loop (<c>XMany</c>), never recursion, so a million-term sum parses in constant
+/// stack; only parentheses and calls recurse, and <see cref="Limits"/> bounds their depth before parsing.
+/// </summary>
+internal static class Parser
+{
+    private static readonly FrozenSetOfKeywords Keywords = new("let", "in", "fun");
+
+    // name = (letter | "_") { letter | digit | "_" }
+    private static readonly Parser<string> Identifier =
+        Parse.Identifier(Parse.Letter.Or(Parse.Char('_')), Parse.LetterOrDigit.Or(Parse.Char('_'))).Token();
+
+    private static readonly Parser<string> Name =
+        Identifier.Where(n => !Keywords.Contains(n)).Named("a name");
+
+    // binder = name, not a keyword and not a built-in function (constants may be shadowed)
+    private static readonly Parser<string> Binder =
+        from position in Here
+        from name in Name
+        select CheckBindable(name, position);
+
+    // number = digits ["." [digits]] [exponent] | "." digits [exponent]
+    private static readonly Parser<Expr> Number =
+        Parse.Ref(() => NumberToken).Token().Select(v => (Expr)new Number(v)).Named("a number");
+
+    // arguments = "(" [sum {"," sum}] ")"
+    private static readonly Parser<IEnumerable<Expr>> Arguments =
+        from open in Symbol("(")
+        from args in Parse.Ref(() => Sum).DelimitedBy(Symbol(",")).Optional()
+        from close in Symbol(")")
+        select args.GetOrElse([]);
+
+    // reference = name [arguments]
+    private static readonly Parser<Expr> Reference =
+        from position in Here
+        from name in Name
+        from args in Arguments.Optional()
+        select Resolve(name, args, position);
+
+    // atom = number | reference | "(" block ")"
+    private static readonly Parser<Expr> Atom = Guarded(
+        Number
+            .Or(Reference)
+            .Or(from open in Symbol("(")
+                from inner in Parse.Ref(() => Block)
+                from close in Symbol(")")
+                select inner));
+
+    private static readonly Parser<IEnumerable<char>> Signs =
+        Parse.Chars('-', '+').Token().Many();
+
+    // power = atom {("**" | "^") {sign} atom}      (right-associative; a sign binds the power chain after it)
+    private static readonly Parser<Expr> Power =
+        from head in Atom
+        from tail in (from op in Symbol("**").Or(Symbol("^"))
+                      from signs in Signs
+                      from atom in Atom
+                      select (signs, atom)).XMany()
+        select Exact.FoldPower(head, tail.ToList());
+
+    // unary = {"-" | "+"} power
+    private static readonly Parser<Expr> Unary =
+        from signs in Signs
+        from power in Power
+        select Exact.ApplySigns(signs, power);
+
+    // product = unary {("*" | "/") unary}
+    private static readonly Parser<Expr> Product =
+        from head in Unary
+        from tail in (from op in Symbol("*", notFollowedBy: '*').Or(Symbol("/"))
+                      from operand in Unary
+                      select op == "/" ? Exact.Reciprocal(operand) : operand).XMany()
+        select Exact.Product(head, tail);
+
+    // sum = product {("+" | "-") product}
+    private static readonly Parser<Expr> Sum =
+        from head in Product
+        from tail in (from op in Symbol("+").Or(Symbol("-"))
+                      from operand in Product
+                      select op == "-" ? Exact.Negate(operand) : operand).XMany()
+        select Exact.Sum(head, tail);
+
+    // separator = ";" | "in" | newline
+    private static readonly Parser<string> Separator =
+        Symbol(";").Or(Keyword("in")).Or(NewlineBefore).Named("\";\", \"in\" or a new line");
+
+    // binding = "let" binder "=" sum separator
+    private static readonly Parser<Binding> LetBinding =
+        from keyword in Keyword("let")
+        from name in Binder
+        from eq in Symbol("=")
+        from value in Sum
+        from separator in Separator
+        select new Binding(name, value);
+
+    // block = {binding} sum
+    private static readonly Parser<Expr> Block =
+        from bindings in LetBinding.XMany()
+        from body in Sum
+        select Exact.Let(bindings.ToImmutableArray(), body);
+
+    // header = "fun" binder {binder} "->"
+    private static readonly Parser<IEnumerable<string>> Header =
+        from fun in Keyword("fun")
+        from names in Binder.AtLeastOnce()
+        from arrow in Symbol("->")
+        select names;
+
+    // formula = [header] block
+    private static readonly Parser<(IEnumerable<string>? Header, Expr Body)> Formula =
+        from leading in Parse.WhiteSpace.Many()
+        from header in Header.Optional()
+        from body in Block.End()
+        select (header.IsDefined ? header.Get() : null, body);
+
+    /// <summary>Parses formula text into a tree and its declared parameters (null without a <c>fun</c> header).</summary>
+    public static (IReadOnlyList<string>? Header, Expr Body) Read(string text, FormulaOptions options)
+    {
+        Limits.Check(text, options);
+        var context = new ParseContext(text);
+        var previous = Current;
+        Current = context;
+        try
+        {
+            var result = Formula.TryParse(text);
+            if (!result.WasSuccessful)
+            {
+                throw Failure(text, result);
+            }
+
+            return (result.Value.Header?.ToList(), result.Value.Body);
+        }
+        finally
+        {
+            Current = previous;
+        }
+    }
+
+    [ThreadStatic]
+    private static ParseContext? Current;
+
+    private sealed record ParseContext(string Text);
+
+    private static FormulaSyntaxException Failure<T>(string text, IResult<T> result)
+    {
+        var at = result.Remainder;
+        var unexpected = at.AtEnd ? "end of input" : $"`{Describe(text, at.Position)}`";
+        var expected = result.Expectations.Distinct().ToList();
+        var reason = expected.Count == 0
+            ? $"unexpected {unexpected}"
+            : $"unexpected {unexpected}, expected {Alternatives(expected)}";
+        if (!at.AtEnd && text[at.Position] == '(' && at.Position > 0 && text[at.Position - 1] == ')')
+        {
+            reason += "; use `*` to multiply";
+        }
+
+        return new FormulaSyntaxException(FormulaErrorKind.Syntax, reason, text, at.Line, at.Column);
+    }
+
+    private static string Alternatives(List<string> items) =>
+        items.Count == 1 ? items[0] : $"{string.Join(", ", items.Take(items.Count - 1))} or {items[^1]}";
+
+    private static string Describe(string text, int position)
+    {
+        var c = text[position];
+        if (char.IsLetter(c) || c == '_')
+        {
+            var end = position;
+            while (end < text.Length && (char.IsLetterOrDigit(text[end]) || text[end] == '_'))
+            {
+                end++;
+            }
+
+            return text[position..end];
+        }
+
+        return c switch
+        {
+            '\n' => "new line",
+            '\t' => "tab",
+            _ => c.ToString(),
+        };
+    }
+
+    private static Parser<Position> Here => input =>
+        Result.Success(new Position(input.Position, input.Line, input.Column), input);
+
+    private static Parser<string> Symbol(string symbol, char? notFollowedBy = null) => input =>
+    {
+        var source = input.Source;
+        var at = input.Position;
+        var matches = string.CompareOrdinal(source, at, symbol, 0, symbol.Length) == 0
+            && (notFollowedBy is null || at + symbol.Length >= source.Length || source[at + symbol.Length] != notFollowedBy);
+        if (!matches)
+        {
+            return Result.Failure<string>(input, $"expected \"{symbol}\"", [$"\"{symbol}\""]);
+        }
+
+        var rest = input;
+        for (var i = 0; i < symbol.Length; i++)
+        {
+            rest = rest.Advance();
+        }
+
+        while (!rest.AtEnd && char.IsWhiteSpace(rest.Current))
+        {
+            rest = rest.Advance();
+        }
+
+        return Result.Success(symbol, rest);
+    };
+
+    private static Parser<string> Keyword(string keyword) =>
+        Identifier.Where(word => word == keyword).Named($"\"{keyword}\"");
+
+    // A line break between the previous token and this one ends a light-syntax let binding.
+    private static Parser<string> NewlineBefore => input =>
+    {
+        for (var i = input.Position - 1; i >= 0 && char.IsWhiteSpace(input.Source[i]); i--)
+        {
+            if (input.Source[i] == '\n')
+            {
+                return Result.Success("\n", input);
+            }
+        }
+
+        return Result.Failure<string>(input, "expected a new line", ["a new line"]);
+    };
+
+    private static Parser<T> Guarded<T>(Parser<T> parser) => input =>
+    {
+        if (!RuntimeHelpers.TryEnsureSufficientExecutionStack())
+        {
+            throw Limits.StackExhausted(input.Source, input.Line, input.Column);
+        }
+
+        return parser(input);
+    };
+
+    private static Parser<double> NumberToken => input =>
+    {
+        var text = input.Source;
+        var start = input.Position;
+        var i = start;
+        var digits = ScanDigits(text, ref i);
+        if (i < text.Length && text[i] == '.')
+        {
+            i++;
+            digits += ScanDigits(text, ref i);
+        }
+
+        if (digits == 0)
+        {
+            return Result.Failure<double>(input, "expected a number", ["a number"]);
+        }
+
+        if (i < text.Length && (text[i] == 'e' || text[i] == 'E'))
+        {
+            var exponentStart = i;
+            i++;
+            if (i < text.Length && (text[i] == '+' || text[i] == '-'))
+            {
+                i++;
+            }
+
+            if (ScanDigits(text, ref i) == 0)
+            {
+                throw At(text, exponentStart, FormulaErrorKind.Syntax,
+                    $"malformed number `{text[start..i]}`: the exponent needs digits, as in `{text[start..exponentStart]}e-6`");
+            }
+        }
+
+        if (i < text.Length && (char.IsLetter(text[i]) || text[i] == '_'))
+        {
+            var number = text[start..i];
+            var end = i;
+            while (end < text.Length && (char.IsLetterOrDigit(text[end]) || text[end] == '_'))
+            {
+                end++;
+            }
+
+            throw At(text, i, FormulaErrorKind.Syntax,
+                $"a number cannot be followed directly by a name; write `{number}*{text[i..end]}` to multiply");
+        }
+
+        if (i < text.Length && text[i] == '.')
+        {
+            throw At(text, i, FormulaErrorKind.Syntax, $"malformed number `{text[start..(i + 1)]}`: a number has at most one `.`");
+        }
+
+        var value = double.Parse(text.AsSpan(start, i - start), NumberStyles.Float, CultureInfo.InvariantCulture);
+        var rest = input;
+        for (var k = start; k < i; k++)
+        {
+            rest = rest.Advance();
+        }
+
+        return Result.Success(value, rest);
+    };
+
+    private static int ScanDigits(string text, ref int i)
+    {
+        var start = i;
+        while (i < text.Length && char.IsAsciiDigit(text[i]))
+        {
+            i++;
+        }
+
+        return i - start;
+    }
+
+    private static string CheckBindable(string name, Position position)
+    {
+        if (Function.TryLookup(name, out var f) && !f.IsConstant)
+        {
+            throw At(Current!.Text, position.Offset, FormulaErrorKind.Name,
+                $"`{name}` is a built-in function and cannot be used as a name");
+        }
+
+        return name;
+    }
+
+    private static Expr Resolve(string name, IOption<IEnumerable<Expr>> args, Position position)
+    {
+        var text = Current!.Text;
+        var known = Function.TryLookup(name, out var function);
+        if (!args.IsDefined)
+        {
+            if (known && !function!.IsConstant)
+            {
+                throw At(text, position.Offset, FormulaErrorKind.Arity,
+                    $"function `{name}` needs arguments: {function.Signature}");
+            }
+
+            return new Variable(name);
+        }
+
+        if (!known)
+        {
+            throw At(text, position.Offset, FormulaErrorKind.Name,
+                $"unknown function `{name}`; the functions are {string.Join(", ", Function.Table.Where(f => !f.IsConstant).Select(f => f.Name))}");
+        }
+
+        var list = args.Get().ToImmutableArray();
+        if (function!.IsConstant)
+        {
+            throw At(text, position.Offset, FormulaErrorKind.Arity, $"`{name}` is a constant and takes no arguments");
+        }
+
+        if (list.Length != function.Arity)
+        {
+            var plural = function.Arity == 1 ? "argument" : "arguments";
+            throw At(text, position.Offset, FormulaErrorKind.Arity,
+                $"function `{name}` takes {function.Arity} {plural}, {function.Signature}, but was given {list.Length}");
+        }
+
+        return new Call(function, list);
+    }
+
+    internal static FormulaSyntaxException At(string text, int offset, FormulaErrorKind kind, string reason)
+    {
+        var (line, column) = LineAndColumn(text, offset);
+        return new FormulaSyntaxException(kind, reason, text, line, column);
+    }
+
+    internal static (int Line, int Column) LineAndColumn(string text, int offset)
+    {
+        var line = 1;
+        var column = 1;
+        for (var i = 0; i < offset && i < text.Length; i++)
+        {
+            if (text[i] == '\n')
+            {
+                line++;
+                column = 1;
+            }
+            else
+            {
+                column++;
+            }
+        }
+
+        return (line, column);
+    }
+
+    private readonly record struct Position(int Offset, int Line, int Column);
+
+    private sealed class FrozenSetOfKeywords(params string[] words)
+    {
+        private readonly HashSet<string> set = new(words, StringComparer.Ordinal);
+
+        public bool Contains(string word) => set.Contains(word);
+    }
+}

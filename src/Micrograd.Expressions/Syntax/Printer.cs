@@ -1,0 +1,292 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Text;
+
+namespace Micrograd.Expressions.Syntax;
+
+/// <summary>The text forms a formula can be written in.</summary>
+public enum Dialect
+{
+    /// <summary>The formula language itself; parses back to an equal tree.</summary>
+    Formula,
+
+    /// <summary>A C# expression over <see cref="Math"/> and the parameter names.</summary>
+    CSharp,
+
+    /// <summary>LaTeX math (no surrounding <c>$</c>).</summary>
+    LaTeX,
+
+    /// <summary>A string System.Linq.Dynamic.Core's <c>DynamicExpressionParser.ParseLambda</c> accepts.</summary>
+    DynamicLinq,
+}
+
+/// <summary>
+/// Writes a tree as text with the fewest parentheses: a child is parenthesised when its precedence is
+/// lower than its place requires (AngouriMath's priority rule). Subtraction and division come back as
+/// <c>a - b</c> and <c>a/b</c>.
+/// </summary>
+internal static class Printer
+{
+    // precedence: let 0 < sum 1 < product 2 < unary 3 < power 4 < atom 5
+    private static int Precedence(Expr e) => e switch
+    {
+        Let => 0,
+        Sum => 1,
+        Product => 2,
+        Negate => 3,
+        Number n when double.IsNegative(n.Value) => 3,
+        Power => 4,
+        _ => 5,
+    };
+
+    public static string Print(Expr expr, Dialect dialect)
+    {
+        var body = dialect == Dialect.Formula ? expr : Inliner.Inline(expr);
+        var sb = new StringBuilder();
+        Write(sb, body, dialect, 0);
+        return sb.ToString();
+    }
+
+    private static void Write(StringBuilder sb, Expr e, Dialect d, int required)
+    {
+        if (!RuntimeHelpers.TryEnsureSufficientExecutionStack())
+        {
+            throw new InsufficientExecutionStackException("the formula nests too deeply to print on this thread");
+        }
+
+        var parens = Precedence(e) < required && !(d != Dialect.Formula && e is Power);
+        if (parens)
+        {
+            sb.Append(d == Dialect.LaTeX ? @"\left(" : "(");
+        }
+
+        switch (e)
+        {
+            case Number n:
+                sb.Append(FormatNumber(n.Value, d));
+                break;
+            case Variable v:
+                sb.Append(d == Dialect.LaTeX ? LaTeXName(v.Name) : v.Name);
+                break;
+            case Sum s:
+                WriteSum(sb, s, d);
+                break;
+            case Product p when d == Dialect.LaTeX && p.Factors.Any(IsReciprocal):
+                WriteFraction(sb, p);
+                break;
+            case Product p:
+                WriteProduct(sb, p, d);
+                break;
+            case Negate neg:
+                sb.Append('-');
+                Write(sb, neg.Operand, d, 3);
+                break;
+            case Power pow:
+                WritePower(sb, pow, d);
+                break;
+            case Call c:
+                WriteCall(sb, c, d);
+                break;
+            case Let l:
+                foreach (var binding in l.Bindings)
+                {
+                    sb.Append("let ").Append(binding.Name).Append(" = ");
+                    Write(sb, binding.Value, d, 1);
+                    sb.Append("; ");
+                }
+
+                Write(sb, l.Body, d, 1);
+                break;
+        }
+
+        if (parens)
+        {
+            sb.Append(d == Dialect.LaTeX ? @"\right)" : ")");
+        }
+    }
+
+    private static void WriteSum(StringBuilder sb, Sum s, Dialect d)
+    {
+        Write(sb, s.Terms[0], d, 1);
+        for (var i = 1; i < s.Terms.Length; i++)
+        {
+            switch (s.Terms[i])
+            {
+                case Negate n:
+                    sb.Append(" - ");
+                    Write(sb, n.Operand, d, 2);
+                    break;
+                case Number { Value: var c } when double.IsNegative(c):
+                    sb.Append(" - ").Append(FormatNumber(-c, d));
+                    break;
+                case Product { Factors: [Number { Value: var c }, ..] } p when double.IsNegative(c):
+                    sb.Append(" - ");
+                    Write(sb, new Product(p.Factors.SetItem(0, new Number(-c))), d, 2);
+                    break;
+                default:
+                    sb.Append(" + ");
+                    Write(sb, s.Terms[i], d, 2);
+                    break;
+            }
+        }
+    }
+
+    private static void WriteProduct(StringBuilder sb, Product p, Dialect d)
+    {
+        var (times, divide) = d switch
+        {
+            Dialect.Formula => ("*", "/"),
+            Dialect.LaTeX => (@" \cdot ", "/"),
+            _ => (" * ", " / "),
+        };
+        Write(sb, p.Factors[0], d, 2);
+        for (var i = 1; i < p.Factors.Length; i++)
+        {
+            if (IsReciprocal(p.Factors[i]))
+            {
+                sb.Append(divide);
+                Write(sb, ((Power)p.Factors[i]).Base, d, 3);
+            }
+            else
+            {
+                sb.Append(times);
+                Write(sb, p.Factors[i], d, 3);
+            }
+        }
+    }
+
+    private static void WriteFraction(StringBuilder sb, Product p)
+    {
+        var numerator = p.Factors.Where(f => !IsReciprocal(f)).ToList();
+        var denominator = p.Factors.Where(IsReciprocal).Select(f => ((Power)f).Base).ToList();
+        sb.Append(@"\frac{");
+        WriteFactors(sb, numerator);
+        sb.Append("}{");
+        WriteFactors(sb, denominator);
+        sb.Append('}');
+    }
+
+    private static void WriteFactors(StringBuilder sb, List<Expr> factors)
+    {
+        switch (factors.Count)
+        {
+            case 0:
+                sb.Append('1');
+                break;
+            case 1:
+                Write(sb, factors[0], Dialect.LaTeX, 0);
+                break;
+            default:
+                WriteProduct(sb, new Product([.. factors]), Dialect.LaTeX);
+                break;
+        }
+    }
+
+    private static void WritePower(StringBuilder sb, Power pow, Dialect d)
+    {
+        switch (d)
+        {
+            case Dialect.Formula:
+                Write(sb, pow.Base, d, 5);
+                sb.Append("**");
+                Write(sb, pow.Exponent, d, 3);
+                break;
+            case Dialect.LaTeX:
+                sb.Append('{');
+                Write(sb, pow.Base, d, 5);
+                sb.Append("}^{");
+                Write(sb, pow.Exponent, d, 0);
+                sb.Append('}');
+                break;
+            default:
+                sb.Append("Math.Pow(");
+                Write(sb, pow.Base, d, 1);
+                sb.Append(", ");
+                Write(sb, pow.Exponent, d, 1);
+                sb.Append(')');
+                break;
+        }
+    }
+
+    private static void WriteCall(StringBuilder sb, Call c, Dialect d)
+    {
+        if (d == Dialect.Formula)
+        {
+            sb.Append(c.Function.Name);
+            if (c.Function.Arity > 0)
+            {
+                sb.Append('(');
+                for (var i = 0; i < c.Arguments.Length; i++)
+                {
+                    if (i > 0)
+                    {
+                        sb.Append(", ");
+                    }
+
+                    Write(sb, c.Arguments[i], d, 1);
+                }
+
+                sb.Append(')');
+            }
+
+            return;
+        }
+
+        var template = d switch
+        {
+            Dialect.LaTeX => c.Function.LaTeX,
+            Dialect.CSharp => c.Function.CSharp,
+            _ => c.Function.DynamicLinq,
+        };
+
+        // Inside a call's own parentheses any argument fits; spliced into an operator template it must be an atom.
+        var inCall = d == Dialect.LaTeX || template.StartsWith("Math.", StringComparison.Ordinal);
+        var args = c.Arguments.Select(a =>
+        {
+            var inner = new StringBuilder();
+            Write(inner, a, d, inCall ? 1 : 5);
+            return (object)inner.ToString();
+        }).ToArray();
+        sb.Append(string.Format(CultureInfo.InvariantCulture, template, args));
+    }
+
+    private static bool IsReciprocal(Expr e) => e is Power { Exponent: Number { Value: -1 } };
+
+    private static string FormatNumber(double value, Dialect d)
+    {
+        var text = NumberText.Format(value);
+        return d switch
+        {
+            Dialect.Formula => text,
+            Dialect.LaTeX => LaTeXNumber(text),
+            _ when double.IsNaN(value) => "(0.0 / 0.0)",
+            _ when double.IsPositiveInfinity(value) => "(1.0 / 0.0)",
+            _ when double.IsNegativeInfinity(value) => "(-1.0 / 0.0)",
+            _ => text.Contains('.') || text.Contains('e') ? text : text + ".0",
+        };
+    }
+
+    private static string LaTeXNumber(string text)
+    {
+        var e = text.IndexOf('e');
+        if (e < 0)
+        {
+            return text;
+        }
+
+        var exponent = int.Parse(text.AsSpan(e + 1), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
+        return $@"{text[..e]} \times 10^{{{exponent.ToString(CultureInfo.InvariantCulture)}}}";
+    }
+
+    private static string LaTeXName(string name)
+    {
+        var underscore = name.IndexOf('_');
+        if (underscore > 0 && underscore < name.Length - 1)
+        {
+            return $"{LaTeXName(name[..underscore])}_{{{name[(underscore + 1)..].Replace("_", @"\_", StringComparison.Ordinal)}}}";
+        }
+
+        var escaped = name.Replace("_", @"\_", StringComparison.Ordinal);
+        return escaped.Length == 1 ? escaped : $@"\mathit{{{escaped}}}";
+    }
+}

@@ -1,0 +1,133 @@
+using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
+
+namespace Micrograd.Expressions.Syntax;
+
+/// <summary>
+/// Name resolution after parsing: a name bound by <c>let</c> or declared in the <c>fun</c> header is a
+/// variable; an unbound <c>pi</c> or <c>e</c> is the constant; any other free name is a parameter, in order
+/// of first appearance (or an error when a header fixes the parameters).
+/// </summary>
+internal static class Scope
+{
+    public static (Expr Tree, IReadOnlyList<string> Parameters) Bind(
+        string text, IReadOnlyList<string>? header, Expr body, FormulaOptions options)
+    {
+        var state = new State(text, header, options);
+        if (header is not null)
+        {
+            var duplicate = header.GroupBy(n => n).FirstOrDefault(g => g.Count() > 1);
+            if (duplicate is not null)
+            {
+                throw Parser.At(text, FindName(text, duplicate.Key, 2), FormulaErrorKind.Name,
+                    $"parameter `{duplicate.Key}` is declared twice in the header");
+            }
+        }
+
+        var bound = header is null ? ImmutableHashSet<string>.Empty : header.ToImmutableHashSet(StringComparer.Ordinal);
+        var tree = Resolve(body, bound, state);
+        return (tree, header ?? state.Free);
+    }
+
+    private sealed class State(string text, IReadOnlyList<string>? header, FormulaOptions options)
+    {
+        public string Text { get; } = text;
+
+        public IReadOnlyList<string>? Header { get; } = header;
+
+        public List<string> Free { get; } = [];
+
+        public HashSet<string> Seen { get; } = new(StringComparer.Ordinal);
+
+        public long Nodes { get; set; }
+
+        public FormulaOptions Options { get; } = options;
+    }
+
+    private static Expr Resolve(Expr expr, ImmutableHashSet<string> bound, State state)
+    {
+        if (!RuntimeHelpers.TryEnsureSufficientExecutionStack())
+        {
+            throw Limits.StackExhausted(state.Text, 1, 1);
+        }
+
+        if (++state.Nodes > state.Options.MaxNodes)
+        {
+            throw Parser.At(state.Text, 0, FormulaErrorKind.Limit,
+                $"the formula has more than {state.Options.MaxNodes} nodes (FormulaOptions.MaxNodes)");
+        }
+
+        return expr switch
+        {
+            Variable v when bound.Contains(v.Name) => v,
+            Variable v when Function.TryLookup(v.Name, out var constant) && constant.IsConstant => new Call(constant, []),
+            Variable v => Parameter(v, state),
+            Number => expr,
+            Sum s => new Sum(ResolveAll(s.Terms, bound, state)),
+            Product p => new Product(ResolveAll(p.Factors, bound, state)),
+            Negate n => new Negate(Resolve(n.Operand, bound, state)),
+            Power p => new Power(Resolve(p.Base, bound, state), Resolve(p.Exponent, bound, state)),
+            Call c => new Call(c.Function, ResolveAll(c.Arguments, bound, state)),
+            Let l => ResolveLet(l, bound, state),
+            _ => throw new InvalidOperationException($"unknown node {expr.GetType().Name}"),
+        };
+    }
+
+    private static ImmutableArray<Expr> ResolveAll(ImmutableArray<Expr> items, ImmutableHashSet<string> bound, State state)
+    {
+        var builder = ImmutableArray.CreateBuilder<Expr>(items.Length);
+        foreach (var item in items)
+        {
+            builder.Add(Resolve(item, bound, state));
+        }
+
+        return builder.MoveToImmutable();
+    }
+
+    private static Let ResolveLet(Let let, ImmutableHashSet<string> bound, State state)
+    {
+        var bindings = ImmutableArray.CreateBuilder<Binding>(let.Bindings.Length);
+        foreach (var binding in let.Bindings)
+        {
+            // the value sees the names bound before it, so `let c = c + 1` uses the earlier c
+            bindings.Add(binding with { Value = Resolve(binding.Value, bound, state) });
+            bound = bound.Add(binding.Name);
+        }
+
+        return new Let(bindings.MoveToImmutable(), Resolve(let.Body, bound, state));
+    }
+
+    private static Variable Parameter(Variable v, State state)
+    {
+        if (state.Header is not null)
+        {
+            throw Parser.At(state.Text, FindName(state.Text, v.Name, 1), FormulaErrorKind.Name,
+                $"unknown name `{v.Name}`; the header declares {string.Join(", ", state.Header)}");
+        }
+
+        if (state.Seen.Add(v.Name))
+        {
+            state.Free.Add(v.Name);
+        }
+
+        return v;
+    }
+
+    // The tree keeps no positions; an error about a name points at its nth occurrence as a whole word.
+    private static int FindName(string text, string name, int occurrence)
+    {
+        var found = 0;
+        for (var i = text.IndexOf(name, StringComparison.Ordinal); i >= 0; i = text.IndexOf(name, i + 1, StringComparison.Ordinal))
+        {
+            var before = i > 0 && (char.IsLetterOrDigit(text[i - 1]) || text[i - 1] == '_');
+            var end = i + name.Length;
+            var after = end < text.Length && (char.IsLetterOrDigit(text[end]) || text[end] == '_');
+            if (!before && !after && ++found == occurrence)
+            {
+                return i;
+            }
+        }
+
+        return 0;
+    }
+}
