@@ -10,7 +10,12 @@ public static class Program
     /// <summary>Runs mgx with the given arguments and console streams.</summary>
     /// <param name="args">Command-line arguments.</param>
     /// <returns>The exit code: 0 on success, 1 on a bad formula or input, 2 on bad usage.</returns>
-    public static int Main(string[] args) => Run(args, Console.In, Console.Out, Console.Error);
+    public static int Main(string[] args)
+    {
+        // The engine never reads the culture; this only guards what third-party output might format.
+        CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+        return Run(args, Console.In, Console.Out, Console.Error);
+    }
 
     /// <summary>Runs mgx with explicit streams (used by tests and embedders).</summary>
     /// <param name="args">Command-line arguments.</param>
@@ -20,7 +25,6 @@ public static class Program
     /// <returns>The exit code.</returns>
     public static int Run(string[] args, TextReader input, TextWriter output, TextWriter error)
     {
-        CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
         var io = new ConsoleIO(input, output, error);
         var root = new RootCommand(
             "mgx: evaluate and differentiate formulas such as \"3*x**2 - 4*x + 5\", and embed the engine through JSON Lines.")

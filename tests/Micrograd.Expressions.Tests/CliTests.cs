@@ -1,0 +1,70 @@
+using Micrograd.Expressions.Tests.Support;
+
+namespace Micrograd.Expressions.Tests;
+
+[TestFixture]
+public class CliTests
+{
+    [TestCase(new[] { "eval", "3*x**2 - 4*x + 5", "x=3" }, "20\n")]
+    [TestCase(new[] { "eval", "a*b + c", "a=2", "b=-3", "c=10" }, "4\n")]
+    [TestCase(new[] { "eval", "3*x**2 - 4*x + 5", "x=2/3" }, "3.666666666666667\n")]
+    [TestCase(new[] { "eval", "log(-1)" }, "NaN\n")]
+    [TestCase(new[] { "eval", "1/0" }, "Infinity\n")]
+    [TestCase(new[] { "eval", "sin(x)", "x=pi/2" }, "1\n")]
+    public void Eval_ValidFormula_PrintsValueAndExitsZero(string[] args, string expected)
+    {
+        var (code, output, error) = Mgx.Run(args);
+        Assert.Multiple(() =>
+        {
+            Assert.That(output, Is.EqualTo(expected), error);
+            Assert.That(code, Is.Zero, error);
+        });
+    }
+
+    [Test]
+    public void Eval_BadFormula_PrintsCaretAndExitsOne()
+    {
+        var (code, output, error) = Mgx.Run("eval", "2x");
+        Assert.Multiple(() =>
+        {
+            Assert.That(code, Is.EqualTo(1));
+            Assert.That(output, Is.Empty);
+            Assert.That(error, Is.EqualTo("mgx: Syntax error (line 1, column 2): a number cannot be followed directly by a name; write `2*x` to multiply\n  2x\n   ^\n"));
+        });
+    }
+
+    [TestCase(new[] { "eval", "a*b", "a=1" }, "no value for parameter `b`")]
+    [TestCase(new[] { "eval", "a", "a=1", "z=2" }, "unknown parameter `z`")]
+    [TestCase(new[] { "eval", "a", "a" }, "expected name=value")]
+    [TestCase(new[] { "eval", "a", "a=1,5" }, "not a number")]
+    public void Eval_BadBindings_ExitsOneWithMessage(string[] args, string fragment)
+    {
+        var (code, _, error) = Mgx.Run(args);
+        Assert.Multiple(() =>
+        {
+            Assert.That(code, Is.EqualTo(1));
+            Assert.That(error, Does.Contain(fragment));
+        });
+    }
+
+    [TestCase("--help")]
+    [TestCase("eval", "--help")]
+    [TestCase("batch", "--help")]
+    public void Help_AnyCommand_DescribesUsage(params string[] args)
+    {
+        var (code, output, _) = Mgx.Run(args);
+        Assert.Multiple(() =>
+        {
+            Assert.That(code, Is.Zero);
+            Assert.That(output, Does.Contain("Usage:"));
+        });
+    }
+
+    [Test]
+    [SetCulture("de-DE")]
+    public void Eval_GermanCulture_PrintsInvariantNumbers()
+    {
+        var (_, output, _) = Mgx.Run("eval", "x/4", "x=3.0");
+        Assert.That(output, Is.EqualTo("0.75\n"));
+    }
+}
