@@ -30,6 +30,7 @@ public static class Program
             "mgx: evaluate and differentiate formulas such as \"3*x**2 - 4*x + 5\", and embed the engine through JSON Lines.")
         {
             EvalCommand.Create(io),
+            DiffCommand.Create(io),
             BatchCommand.Create(io),
         };
         var result = root.Parse(args);

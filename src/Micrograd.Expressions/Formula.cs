@@ -1,4 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
+using Micrograd.Expressions.Algebra;
+using Micrograd.Expressions.Calculus;
 using Micrograd.Expressions.Compilation;
 using Micrograd.Expressions.Syntax;
 
@@ -148,6 +150,69 @@ public sealed partial class Formula : IEquatable<Formula>, IFormattable
         }
 
         return (TDelegate)LinqCompiler.ToLambda(typeof(TDelegate), Tree, Parameters).Compile();
+    }
+
+    /// <summary>
+    /// The symbolic derivative with respect to one parameter, simplified, with the same parameters as this
+    /// formula (so it evaluates with the same arguments). Repeated subexpressions of the result are written
+    /// once, as <c>let</c> bindings.
+    /// </summary>
+    /// <param name="variable">The parameter; a name that does not occur gives the formula <c>0</c>.</param>
+    /// <param name="order">How many times to differentiate; 0 returns this formula.</param>
+    /// <returns>The derivative.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">The order is negative.</exception>
+    public Formula Derivative(string variable, int order = 1)
+    {
+        ArgumentNullException.ThrowIfNull(variable);
+        ArgumentOutOfRangeException.ThrowIfNegative(order);
+        var tree = Tree;
+        for (var i = 0; i < order; i++)
+        {
+            tree = Guard(() => Differentiator.Differentiate(tree, variable));
+        }
+
+        return new Formula(tree, Parameters);
+    }
+
+    /// <summary>Every first partial derivative, in parameter order.</summary>
+    /// <returns>One formula per parameter.</returns>
+    public IReadOnlyList<Formula> Gradient() => [.. Parameters.Select(p => Derivative(p))];
+
+    /// <summary>The matrix of second partial derivatives; entry [i, j] is d²f/dxi dxj, and the matrix is symmetric.</summary>
+    /// <returns>A square matrix of size <c>Parameters.Count</c>.</returns>
+    public Formula[,] Hessian()
+    {
+        var n = Parameters.Count;
+        var gradient = Gradient();
+        var hessian = new Formula[n, n];
+        for (var i = 0; i < n; i++)
+        {
+            for (var j = i; j < n; j++)
+            {
+                hessian[i, j] = hessian[j, i] = gradient[i].Derivative(Parameters[j]);
+            }
+        }
+
+        return hessian;
+    }
+
+    /// <summary>
+    /// The formula rebuilt through the simplification rules: constants folded, 0 and 1 identities, like terms
+    /// and like factors combined, unused bindings dropped. Equal in exact arithmetic; rounding may differ.
+    /// </summary>
+    /// <returns>The simplified formula, with the same parameters.</returns>
+    public Formula Simplify() => new(Guard(() => Simplifier.Simplify(Tree)), Parameters);
+
+    private static Expr Guard(Func<Expr> operation)
+    {
+        try
+        {
+            return operation();
+        }
+        catch (InsufficientExecutionStackException e)
+        {
+            throw new FormulaException(FormulaErrorKind.Limit, $"the formula nests too deeply for this thread's stack: {e.Message}");
+        }
     }
 
     /// <summary>The canonical text: the formula language with the fewest parentheses; it parses back to an equal tree.</summary>

@@ -43,7 +43,7 @@ public class ParserTests
     [TestCase("a/(b*c)", "a/(b*c)")]
     [TestCase("a/b*c", "a/b*c")]
     [TestCase("a*(b/c)", "a*(b/c)")]
-    [TestCase("-(a*b)", "-(a*b)")]
+    [TestCase("-(a*b)", "-a*b")]
     [TestCase("-(2*b)", "-2*b")]
     [TestCase("a - 2*b", "a - 2*b")]
     [TestCase("a + -2*b", "a - 2*b")]

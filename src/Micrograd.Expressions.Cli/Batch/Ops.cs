@@ -28,8 +28,35 @@ internal static class Ops
         };
     }
 
-    public static Action<Utf8JsonWriter> Diff(Request request) =>
-        throw new RequestException("op `diff` is not available yet");
+    public static Action<Utf8JsonWriter> Diff(Request request)
+    {
+        var formula = Formula.Parse(request.String("formula"));
+        var order = request.OptionalInt("order") ?? 1;
+        if (order < 0)
+        {
+            throw new RequestException("field `order` must be 0 or more");
+        }
+
+        var format = request.OptionalString("format");
+        Formula.ParseDialect(format);
+        if (request.OptionalString("wrt") is { } wrt)
+        {
+            var derivative = formula.Derivative(wrt, order).ToString(format);
+            return writer => writer.WriteString("derivative", derivative);
+        }
+
+        var all = formula.Parameters.Select(p => (p, formula.Derivative(p, order).ToString(format))).ToList();
+        return writer =>
+        {
+            writer.WriteStartObject("derivatives");
+            foreach (var (p, d) in all)
+            {
+                writer.WriteString(p, d);
+            }
+
+            writer.WriteEndObject();
+        };
+    }
 
     /// <summary>Writes a double as a JSON number, or as "NaN", "Infinity", "-Infinity".</summary>
     public static void WriteNumber(Utf8JsonWriter writer, string name, double value)

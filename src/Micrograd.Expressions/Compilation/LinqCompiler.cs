@@ -52,7 +52,6 @@ internal static class LinqCompiler
                 : throw new FormulaException(FormulaErrorKind.Name, $"unknown name `{v.Name}`"),
             Sum s => LowerSum(s, scope),
             Product p => LowerProduct(p, scope),
-            Negate n => Fold(L.Negate(Lower(n.Operand, scope)), v => -v[0]),
             Power p => LowerPower(Lower(p.Base, scope), p.Exponent, scope),
             Call { Function: { IsConstant: true } f } => L.Constant(f.ConstantValue),
             Call c => LowerCall(c, scope),
@@ -67,19 +66,27 @@ internal static class LinqCompiler
         var acc = Lower(s.Terms[0], scope);
         foreach (var term in s.Terms.Skip(1))
         {
-            acc = term is Negate n
-                ? Fold(L.Subtract(acc, Lower(n.Operand, scope)), v => v[0] - v[1])
+            acc = term is Product { Factors: [Number { Value: -1 }, _, ..] } negated
+                ? Fold(L.Subtract(acc, LowerProduct(negated, scope, skipSign: true)), v => v[0] - v[1])
                 : Fold(L.Add(acc, Lower(term, scope)), v => v[0] + v[1]);
         }
 
         return acc;
     }
 
-    // ((f0 * f1) / f2) ...; a factor u**-1 after the first is a division, as the parser wrote it
-    private static L LowerProduct(Product p, ImmutableDictionary<string, ParameterExpression> scope)
+    // ((f0 * f1) / f2) ...; a factor u**-1 after the first is a division, as the parser wrote it;
+    // a leading -1 is a negation ((-1)*u == -u exactly)
+    private static L LowerProduct(Product p, ImmutableDictionary<string, ParameterExpression> scope, bool skipSign = false)
     {
-        var acc = Lower(p.Factors[0], scope);
-        foreach (var factor in p.Factors.Skip(1))
+        var negate = p.Factors[0] is Number { Value: -1 };
+        var start = negate ? 1 : 0;
+        var acc = Lower(p.Factors[start], scope);
+        if (negate && !skipSign)
+        {
+            acc = Fold(L.Negate(acc), v => -v[0]);
+        }
+
+        foreach (var factor in p.Factors.Skip(start + 1))
         {
             acc = factor is Power { Exponent: Number { Value: -1 } } reciprocal
                 ? Fold(L.Divide(acc, Lower(reciprocal.Base, scope)), v => v[0] / v[1])
@@ -91,9 +98,9 @@ internal static class LinqCompiler
 
     private static L LowerPower(L b, Expr exponent, ImmutableDictionary<string, ParameterExpression> scope)
     {
-        if (exponent is Number { Value: var n } && n == Math.Round(n) && Math.Abs(n) <= MaxUnrolledPower && b is not ConstantExpression)
+        if (exponent is Number { Value: var n } && n == Math.Round(n) && Math.Abs(n) <= MaxUnrolledPower)
         {
-            return Unrolled(b, (int)n);
+            return b is ConstantExpression c ? L.Constant(UnrolledPower((double)c.Value!, (int)n)) : Unrolled(b, (int)n);
         }
 
         return Fold(L.Call(typeof(Math).GetMethod(nameof(Math.Pow))!, b, Lower(exponent, scope)), v => Math.Pow(v[0], v[1]));
@@ -123,6 +130,20 @@ internal static class LinqCompiler
         }
 
         return needsTemp ? L.Block([t], L.Assign(t, b), power) : power;
+    }
+
+    // the compile-time twin of Unrolled, for a constant base
+    private static double UnrolledPower(double b, int n)
+    {
+        var magnitude = Math.Abs(n) switch
+        {
+            0 => 1.0,
+            1 => b,
+            2 => b * b,
+            3 => b * b * b,
+            _ => (b * b) * (b * b),
+        };
+        return n < 0 ? 1.0 / magnitude : magnitude;
     }
 
     private static L LowerCall(Call c, ImmutableDictionary<string, ParameterExpression> scope)

@@ -5,17 +5,21 @@ namespace Micrograd.Expressions.Syntax;
 /// <summary>
 /// Constructors that keep the tree invariants (see <see cref="Expr"/>) using only rewrites that are exact in
 /// IEEE arithmetic, so a parsed formula computes the very same bits as Python would. Algebraic
-/// simplification, which may round differently, lives in <c>Algebra.Build</c>.
+/// simplification, which may round differently, lives in <see cref="Algebra.Build"/>.
 /// </summary>
 internal static class Exact
 {
-    // -c is a number; --u = u; -(c*u) = (-c)*u (negation commutes with rounding)
+    public static readonly Number MinusOne = new(-1);
+
+    // -c is a number; -(c*u) = (-c)*u and -(u*v) = (-1)*u*v, since negation commutes with rounding; -(1*u) drops the 1
     public static Expr Negate(Expr operand) => operand switch
     {
         Number n => new Number(-n.Value),
-        Negate inner => inner.Operand,
+        Product { Factors: [Number { Value: -1 }, var only] } => only,
+        Product { Factors: [Number { Value: -1 }, var first, ..] } p when first is not Number => new Product(p.Factors.RemoveAt(0)),
         Product { Factors: [Number c, ..] } p => new Product(p.Factors.SetItem(0, new Number(-c.Value))),
-        _ => new Negate(operand),
+        Product p => new Product(p.Factors.Insert(0, MinusOne)),
+        _ => new Product([MinusOne, operand]),
     };
 
     public static Expr ApplySigns(IEnumerable<char> signs, Expr operand) =>
@@ -38,33 +42,17 @@ internal static class Exact
         return new Power(head, exponent);
     }
 
-    public static Expr Reciprocal(Expr divisor) => new Power(divisor, new Number(-1));
+    public static Expr Reciprocal(Expr divisor) => new Power(divisor, MinusOne);
 
     // the first factor is never a product: ((a*b)*c) is a*b*c, evaluated left to right either way
-    public static Expr Product(Expr head, IEnumerable<Expr> tail)
-    {
-        var rest = tail as IReadOnlyCollection<Expr> ?? tail.ToList();
-        if (rest.Count == 0)
-        {
-            return head;
-        }
-
-        var builder = ImmutableArray.CreateBuilder<Expr>();
-        if (head is Product p)
-        {
-            builder.AddRange(p.Factors);
-        }
-        else
-        {
-            builder.Add(head);
-        }
-
-        builder.AddRange(rest);
-        return new Product(builder.ToImmutable());
-    }
+    public static Expr Product(Expr head, IEnumerable<Expr> tail) =>
+        Chain(head, tail, static e => e is Product p ? p.Factors : default, static items => new Product(items));
 
     // the first term is never a sum: ((a+b)+c) is a+b+c, evaluated left to right either way
-    public static Expr Sum(Expr head, IEnumerable<Expr> tail)
+    public static Expr Sum(Expr head, IEnumerable<Expr> tail) =>
+        Chain(head, tail, static e => e is Sum s ? s.Terms : default, static items => new Sum(items));
+
+    private static Expr Chain(Expr head, IEnumerable<Expr> tail, Func<Expr, ImmutableArray<Expr>> itemsOf, Func<ImmutableArray<Expr>, Expr> create)
     {
         var rest = tail as IReadOnlyCollection<Expr> ?? tail.ToList();
         if (rest.Count == 0)
@@ -73,17 +61,18 @@ internal static class Exact
         }
 
         var builder = ImmutableArray.CreateBuilder<Expr>();
-        if (head is Sum s)
-        {
-            builder.AddRange(s.Terms);
-        }
-        else
+        var headItems = itemsOf(head);
+        if (headItems.IsDefault)
         {
             builder.Add(head);
         }
+        else
+        {
+            builder.AddRange(headItems);
+        }
 
         builder.AddRange(rest);
-        return new Sum(builder.ToImmutable());
+        return create(builder.ToImmutable());
     }
 
     // let a = .. in (let b = .. in body) is one block of bindings

@@ -8,9 +8,10 @@ namespace Micrograd.Expressions.Syntax;
 /// </summary>
 /// <remarks>
 /// Invariants every tree built by the parser or the <c>Algebra.Build</c> smart constructors keeps:
-/// a <see cref="Negate"/> never wraps a number, a negation or a product that starts with a number;
 /// a <see cref="Sum"/> or <see cref="Product"/> has at least two items and its first item is not of its own kind.
-/// Subtraction is a sum with a negated term; division is a product with a <c>**-1</c> factor.
+/// Negation is a product whose first factor is <c>-1</c> (exact in IEEE: <c>(-1)*u == -u</c>), subtraction a sum
+/// with a negated term, division a product with a <c>**-1</c> factor; the printer writes them back as
+/// <c>-u</c>, <c>a - b</c> and <c>a/b</c>.
 /// </remarks>
 public abstract record Expr;
 
@@ -46,10 +47,6 @@ public sealed record Product(ImmutableArray<Expr> Factors) : Expr
     /// <inheritdoc/>
     public override int GetHashCode() => Hashing.Of(2, Factors);
 }
-
-/// <summary>Unary minus.</summary>
-/// <param name="Operand">The negated expression.</param>
-public sealed record Negate(Expr Operand) : Expr;
 
 /// <summary><c>Base ** Exponent</c> (Python's <c>**</c>, right-associative).</summary>
 /// <param name="Base">The base.</param>

@@ -9,12 +9,28 @@ internal static class FreeNames
     public static IReadOnlyList<string> Of(Expr expr)
     {
         var found = new List<string>();
-        Collect(expr, ImmutableHashSet<string>.Empty, found, new HashSet<string>(StringComparer.Ordinal));
+        var visited = new HashSet<(Expr, ImmutableHashSet<string>)>(new VisitComparer());
+        Collect(expr, ImmutableHashSet<string>.Empty, found, new HashSet<string>(StringComparer.Ordinal), visited);
         return found;
     }
 
-    private static void Collect(Expr e, ImmutableHashSet<string> bound, List<string> found, HashSet<string> seen)
+    // shared subtrees are walked once per scope
+    private sealed class VisitComparer : IEqualityComparer<(Expr Node, ImmutableHashSet<string> Bound)>
     {
+        public bool Equals((Expr Node, ImmutableHashSet<string> Bound) x, (Expr Node, ImmutableHashSet<string> Bound) y) =>
+            ReferenceEquals(x.Node, y.Node) && ReferenceEquals(x.Bound, y.Bound);
+
+        public int GetHashCode((Expr Node, ImmutableHashSet<string> Bound) obj) =>
+            HashCode.Combine(RuntimeHelpers.GetHashCode(obj.Node), RuntimeHelpers.GetHashCode(obj.Bound));
+    }
+
+    private static void Collect(Expr e, ImmutableHashSet<string> bound, List<string> found, HashSet<string> seen, HashSet<(Expr, ImmutableHashSet<string>)> visited)
+    {
+        if (e is not (Variable or Number) && !visited.Add((e, bound)))
+        {
+            return;
+        }
+
         if (!RuntimeHelpers.TryEnsureSufficientExecutionStack())
         {
             throw new InsufficientExecutionStackException("the formula nests too deeply on this thread");
@@ -26,29 +42,26 @@ internal static class FreeNames
                 found.Add(v.Name);
                 break;
             case Sum s:
-                s.Terms.ToList().ForEach(t => Collect(t, bound, found, seen));
+                s.Terms.ToList().ForEach(t => Collect(t, bound, found, seen, visited));
                 break;
             case Product p:
-                p.Factors.ToList().ForEach(f => Collect(f, bound, found, seen));
-                break;
-            case Negate n:
-                Collect(n.Operand, bound, found, seen);
+                p.Factors.ToList().ForEach(f => Collect(f, bound, found, seen, visited));
                 break;
             case Power p:
-                Collect(p.Base, bound, found, seen);
-                Collect(p.Exponent, bound, found, seen);
+                Collect(p.Base, bound, found, seen, visited);
+                Collect(p.Exponent, bound, found, seen, visited);
                 break;
             case Call c:
-                c.Arguments.ToList().ForEach(a => Collect(a, bound, found, seen));
+                c.Arguments.ToList().ForEach(a => Collect(a, bound, found, seen, visited));
                 break;
             case Let l:
                 foreach (var b in l.Bindings)
                 {
-                    Collect(b.Value, bound, found, seen);
+                    Collect(b.Value, bound, found, seen, visited);
                     bound = bound.Add(b.Name);
                 }
 
-                Collect(l.Body, bound, found, seen);
+                Collect(l.Body, bound, found, seen, visited);
                 break;
         }
     }

@@ -24,7 +24,6 @@ internal static class Inliner
             Number or Call { Arguments.Length: 0 } => expr,
             Sum s => Exact.Sum(Substitute(s.Terms[0], values), s.Terms.Skip(1).Select(t => Substitute(t, values)).ToList()),
             Product p => Exact.Product(Substitute(p.Factors[0], values), p.Factors.Skip(1).Select(f => Substitute(f, values)).ToList()),
-            Negate n => Exact.Negate(Substitute(n.Operand, values)),
             Power p => new Power(Substitute(p.Base, values), Substitute(p.Exponent, values)),
             Call c => new Call(c.Function, [.. c.Arguments.Select(a => Substitute(a, values))]),
             Let l => SubstituteLet(l, values),

@@ -32,8 +32,8 @@ internal static class Printer
     {
         Let => 0,
         Sum => 1,
+        Product { Factors.Length: 2 } p when Negated(p) => 3,
         Product => 2,
-        Negate => 3,
         Number n when double.IsNegative(n.Value) => 3,
         Power => 4,
         _ => 5,
@@ -77,10 +77,6 @@ internal static class Printer
             case Product p:
                 WriteProduct(sb, p, d);
                 break;
-            case Negate neg:
-                sb.Append('-');
-                Write(sb, neg.Operand, d, 3);
-                break;
             case Power pow:
                 WritePower(sb, pow, d);
                 break;
@@ -112,9 +108,9 @@ internal static class Printer
         {
             switch (s.Terms[i])
             {
-                case Negate n:
+                case Product p when Negated(p):
                     sb.Append(" - ");
-                    Write(sb, n.Operand, d, 2);
+                    Write(sb, WithoutSign(p), d, 2);
                     break;
                 case Number { Value: var c } when double.IsNegative(c):
                     sb.Append(" - ").Append(FormatNumber(-c, d));
@@ -131,7 +127,31 @@ internal static class Printer
         }
     }
 
+    // -u*v for (-1)*u*v when u is neither a number nor a divisor (else the -1 must stay visible)
+    private static bool Negated(Product p) =>
+        p.Factors is [Number { Value: -1 }, var first, ..] && first is not Number && !IsReciprocal(first);
+
+    private static Expr WithoutSign(Product p) => p.Factors.Length == 2 ? p.Factors[1] : new Product(p.Factors.RemoveAt(0));
+
     private static void WriteProduct(StringBuilder sb, Product p, Dialect d)
+    {
+        if (Negated(p) && d == Dialect.LaTeX && WithoutSign(p) is Product { Factors: var rest } unsigned && rest.Any(IsReciprocal))
+        {
+            sb.Append('-');
+            WriteFraction(sb, unsigned);
+        }
+        else if (Negated(p))
+        {
+            sb.Append('-');
+            WriteFactors(sb, p, d, 1, 3);
+        }
+        else
+        {
+            WriteFactors(sb, p, d, 0, 2);
+        }
+    }
+
+    private static void WriteFactors(StringBuilder sb, Product p, Dialect d, int start, int firstPrecedence)
     {
         var (times, divide) = d switch
         {
@@ -139,8 +159,8 @@ internal static class Printer
             Dialect.LaTeX => (@" \cdot ", "/"),
             _ => (" * ", " / "),
         };
-        Write(sb, p.Factors[0], d, 2);
-        for (var i = 1; i < p.Factors.Length; i++)
+        Write(sb, p.Factors[start], d, firstPrecedence);
+        for (var i = start + 1; i < p.Factors.Length; i++)
         {
             if (IsReciprocal(p.Factors[i]))
             {
@@ -160,13 +180,13 @@ internal static class Printer
         var numerator = p.Factors.Where(f => !IsReciprocal(f)).ToList();
         var denominator = p.Factors.Where(IsReciprocal).Select(f => ((Power)f).Base).ToList();
         sb.Append(@"\frac{");
-        WriteFactors(sb, numerator);
+        WriteFractionPart(sb, numerator);
         sb.Append("}{");
-        WriteFactors(sb, denominator);
+        WriteFractionPart(sb, denominator);
         sb.Append('}');
     }
 
-    private static void WriteFactors(StringBuilder sb, List<Expr> factors)
+    private static void WriteFractionPart(StringBuilder sb, List<Expr> factors)
     {
         switch (factors.Count)
         {

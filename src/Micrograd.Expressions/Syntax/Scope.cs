@@ -65,7 +65,6 @@ internal static class Scope
             Number => expr,
             Sum s => new Sum(ResolveAll(s.Terms, bound, state)),
             Product p => new Product(ResolveAll(p.Factors, bound, state)),
-            Negate n => new Negate(Resolve(n.Operand, bound, state)),
             Power p => new Power(Resolve(p.Base, bound, state), Resolve(p.Exponent, bound, state)),
             Call c => new Call(c.Function, ResolveAll(c.Arguments, bound, state)),
             Let l => ResolveLet(l, bound, state),

@@ -7,7 +7,7 @@ namespace Micrograd.Expressions.Tests.Support;
 /// Random formula trees in the parser's normal form, from a seeded <see cref="Random"/>, so every failure
 /// is reproducible from its seed.
 /// </summary>
-internal sealed class RandomTrees(int seed, IReadOnlyList<string>? names = null)
+internal sealed class RandomTrees(int seed, IReadOnlyList<string>? names = null, bool zeros = true)
 {
     private static readonly Function[] Unary = [.. Function.Table.Where(f => f.Arity == 1)];
     private static readonly Function[] Binary = [.. Function.Table.Where(f => f.Arity == 2)];
@@ -39,8 +39,8 @@ internal sealed class RandomTrees(int seed, IReadOnlyList<string>? names = null)
 
     private Expr Leaf() => random.Next(6) switch
     {
-        0 => new Number(Math.Round(random.NextDouble() * 10, random.Next(0, 3))),
-        1 => new Number(random.Next(0, 10)),
+        0 => new Number(Math.Round(random.NextDouble() * 10, random.Next(0, 3)) + (zeros ? 0 : 0.5)),
+        1 => new Number(random.Next(zeros ? 0 : 1, 10)),
         2 => new Call(Function.Table.First(f => f.Name == "pi"), ImmutableArray<Expr>.Empty),
         _ => new Variable(names[random.Next(names.Count)]),
     };

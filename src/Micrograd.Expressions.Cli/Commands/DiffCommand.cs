@@ -1,0 +1,63 @@
+using System.CommandLine;
+
+namespace Micrograd.Expressions.Cli.Commands;
+
+/// <summary><c>mgx diff FORMULA [--wrt x] [--order n] [--format f]</c>: prints symbolic derivatives.</summary>
+internal static class DiffCommand
+{
+    public static Command Create(ConsoleIO io)
+    {
+        var formula = new Argument<string>("formula") { Description = "The formula, e.g. \"3*x**2 - 4*x + 5\"." };
+        var wrt = new Option<string?>("--wrt") { Description = "The parameter to differentiate by (default: every parameter, one line each)." };
+        var order = new Option<int>("--order")
+        {
+            Description = "How many times to differentiate.",
+            DefaultValueFactory = _ => 1,
+        };
+        order.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() < 0)
+            {
+                r.AddError("--order must be 0 or more.");
+            }
+        });
+        var format = new Option<string>("--format")
+        {
+            Description = "Output dialect: formula (default), latex, csharp or dynamic-linq.",
+            DefaultValueFactory = _ => "formula",
+        };
+        var command = new Command("diff", "Differentiate a formula symbolically and print the simplified derivative.")
+        {
+            formula,
+            wrt,
+            order,
+            format,
+        };
+        command.SetAction(result => Report.Run(io, () =>
+        {
+            var f = Formula.Parse(result.GetValue(formula)!);
+            var n = result.GetValue(order);
+            var dialect = result.GetValue(format);
+            Formula.ParseDialect(dialect);
+            var variable = result.GetValue(wrt);
+            if (variable is not null || f.Parameters.Count == 1)
+            {
+                io.Out.WriteLine(f.Derivative(variable ?? f.Parameters[0], n).ToString(dialect));
+                return;
+            }
+
+            if (f.Parameters.Count == 0)
+            {
+                io.Out.WriteLine(n == 0 ? f.ToString(dialect) : "0");
+                return;
+            }
+
+            foreach (var p in f.Parameters)
+            {
+                var label = n == 1 ? $"d/d{p}" : $"d^{n}/d{p}^{n}";
+                io.Out.WriteLine($"{label} = {f.Derivative(p, n).ToString(dialect)}");
+            }
+        }));
+        return command;
+    }
+}

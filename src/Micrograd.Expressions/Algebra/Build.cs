@@ -1,0 +1,347 @@
+using System.Collections.Immutable;
+using Micrograd.Expressions.Syntax;
+
+namespace Micrograd.Expressions.Algebra;
+
+/// <summary>
+/// Smart constructors: every tree built through them comes out simplified, so the differentiator and the
+/// simplifier need no cleanup pass. They may change rounding (they apply algebra, not IEEE order), which is
+/// why the parser uses <see cref="Exact"/> instead. Each keeps the invariant written above it.
+/// </summary>
+public static class Build
+{
+    /// <summary>The number 0.</summary>
+    public static readonly Number Zero = new(0);
+
+    /// <summary>The number 1.</summary>
+    public static readonly Number One = new(1);
+
+    /// <summary>The number -1.</summary>
+    public static readonly Number MinusOne = new(-1);
+
+    /// <summary>A number literal.</summary>
+    /// <param name="value">The value.</param>
+    /// <returns>The node.</returns>
+    public static Expr Num(double value) => value switch
+    {
+        0 => Zero,
+        1 => One,
+        -1 => MinusOne,
+        _ => new Number(value),
+    };
+
+    /// <summary>A parameter or bound name.</summary>
+    /// <param name="name">The name.</param>
+    /// <returns>The node.</returns>
+    public static Expr Var(string name) => new Variable(name);
+
+    /// <summary>
+    /// A sum. Invariant: no summand is a sum; like terms are combined (<c>2*x + 3*x</c> is <c>5*x</c>);
+    /// no summand is 0; the only number, if any, is the last summand; terms keep their order of first appearance.
+    /// </summary>
+    /// <param name="terms">The summands.</param>
+    /// <returns>The simplified sum.</returns>
+    public static Expr Add(params IEnumerable<Expr> terms)
+    {
+        var coefficients = new List<double>();
+        var monomials = new List<Expr>();
+        var index = new Dictionary<Expr, int>(MonomialComparer.Instance);
+        var constant = 0.0;
+        foreach (var term in terms.SelectMany(t => t is Sum s ? s.Terms : [t]))
+        {
+            if (term is Number n)
+            {
+                constant += n.Value;
+                continue;
+            }
+
+            var (c, monomial) = SplitCoefficient(term);
+            if (index.TryGetValue(monomial, out var at))
+            {
+                coefficients[at] += c;
+            }
+            else
+            {
+                index[monomial] = monomials.Count;
+                monomials.Add(monomial);
+                coefficients.Add(c);
+            }
+        }
+
+        var result = ImmutableArray.CreateBuilder<Expr>();
+        for (var i = 0; i < monomials.Count; i++)
+        {
+            if (coefficients[i] != 0)
+            {
+                result.Add(Mul(Num(coefficients[i]), monomials[i]));
+            }
+        }
+
+        if (constant != 0)
+        {
+            result.Add(Num(constant));
+        }
+
+        // a leading minus reads worse than a later one: 1 - tanh(x)**2, not -tanh(x)**2 + 1
+        if (IsNegative(result.FirstOrDefault()))
+        {
+            var positive = result.ToList().FindIndex(t => !IsNegative(t));
+            if (positive > 0)
+            {
+                var term = result[positive];
+                result.RemoveAt(positive);
+                result.Insert(0, term);
+            }
+        }
+
+        return result.Count switch
+        {
+            0 => Zero,
+            1 => result[0],
+            _ => new Sum(result.ToImmutable()),
+        };
+    }
+
+    private static bool IsNegative(Expr? term) =>
+        term is Number { Value: < 0 } or Product { Factors: [Number { Value: < 0 }, ..] };
+
+    /// <summary>
+    /// A product. Invariant: no factor is a product; numbers are multiplied into one coefficient, first and
+    /// never 1 (except before divisors only: <c>1/x</c>); like factors are combined into powers
+    /// (<c>x*x</c> is <c>x**2</c>, <c>x/x</c> is 1); divisors (<c>u**-1</c>) come after the other factors.
+    /// A zero coefficient gives 0.
+    /// </summary>
+    /// <param name="factors">The factors.</param>
+    /// <returns>The simplified product.</returns>
+    public static Expr Mul(params IEnumerable<Expr> factors)
+    {
+        var coefficient = 1.0;
+        var divisor = 1.0;
+        var bases = new List<Expr>();
+        var exponents = new List<Expr>();
+        var index = new Dictionary<Expr, int>(StructuralComparer.Instance);
+        foreach (var factor in factors.SelectMany(Factors))
+        {
+            if (factor is Number n)
+            {
+                coefficient *= n.Value;
+                continue;
+            }
+
+            var (b, e) = SplitPower(factor);
+            if (index.TryGetValue(b, out var at))
+            {
+                exponents[at] = Add(exponents[at], e);
+            }
+            else
+            {
+                index[b] = bases.Count;
+                bases.Add(b);
+                exponents.Add(e);
+            }
+        }
+
+        if (coefficient == 0)
+        {
+            return Zero;
+        }
+
+        var numerator = new List<Expr>();
+        var denominator = new List<Expr>();
+        for (var i = 0; i < bases.Count; i++)
+        {
+            switch (Pow(bases[i], exponents[i]))
+            {
+                case Number n:
+                    coefficient *= n.Value;
+                    break;
+                case Power { Base: Number { Value: var d }, Exponent: Number { Value: -1 } } when IsInteger(d) && d != 0:
+                    divisor *= d;
+                    break;
+                case Power { Base: Product { Factors: [Number { Value: var d }, ..] } scaled, Exponent: Number { Value: -1 } } when IsInteger(d) && d != 0:
+                    // 1/(4*u) keeps 4 with the other numbers, so -2/(4*u) reduces to -1/(2*u)
+                    divisor *= d;
+                    denominator.Add(new Power(scaled.Factors.Length == 2 ? scaled.Factors[1] : new Product(scaled.Factors.RemoveAt(0)), MinusOne));
+                    break;
+                case Power { Exponent: Number { Value: -1 } } reciprocal:
+                    denominator.Add(reciprocal);
+                    break;
+                case Product p:
+                    numerator.AddRange(p.Factors.Where(f => f is not Number));
+                    coefficient *= p.Factors.OfType<Number>().Aggregate(1.0, (acc, c) => acc * c.Value);
+                    break;
+                case var other:
+                    numerator.Add(other);
+                    break;
+            }
+        }
+
+        // the coefficient is the fraction coefficient/divisor, reduced while both are integers
+        if (divisor != 1)
+        {
+            if (IsInteger(coefficient) && Math.Abs(coefficient) < 1e15 && Math.Abs(divisor) < 1e15)
+            {
+                var g = Gcd(Math.Abs(coefficient), Math.Abs(divisor)) * Math.Sign(divisor);
+                (coefficient, divisor) = (coefficient / g, divisor / g);
+            }
+            else
+            {
+                (coefficient, divisor) = (coefficient / divisor, 1);
+            }
+
+        }
+
+        // several divisors are written as one: -1/(2*x**2), not -1/x**2/2
+        if (denominator.Count + (divisor != 1 ? 1 : 0) >= 2)
+        {
+            var below = denominator.Select(d => ((Power)d).Base).ToList();
+            if (divisor != 1)
+            {
+                below.Insert(0, Num(divisor));
+            }
+
+            denominator = [new Power(new Product([.. below]), MinusOne)];
+        }
+        else if (divisor != 1)
+        {
+            denominator.Add(new Power(Num(divisor), MinusOne));
+        }
+
+        var all = ImmutableArray.CreateBuilder<Expr>();
+        if (coefficient != 1 || (numerator.Count == 0 && denominator.Count > 0))
+        {
+            all.Add(Num(coefficient));
+        }
+
+        // constants, names and their powers first, then compound factors, divisors last: 2*pi*r, 6*x*(x**2 + 1)**2
+        all.AddRange(numerator.OrderBy(Rank));
+        all.AddRange(denominator);
+        return all.Count switch
+        {
+            0 => Num(coefficient),
+            1 => all[0],
+            _ => new Product(all.ToImmutable()),
+        };
+    }
+
+    /// <summary>
+    /// A power. Invariant: no exponent 0 or 1, no base 0 or 1 (with a numeric exponent); numbers folded when the
+    /// result is an exact integer or the exponent a positive integer; <c>(u**a)**n</c> is <c>u**(a*n)</c> for integer n;
+    /// a negative numeric exponent other than -1 is written as a divisor, <c>(u**n)**-1</c>.
+    /// </summary>
+    /// <param name="b">The base.</param>
+    /// <param name="e">The exponent.</param>
+    /// <returns>The simplified power.</returns>
+    public static Expr Pow(Expr b, Expr e)
+    {
+        switch (b, e)
+        {
+            case (_, Number { Value: 0 }):
+                return One;
+            case (_, Number { Value: 1 }):
+                return b;
+            case (Number { Value: 1 }, _):
+                return One;
+            case (Number { Value: 0 }, Number { Value: > 0 }):
+                return Zero;
+            case (Number x, Number y) when Foldable(Math.Pow(x.Value, y.Value), y.Value):
+                return Num(Math.Pow(x.Value, y.Value));
+            case (Power inner, Number { Value: var n }) when IsInteger(n):
+                return Pow(inner.Base, Mul(inner.Exponent, e));
+            case (Product p, Number { Value: var n }) when IsInteger(n) && n > 0:
+                return Mul(p.Factors.Select(f => Pow(f, e)));
+            case (_, Number { Value: var n }) when n < 0 && n != -1:
+                return new Power(Pow(b, Num(-n)), MinusOne);
+            default:
+                return new Power(b, e);
+        }
+    }
+
+    /// <summary><c>-u</c>, as <c>(-1)*u</c> simplified.</summary>
+    /// <param name="u">The operand.</param>
+    /// <returns>The negation.</returns>
+    public static Expr Neg(Expr u) => Mul(MinusOne, u);
+
+    /// <summary><c>a - b</c>.</summary>
+    /// <param name="a">The minuend.</param>
+    /// <param name="b">The subtrahend.</param>
+    /// <returns>The difference.</returns>
+    public static Expr Sub(Expr a, Expr b) => Add(a, Neg(b));
+
+    /// <summary><c>a / b</c>, as <c>a * b**-1</c> simplified.</summary>
+    /// <param name="a">The dividend.</param>
+    /// <param name="b">The divisor.</param>
+    /// <returns>The quotient.</returns>
+    public static Expr Div(Expr a, Expr b) => Mul(a, Pow(b, MinusOne));
+
+    /// <summary>A call of a built-in function; folded when every argument is a number and the result an exact integer.</summary>
+    /// <param name="function">The function.</param>
+    /// <param name="arguments">Exactly <see cref="Function.Arity"/> arguments.</param>
+    /// <returns>The call or its value.</returns>
+    public static Expr Call(Function function, params Expr[] arguments)
+    {
+        ArgumentNullException.ThrowIfNull(function);
+        if (arguments.Length != function.Arity)
+        {
+            throw new ArgumentException($"{function.Signature} takes {function.Arity} argument(s), not {arguments.Length}", nameof(arguments));
+        }
+
+        if (arguments.Length > 0 && arguments.All(a => a is Number or Syntax.Call { Arguments.Length: 0 }))
+        {
+            var value = function.Invoke([.. arguments.Select(a => a is Number n ? n.Value : ((Syntax.Call)a).Function.ConstantValue)]);
+            if (double.IsFinite(value) && IsInteger(value))
+            {
+                return Num(value);
+            }
+        }
+
+        return new Call(function, [.. arguments]);
+    }
+
+    // the factors of a product, and of an integer power of a product: (2*x)**-1 -> 2**-1, x**-1
+    private static IEnumerable<Expr> Factors(Expr factor) => factor switch
+    {
+        Product p => p.Factors,
+        Power { Base: Product p, Exponent: Number { Value: var n } } when IsInteger(n) => p.Factors.SelectMany(f => Factors(Pow(f, Num(n)))),
+        _ => [factor],
+    };
+
+    // c*rest -> (c, rest); anything else -> (1, term)
+    internal static (double Coefficient, Expr Monomial) SplitCoefficient(Expr term) => term switch
+    {
+        Product { Factors: [Number c, var only] } => (c.Value, only),
+        Product { Factors: [Number c, ..] } p => (c.Value, new Product(p.Factors.RemoveAt(0))),
+        _ => (1.0, term),
+    };
+
+    // (u**n)**-1 -> (u, -n); u**e -> (u, e); u -> (u, 1)
+    private static (Expr Base, Expr Exponent) SplitPower(Expr factor) => factor switch
+    {
+        Power { Base: Power { Exponent: Number n } inner, Exponent: Number { Value: -1 } } => (inner.Base, Num(-n.Value)),
+        Power p => (p.Base, p.Exponent),
+        _ => (factor, One),
+    };
+
+    private static int Rank(Expr factor) => factor switch
+    {
+        Syntax.Call { Arguments.Length: 0 } => 0,
+        Variable => 1,
+        Power { Base: Variable } => 2,
+        _ => 3,
+    };
+
+    private static double Gcd(double a, double b)
+    {
+        while (b != 0)
+        {
+            (a, b) = (b, a % b);
+        }
+
+        return a == 0 ? 1 : a;
+    }
+
+    private static bool IsInteger(double v) => double.IsFinite(v) && v == Math.Floor(v);
+
+    private static bool Foldable(double result, double exponent) =>
+        double.IsFinite(result) && (IsInteger(result) || (IsInteger(exponent) && exponent > 0));
+}

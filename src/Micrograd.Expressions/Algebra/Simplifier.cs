@@ -1,0 +1,215 @@
+using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
+using Micrograd.Expressions.Syntax;
+
+namespace Micrograd.Expressions.Algebra;
+
+/// <summary>
+/// Rebuilds a tree bottom-up through the <see cref="Build"/> smart constructors, so every rule they keep
+/// applies; bindings are tidied (unused ones dropped, numbers and single-use values inlined when no
+/// rebinding could capture a name). Each node is rebuilt once, so it always terminates, in time linear in
+/// the tree for fixed operator widths.
+/// </summary>
+public static class Simplifier
+{
+    /// <summary>Simplifies a tree.</summary>
+    /// <param name="expr">The tree.</param>
+    /// <returns>An equivalent tree in simplified form (equal in exact arithmetic; rounding may differ).</returns>
+    public static Expr Simplify(Expr expr) => Substitute(expr, ImmutableDictionary<string, Expr>.Empty);
+
+    /// <summary>Simplifies a formula; see <see cref="Simplify(Expr)"/>.</summary>
+    /// <param name="formula">The formula.</param>
+    /// <returns>The simplified formula with the same parameters.</returns>
+    public static Formula Simplify(Formula formula)
+    {
+        ArgumentNullException.ThrowIfNull(formula);
+        return Formula.FromTree(Simplify(formula.Tree), formula.Parameters);
+    }
+
+    /// <summary>Replaces free names by expressions and simplifies on the way; respects let shadowing.</summary>
+    /// <param name="expr">The tree.</param>
+    /// <param name="values">Name to replacement; must not capture names bound inside <paramref name="expr"/>.</param>
+    /// <returns>The rebuilt tree.</returns>
+    internal static Expr Substitute(Expr expr, ImmutableDictionary<string, Expr> values) =>
+        Substitute(expr, values, new Dictionary<Expr, Expr>(ReferenceEqualityComparer.Instance));
+
+    // memo: results for this map of values, by node identity, so shared subtrees are rebuilt once
+    private static Expr Substitute(Expr expr, ImmutableDictionary<string, Expr> values, Dictionary<Expr, Expr> memo)
+    {
+        if (memo.TryGetValue(expr, out var done))
+        {
+            return done;
+        }
+
+        if (!RuntimeHelpers.TryEnsureSufficientExecutionStack())
+        {
+            throw new InsufficientExecutionStackException("the formula nests too deeply to simplify on this thread");
+        }
+
+        Expr S(Expr e) => Substitute(e, values, memo);
+        var result = expr switch
+        {
+            Number n => Build.Num(n.Value),
+            Variable v => values.TryGetValue(v.Name, out var value) ? value : v,
+            Sum s => Build.Add(s.Terms.Select(S).ToList()),
+            Product p => Build.Mul(p.Factors.Select(S).ToList()),
+            Power p => Build.Pow(S(p.Base), S(p.Exponent)),
+            Call c => Build.Call(c.Function, [.. c.Arguments.Select(S)]),
+            Let l => SubstituteLet(l, values),
+            _ => throw new InvalidOperationException($"unknown node {expr.GetType().Name}"),
+        };
+        memo[expr] = result;
+        return result;
+    }
+
+    private static Expr SubstituteLet(Let let, ImmutableDictionary<string, Expr> values)
+    {
+        var bindings = ImmutableArray.CreateBuilder<Binding>();
+        foreach (var binding in let.Bindings)
+        {
+            bindings.Add(new Binding(binding.Name, Substitute(binding.Value, values)));
+            values = values.Remove(binding.Name);
+        }
+
+        return Tidy(bindings.ToImmutable(), Substitute(let.Body, values));
+    }
+
+    /// <summary>
+    /// Bindings without dead or trivial entries: drops values nobody uses, inlines numbers and values used
+    /// once, unless a later binding of the block rebinds a name the value mentions (which would capture it).
+    /// </summary>
+    internal static Expr Tidy(ImmutableArray<Binding> bindings, Expr body)
+    {
+        var uses = CountUses(bindings, body);
+        var boundFrom = new HashSet<string>[bindings.Length + 1];
+        boundFrom[bindings.Length] = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = bindings.Length - 1; i >= 0; i--)
+        {
+            boundFrom[i] = new HashSet<string>(boundFrom[i + 1], StringComparer.Ordinal) { bindings[i].Name };
+        }
+
+        var values = ImmutableDictionary<string, Expr>.Empty;
+        var kept = ImmutableArray.CreateBuilder<Binding>();
+        for (var i = 0; i < bindings.Length; i++)
+        {
+            var value = values.IsEmpty ? bindings[i].Value : Substitute(bindings[i].Value, values);
+            values = values.Remove(bindings[i].Name);
+            if (uses[i] == 0)
+            {
+                continue;
+            }
+
+            var inline = (value is Number || uses[i] == 1 || value is Variable || value is Call { Arguments.Length: 0 })
+                && !FreeNames.Of(value).Any(boundFrom[i].Contains);
+            if (inline)
+            {
+                values = values.SetItem(bindings[i].Name, value);
+            }
+            else
+            {
+                kept.Add(new Binding(bindings[i].Name, value));
+            }
+        }
+
+        var newBody = values.IsEmpty ? body : Substitute(body, values);
+        return kept.Count == 0 ? newBody : Exact.Let(kept.ToImmutable(), newBody);
+    }
+
+    // uses[i]: free occurrences of binding i's name in the later values and the body, before any rebinding;
+    // a binding no one uses does not count its own uses of earlier ones.
+    private static int[] CountUses(ImmutableArray<Binding> bindings, Expr body)
+    {
+        var uses = new int[bindings.Length];
+        Count(body, bindings.Length);
+        for (var i = bindings.Length - 1; i >= 0; i--)
+        {
+            if (uses[i] > 0)
+            {
+                Count(bindings[i].Value, i);
+            }
+        }
+
+        return uses;
+
+        void Count(Expr e, int visibleBefore)
+        {
+            foreach (var (name, times) in Occurrences(e))
+            {
+                for (var j = visibleBefore - 1; j >= 0; j--)
+                {
+                    if (bindings[j].Name == name)
+                    {
+                        uses[j] += times;
+                        break;
+                    }
+                }
+            }
+        }
+    }
+
+    // free occurrences of each name, counted up to 2 (enough to tell unused, used once and shared);
+    // memoised per node so trees that share subtrees are walked once per distinct node
+    private static Dictionary<string, int> Occurrences(Expr e) =>
+        Occurrences(e, new Dictionary<Expr, Dictionary<string, int>>(ReferenceEqualityComparer.Instance));
+
+    private static Dictionary<string, int> Occurrences(Expr e, Dictionary<Expr, Dictionary<string, int>> memo)
+    {
+        if (memo.TryGetValue(e, out var known))
+        {
+            return known;
+        }
+
+        if (!RuntimeHelpers.TryEnsureSufficientExecutionStack())
+        {
+            throw new InsufficientExecutionStackException("the formula nests too deeply on this thread");
+        }
+
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        void Merge(Dictionary<string, int> other, ImmutableHashSet<string>? shadowed = null)
+        {
+            foreach (var (name, n) in other)
+            {
+                if (shadowed is null || !shadowed.Contains(name))
+                {
+                    counts[name] = Math.Min(2, counts.GetValueOrDefault(name) + n);
+                }
+            }
+        }
+
+        switch (e)
+        {
+            case Variable v:
+                counts[v.Name] = 1;
+                break;
+            case Let l:
+                var bound = ImmutableHashSet<string>.Empty;
+                foreach (var b in l.Bindings)
+                {
+                    Merge(Occurrences(b.Value, memo), bound);
+                    bound = bound.Add(b.Name);
+                }
+
+                Merge(Occurrences(l.Body, memo), bound);
+                break;
+            default:
+                foreach (var child in Children(e))
+                {
+                    Merge(Occurrences(child, memo));
+                }
+
+                break;
+        }
+
+        memo[e] = counts;
+        return counts;
+    }
+
+    private static IEnumerable<Expr> Children(Expr e) => e switch
+    {
+        Sum s => s.Terms,
+        Product p => p.Factors,
+        Power p => [p.Base, p.Exponent],
+        Call c => c.Arguments,
+        _ => [],
+    };
+}

@@ -1,0 +1,152 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
+using Micrograd.Expressions.Algebra;
+using Micrograd.Expressions.Syntax;
+using static Micrograd.Expressions.Algebra.Build;
+
+namespace Micrograd.Expressions.Calculus;
+
+/// <summary>
+/// Symbolic differentiation: one rule per node kind, built through the <see cref="Build"/> smart
+/// constructors so results come out simplified. Let-bound values are differentiated once (the chain rule
+/// with sharing: each binding <c>n</c> gains a binding for its derivative), and repeated subtrees of the
+/// result become bindings, so the derivative of an n-deep composition or an n-factor product has O(n) size.
+/// </summary>
+public static class Differentiator
+{
+    // products with more variable factors than this use prefix/suffix products instead of n copies of n factors
+    private const int NaiveProductLimit = 3;
+
+    /// <summary>The derivative of <paramref name="expr"/> with respect to <paramref name="variable"/>.</summary>
+    /// <param name="expr">The tree.</param>
+    /// <param name="variable">The parameter; a name that does not occur gives 0.</param>
+    /// <returns>The simplified derivative; may contain <c>let</c> bindings for shared subexpressions.</returns>
+    public static Expr Differentiate(Expr expr, string variable)
+    {
+        ArgumentNullException.ThrowIfNull(expr);
+        ArgumentNullException.ThrowIfNull(variable);
+        var context = new Context(variable, new Names(expr));
+        var derivative = Simplifier.Simplify(D(expr, context, ImmutableDictionary<string, Expr>.Empty));
+        return Sharing.Share(derivative, context.Names);
+    }
+
+    private sealed record Context(string Variable, Names Names);
+
+    // bound: a let-bound name -> the expression of its derivative (a number or the name of its derivative binding)
+    private static Expr D(Expr e, Context x, ImmutableDictionary<string, Expr> bound)
+    {
+        if (!RuntimeHelpers.TryEnsureSufficientExecutionStack())
+        {
+            throw new InsufficientExecutionStackException("the formula nests too deeply to differentiate on this thread");
+        }
+
+        return e switch
+        {
+            Number => Zero,                                                          // c' = 0
+            Variable v when bound.TryGetValue(v.Name, out var dv) => dv,             // (let n = u)' = u', shared
+            Variable v => v.Name == x.Variable ? One : Zero,                         // x' = 1, y' = 0
+            Sum s => Add(s.Terms.Select(t => D(t, x, bound)).ToList()),             // (u + v)' = u' + v'
+            Product p => DProduct(p.Factors, x, bound),                              // (u*v)' = u'*v + u*v'
+            Power p => DPower(p, x, bound),
+            Call { Arguments.Length: 0 } => Zero,                                    // pi' = 0
+            Call c => Add(c.Arguments.Select((a, i) =>                               // f(u, v)' = f_u(u, v)*u' + f_v(u, v)*v'
+                Mul(Partial(c.Function, i, c.Arguments), D(a, x, bound))).ToList()),
+            Let l => DLet(l, x, bound),
+            _ => throw new InvalidOperationException($"unknown node {e.GetType().Name}"),
+        };
+    }
+
+    private static Expr DPower(Power p, Context x, ImmutableDictionary<string, Expr> bound)
+    {
+        var (u, v) = (p.Base, p.Exponent);
+        var du = D(u, x, bound);
+        var dv = D(v, x, bound);
+        return (du, dv) switch
+        {
+            (Number { Value: 0 }, Number { Value: 0 }) => Zero,
+            (_, Number { Value: 0 }) => Mul(v, Pow(u, Sub(v, One)), du),                        // (u**c)' = c*u**(c-1)*u'
+            (Number { Value: 0 }, _) => Mul(Pow(u, v), Call(Function.Named("log"), u), dv),    // (c**v)' = c**v*log(c)*v'
+            _ => Mul(Pow(u, v), Add(Mul(dv, Call(Function.Named("log"), u)), Div(Mul(v, du), u))), // (u**v)' = u**v*(v'*log(u) + v*u'/u)
+        };
+    }
+
+    private static Expr DProduct(ImmutableArray<Expr> factors, Context x, ImmutableDictionary<string, Expr> bound)
+    {
+        var derivatives = factors.Select(f => D(f, x, bound)).ToArray();
+        var varying = Enumerable.Range(0, factors.Length).Where(i => derivatives[i] is not Number { Value: 0 }).ToList();
+        if (varying.Count <= NaiveProductLimit)
+        {
+            // (f1*...*fn)' = sum over i of f1*...*fi'*...*fn
+            return Add(varying.Select(i => Mul(factors.Select((f, j) => j == i ? derivatives[i] : f).ToList())).ToList());
+        }
+
+        // prefix[i] = f0*...*f(i-1), suffix[i] = fi*...*f(n-1): n bindings each way instead of n^2 factors
+        var n = factors.Length;
+        var bindings = ImmutableArray.CreateBuilder<Binding>();
+        var prefix = new Expr[n + 1];
+        var suffix = new Expr[n + 1];
+        prefix[0] = One;
+        suffix[n] = One;
+        for (var i = 1; i < n; i++)
+        {
+            prefix[i] = Bind(Mul(prefix[i - 1], factors[i - 1]), "p");
+        }
+
+        for (var i = n - 1; i > 0; i--)
+        {
+            suffix[i] = Bind(Mul(factors[i], suffix[i + 1]), "q");
+        }
+
+        var body = Add(varying.Select(i => Mul(prefix[i], derivatives[i], suffix[i + 1])).ToList());
+        return Exact.Let(bindings.ToImmutable(), body);
+
+        Expr Bind(Expr value, string stem)
+        {
+            if (value is Number or Variable)
+            {
+                return value;
+            }
+
+            var name = x.Names.Fresh(stem, numbered: true);
+            bindings.Add(new Binding(name, value));
+            return new Variable(name);
+        }
+    }
+
+    private static Expr DLet(Let let, Context x, ImmutableDictionary<string, Expr> bound)
+    {
+        var bindings = ImmutableArray.CreateBuilder<Binding>();
+        foreach (var binding in let.Bindings)
+        {
+            // the derivative binding comes first: both it and the value must see the earlier meaning of the name
+            var derivative = D(binding.Value, x, bound);
+            if (derivative is Number)
+            {
+                bound = bound.SetItem(binding.Name, derivative);
+            }
+            else
+            {
+                var name = x.Names.Fresh("d_" + binding.Name);
+                bindings.Add(new Binding(name, derivative));
+                bound = bound.SetItem(binding.Name, new Variable(name));
+            }
+
+            bindings.Add(binding);
+        }
+
+        return Exact.Let(bindings.ToImmutable(), D(let.Body, x, bound));
+    }
+
+    private static readonly ConcurrentDictionary<(Function, int), (Expr Template, string[] Parameters)> Templates = new();
+
+    // f_i(args): the function's i-th partial derivative template with the arguments put in
+    private static Expr Partial(Function f, int i, ImmutableArray<Expr> args)
+    {
+        var (template, parameters) = Templates.GetOrAdd((f, i), key =>
+            (Formula.Parse(key.Item1.DerivativeTemplates[key.Item2]).Tree, [.. key.Item1.ParameterNames]));
+        var values = ImmutableDictionary.CreateRange(StringComparer.Ordinal,
+            parameters.Select((p, k) => KeyValuePair.Create(p, args[k])));
+        return Simplifier.Substitute(template, values);
+    }
+}
