@@ -15,6 +15,10 @@ public class BatchTests
     [TestCase("""{"op": "eval", "formula": "x", "at": {"x": "2/3"}}""", """{"value":0.6666666666666666}""")]
     [TestCase("""{"op": "parse", "formula": "y*(x + 1)"}""", """{"canonical":"y*(x + 1)","parameters":["y","x"]}""")]
     [TestCase("""{"id": [1, 2], "op": "parse", "formula": "let e = a*b\nd*e"}""", """{"id":[1,2],"canonical":"let e = a*b; d*e","parameters":["a","b","d"]}""")]
+    [TestCase("""{"op":"diff","formula":"3*x**2 - 4*x + 5","wrt":"x","order":1,"format":"G"}""", """{"derivative":"6*x - 4"}""")]
+    [TestCase("""{"op":"diff","formula":"3*x**2 - 4*x + 5","wrt":"x","order":2}""", """{"derivative":"6"}""")]
+    [TestCase("""{"id":3,"op":"diff","formula":"a*b + c"}""", """{"id":3,"derivatives":{"a":"b","b":"a","c":"1"}}""")]
+    [TestCase("""{"op":"diff","formula":"x**3","wrt":"x","format":"C#"}""", """{"derivative":"3.0 * Math.Pow(x, 2.0)"}""")]
     public void Handle_GoodRequest_Answers(string request, string expected) =>
         Assert.That(BatchSession.Handle(request), Is.EqualTo(expected), request);
 
@@ -45,6 +49,10 @@ public class BatchTests
     [TestCase("""{"op": "eval", "formula": "x", "at": {"x": true}}""", "request", "field `at.x` must be a number")]
     [TestCase("""{"op": "frobnicate", "formula": "x"}""", "request", "unknown op `frobnicate`")]
     [TestCase("""{"op": "eval", "formula": "x*y", "at": {"x": 1}}""", "name", "no value for parameter `y`")]
+    [TestCase("""{"op": "diff", "formula": "x", "order": "two"}""", "request", "field `order` must be an integer")]
+    [TestCase("""{"op": "diff", "formula": "x", "order": -1}""", "request", "field `order` must be 0 or more")]
+    [TestCase("""{"op": "diff", "formula": "x", "format": "Fortran"}""", "request", "unknown format")]
+    [TestCase("""{"op": "diff", "formula": "x", "wrt": 5}""", "request", "field `wrt` must be a string")]
     public void Handle_BadRequest_ErrorOfKind(string request, string kind, string fragment)
     {
         using var response = JsonDocument.Parse(BatchSession.Handle(request));

@@ -67,4 +67,35 @@ public class CliTests
         var (_, output, _) = Mgx.Run("eval", "x/4", "x=3.0");
         Assert.That(output, Is.EqualTo("0.75\n"));
     }
+
+    [TestCase(new[] { "diff", "3*x**2 - 4*x + 5" }, "6*x - 4\n")]
+    [TestCase(new[] { "diff", "3*x**2 - 4*x + 5", "--order", "2" }, "6\n")]
+    [TestCase(new[] { "diff", "a*b + c" }, "d/da = b\nd/db = a\nd/dc = 1\n")]
+    [TestCase(new[] { "diff", "a*b + c", "--wrt", "b" }, "a\n")]
+    [TestCase(new[] { "diff", "a*b + c", "--wrt", "z" }, "0\n")]
+    [TestCase(new[] { "diff", "x*y", "--order", "2" }, "d^2/dx^2 = 0\nd^2/dy^2 = 0\n")]
+    [TestCase(new[] { "diff", "sin(x)/x", "--format", "latex" }, "\\frac{\\cos\\left(x\\right)}{x} - \\frac{\\sin\\left(x\\right)}{{x}^{2}}\n")]
+    [TestCase(new[] { "diff", "x**3", "--format", "csharp" }, "3.0 * Math.Pow(x, 2.0)\n")]
+    [TestCase(new[] { "diff", "x**3", "--format", "dynamic-linq" }, "3.0 * Math.Pow(x, 2.0)\n")]
+    public void Diff_Formula_PrintsDerivative(string[] args, string expected)
+    {
+        var (code, output, error) = Mgx.Run(args);
+        Assert.Multiple(() =>
+        {
+            Assert.That(output, Is.EqualTo(expected), error);
+            Assert.That(code, Is.Zero, error);
+        });
+    }
+
+    [TestCase(new[] { "diff", "x +" }, "Syntax error (line 1, column 4)")]
+    [TestCase(new[] { "diff", "x", "--format", "fortran" }, "unknown format `fortran`")]
+    public void Diff_BadInput_ExitsOneWithMessage(string[] args, string fragment)
+    {
+        var (code, _, error) = Mgx.Run(args);
+        Assert.Multiple(() =>
+        {
+            Assert.That(code, Is.EqualTo(1));
+            Assert.That(error, Does.Contain(fragment));
+        });
+    }
 }

@@ -169,8 +169,9 @@ internal static class Printer
             }
             else
             {
+                // LaTeX has no unary minus after \cdot that reads well: 2 \cdot \left(-x\right)
                 sb.Append(times);
-                Write(sb, p.Factors[i], d, 3);
+                Write(sb, p.Factors[i], d, d == Dialect.LaTeX ? 4 : 3);
             }
         }
     }

@@ -1,0 +1,79 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using Micrograd.Expressions.Tests.Support;
+
+namespace Micrograd.Expressions.Tests;
+
+/// <summary>
+/// Docs that run: every console block line in README.md and docs/ that starts with <c>$ mgx</c> is run, and
+/// its output must be exactly the lines the block shows under it.
+/// </summary>
+[TestFixture]
+public partial class DocsTests
+{
+    private static string Root()
+    {
+        var dir = new DirectoryInfo(TestContext.CurrentContext.TestDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Micrograd.Expressions.sln")))
+        {
+            dir = dir.Parent;
+        }
+
+        return dir?.FullName ?? throw new InvalidOperationException("repository root not found");
+    }
+
+    public static IEnumerable<TestCaseData> Examples()
+    {
+        var root = Root();
+        var files = Directory.GetFiles(Path.Combine(root, "docs"), "*.md", SearchOption.AllDirectories).Prepend(Path.Combine(root, "README.md"));
+        foreach (var file in files)
+        {
+            var lines = File.ReadAllLines(file);
+            var inBlock = false;
+            for (var i = 0; i < lines.Length; i++)
+            {
+                if (lines[i].StartsWith("```", StringComparison.Ordinal))
+                {
+                    inBlock = !inBlock && lines[i].Trim() == "```console";
+                    continue;
+                }
+
+                if (!inBlock || !lines[i].StartsWith("$ mgx ", StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                var expected = new StringBuilder();
+                for (var j = i + 1; j < lines.Length && !lines[j].StartsWith('$') && !lines[j].StartsWith("```", StringComparison.Ordinal); j++)
+                {
+                    expected.Append(lines[j]).Append('\n');
+                }
+
+                var relative = Path.GetRelativePath(root, file);
+                yield return new TestCaseData(relative, i + 1, lines[i][6..], expected.ToString())
+                    .SetName($"Docs_{relative.Replace('/', '_')}Line{i + 1}_OutputAsShown");
+            }
+        }
+    }
+
+    [TestCaseSource(nameof(Examples))]
+    public void Docs_MgxExample_OutputAsShown(string file, int line, string command, string expected)
+    {
+        var args = Arguments().Matches(command).Select(m => m.Groups[1].Success ? m.Groups[1].Value : m.Value).ToArray();
+        var (_, output, error) = Mgx.Run(args);
+        Assert.That(output, Is.EqualTo(expected), $"{file}:{line}: mgx {command}\n{error}");
+    }
+
+    [Test]
+    public void Docs_LanguageReference_ListsEveryFunction()
+    {
+        var language = File.ReadAllText(Path.Combine(Root(), "docs", "language.md"));
+        foreach (var f in Function.Table)
+        {
+            Assert.That(language, Does.Contain($"`{f.Signature}`"), $"docs/language.md does not document {f.Signature}");
+        }
+    }
+
+    [GeneratedRegex("\"([^\"]*)\"|\\S+")]
+    private static partial Regex Arguments();
+}
