@@ -6,11 +6,11 @@ namespace Micrograd.Expressions;
 /// </summary>
 public sealed record FormulaOptions
 {
-    /// <summary>The defaults: 1,000,000 characters, nesting depth 1,000, 1,000,000 nodes.</summary>
+    /// <summary>The defaults: 10,000,000 characters, nesting depth 1,000, 4,000,000 nodes.</summary>
     public static FormulaOptions Default { get; } = new();
 
     /// <summary>The longest formula text accepted, in UTF-16 characters.</summary>
-    public int MaxLength { get; init; } = 1_000_000;
+    public int MaxLength { get; init; } = 10_000_000;
 
     /// <summary>
     /// The deepest nesting accepted: each open parenthesis, function call and power operator counts one level.
@@ -18,5 +18,5 @@ public sealed record FormulaOptions
     public int MaxDepth { get; init; } = 1_000;
 
     /// <summary>The most syntax-tree nodes a formula may have.</summary>
-    public int MaxNodes { get; init; } = 1_000_000;
+    public int MaxNodes { get; init; } = 4_000_000;
 }

@@ -10,35 +10,79 @@ namespace Micrograd.Expressions.Compilation;
 /// Lowers a formula tree to a System.Linq.Expressions lambda that computes exactly what the tree says, in
 /// IEEE order: sums and products left to right, <c>a/b</c> as a division, each let-bound value once (a block
 /// local). Small integer powers become multiplications; subtrees over constants are folded at compile time
-/// with the same operations the compiled code would run.
+/// with the same operations the compiled code would run. Long sums and products become a sequence of
+/// statements rather than a deep expression, and very many locals live in one array, so any formula the
+/// parser accepts compiles.
 /// </summary>
-internal static class LinqCompiler
+internal sealed class LinqCompiler
 {
     /// <summary>The largest |n| for which <c>u**n</c> is compiled as repeated multiplication.</summary>
     public const int MaxUnrolledPower = 4;
+
+    // past these sizes a chain becomes statements and locals become array slots (IL allows 65,535 locals)
+    private const int MaxNestedChain = 32;
+    private const int MaxIlLocals = 8_192;
+
+    private readonly ParameterExpression? slots;
+    private readonly List<ParameterExpression> locals = [];
+    private int slotCount;
+
+    private LinqCompiler(bool useSlots) =>
+        slots = useSlots ? L.Variable(typeof(double[]), "slots") : null;
 
     /// <summary>A lambda <c>double[] args => ...</c> reading the parameters in order.</summary>
     public static Expression<Func<double[], double>> ToArrayLambda(Expr tree, IReadOnlyList<string> parameters)
     {
         var args = L.Parameter(typeof(double[]), "args");
-        var locals = parameters.Select(p => L.Variable(typeof(double), p)).ToList();
-        var scope = ImmutableDictionary.CreateRange(StringComparer.Ordinal,
-            locals.Select(l => KeyValuePair.Create(l.Name!, l)));
-        var statements = locals
-            .Select((local, i) => (L)L.Assign(local, L.ArrayIndex(args, L.Constant(i))))
-            .Append(Lower(tree, scope));
-        return L.Lambda<Func<double[], double>>(L.Block(locals, statements), "formula", [args]);
+        var compiler = new LinqCompiler(CountLocals(tree) > MaxIlLocals);
+        var reads = parameters.Select((p, i) => (Name: p, Read: (L)L.ArrayIndex(args, L.Constant(i)))).ToList();
+        var scope = ImmutableDictionary<string, L>.Empty.WithComparers(StringComparer.Ordinal);
+        var statements = new List<L>();
+        foreach (var (name, read) in reads)
+        {
+            var local = compiler.NewLocal(name);
+            statements.Add(L.Assign(local, read));
+            scope = scope.SetItem(name, local);
+        }
+
+        statements.Add(compiler.Lower(tree, scope));
+        return L.Lambda<Func<double[], double>>(compiler.Wrap(statements), "formula", [args]);
     }
 
     /// <summary>A lambda with one <c>double</c> parameter per formula parameter, of the given delegate type.</summary>
     public static LambdaExpression ToLambda(Type delegateType, Expr tree, IReadOnlyList<string> parameters)
     {
         var ps = parameters.Select(p => L.Parameter(typeof(double), p)).ToList();
-        var scope = ImmutableDictionary.CreateRange(StringComparer.Ordinal, ps.Select(p => KeyValuePair.Create(p.Name!, p)));
-        return L.Lambda(delegateType, Lower(tree, scope), "formula", ps);
+        var compiler = new LinqCompiler(CountLocals(tree) > MaxIlLocals);
+        var scope = ImmutableDictionary.CreateRange(StringComparer.Ordinal, ps.Select(p => KeyValuePair.Create(p.Name!, (L)p)));
+        return L.Lambda(delegateType, compiler.Wrap([compiler.Lower(tree, scope)]), "formula", ps);
     }
 
-    private static L Lower(Expr e, ImmutableDictionary<string, ParameterExpression> scope)
+    private L Wrap(List<L> statements)
+    {
+        if (slots is null)
+        {
+            return L.Block(typeof(double), locals, statements);
+        }
+
+        statements.Insert(0, L.Assign(slots, L.NewArrayBounds(typeof(double), L.Constant(slotCount))));
+        return L.Block(typeof(double), locals.Prepend(slots), statements);
+    }
+
+    // a double local: an IL local, or an element of the slots array when there are too many
+    private L NewLocal(string name)
+    {
+        if (slots is not null)
+        {
+            return L.ArrayAccess(slots, L.Constant(slotCount++));
+        }
+
+        var local = L.Variable(typeof(double), name);
+        locals.Add(local);
+        return local;
+    }
+
+    private L Lower(Expr e, ImmutableDictionary<string, L> scope)
     {
         if (!RuntimeHelpers.TryEnsureSufficientExecutionStack())
         {
@@ -61,42 +105,47 @@ internal static class LinqCompiler
     }
 
     // ((t0 + t1) + t2) ...; a negated term is a subtraction (a + -b == a - b in IEEE)
-    private static L LowerSum(Sum s, ImmutableDictionary<string, ParameterExpression> scope)
-    {
-        var acc = Lower(s.Terms[0], scope);
-        foreach (var term in s.Terms.Skip(1))
-        {
-            acc = term is Product { Factors: [Number { Value: -1 }, _, ..] } negated
+    private L LowerSum(Sum s, ImmutableDictionary<string, L> scope) =>
+        Accumulate(Lower(s.Terms[0], scope), s.Terms.Skip(1).Select<Expr, Func<L, L>>(term => acc =>
+            term is Product { Factors: [Number { Value: -1 }, _, ..] } negated
                 ? Fold(L.Subtract(acc, LowerProduct(negated, scope, skipSign: true)), v => v[0] - v[1])
-                : Fold(L.Add(acc, Lower(term, scope)), v => v[0] + v[1]);
-        }
-
-        return acc;
-    }
+                : Fold(L.Add(acc, Lower(term, scope)), v => v[0] + v[1])).ToList());
 
     // ((f0 * f1) / f2) ...; a factor u**-1 after the first is a division, as the parser wrote it;
     // a leading -1 is a negation ((-1)*u == -u exactly)
-    private static L LowerProduct(Product p, ImmutableDictionary<string, ParameterExpression> scope, bool skipSign = false)
+    private L LowerProduct(Product p, ImmutableDictionary<string, L> scope, bool skipSign = false)
     {
         var negate = p.Factors[0] is Number { Value: -1 };
         var start = negate ? 1 : 0;
-        var acc = Lower(p.Factors[start], scope);
+        var first = Lower(p.Factors[start], scope);
         if (negate && !skipSign)
         {
-            acc = Fold(L.Negate(acc), v => -v[0]);
+            first = Fold(L.Negate(first), v => -v[0]);
         }
 
-        foreach (var factor in p.Factors.Skip(start + 1))
-        {
-            acc = factor is Power { Exponent: Number { Value: -1 } } reciprocal
+        return Accumulate(first, p.Factors.Skip(start + 1).Select<Expr, Func<L, L>>(factor => acc =>
+            factor is Power { Exponent: Number { Value: -1 } } reciprocal
                 ? Fold(L.Divide(acc, Lower(reciprocal.Base, scope)), v => v[0] / v[1])
-                : Fold(L.Multiply(acc, Lower(factor, scope)), v => v[0] * v[1]);
-        }
-
-        return acc;
+                : Fold(L.Multiply(acc, Lower(factor, scope)), v => v[0] * v[1])).ToList());
     }
 
-    private static L LowerPower(L b, Expr exponent, ImmutableDictionary<string, ParameterExpression> scope)
+    // Applies the steps left to right: nested for short chains, as assignments to one local for long ones,
+    // so a million-term sum is not a million-deep expression.
+    private L Accumulate(L first, IReadOnlyList<Func<L, L>> steps)
+    {
+        if (steps.Count <= MaxNestedChain)
+        {
+            return steps.Aggregate(first, (acc, step) => step(acc));
+        }
+
+        var acc = NewLocal("acc");
+        var statements = new List<L>(steps.Count + 2) { L.Assign(acc, first) };
+        statements.AddRange(steps.Select(step => L.Assign(acc, step(acc))));
+        statements.Add(acc);
+        return L.Block(typeof(double), statements);
+    }
+
+    private L LowerPower(L b, Expr exponent, ImmutableDictionary<string, L> scope)
     {
         if (exponent is Number { Value: var n } && n == Math.Round(n) && Math.Abs(n) <= MaxUnrolledPower)
         {
@@ -107,17 +156,16 @@ internal static class LinqCompiler
     }
 
     // u**n as multiplications of one evaluation of u: u*u, u*u*u, (u*u)*(u*u), 1/u, 1/(u*u), ...
-    private static L Unrolled(L b, int n)
+    private L Unrolled(L b, int n)
     {
         if (n == 0)
         {
             return L.Constant(1.0);
         }
 
-        var needsTemp = b is not ParameterExpression;
-        var t = needsTemp ? L.Variable(typeof(double), "base") : (ParameterExpression)b;
-        var magnitude = Math.Abs(n);
-        L power = magnitude switch
+        var simple = b is ParameterExpression;
+        var t = simple ? b : NewLocal("base");
+        L power = Math.Abs(n) switch
         {
             1 => t,
             2 => L.Multiply(t, t),
@@ -129,7 +177,7 @@ internal static class LinqCompiler
             power = L.Divide(L.Constant(1.0), power);
         }
 
-        return needsTemp ? L.Block([t], L.Assign(t, b), power) : power;
+        return simple ? power : L.Block(typeof(double), L.Assign(t, b), power);
     }
 
     // the compile-time twin of Unrolled, for a constant base
@@ -146,27 +194,25 @@ internal static class LinqCompiler
         return n < 0 ? 1.0 / magnitude : magnitude;
     }
 
-    private static L LowerCall(Call c, ImmutableDictionary<string, ParameterExpression> scope)
+    private L LowerCall(Call c, ImmutableDictionary<string, L> scope)
     {
         var args = c.Arguments.Select(a => Lower(a, scope)).ToArray();
         return Fold(L.Call(c.Function.Method!, args), v => c.Function.Invoke(v));
     }
 
-    private static L LowerLet(Let let, ImmutableDictionary<string, ParameterExpression> scope)
+    private L LowerLet(Let let, ImmutableDictionary<string, L> scope)
     {
-        var locals = new List<ParameterExpression>();
         var statements = new List<L>();
         foreach (var binding in let.Bindings)
         {
             var value = Lower(binding.Value, scope);
-            var local = L.Variable(typeof(double), binding.Name);
-            locals.Add(local);
+            var local = NewLocal(binding.Name);
             statements.Add(L.Assign(local, value));
             scope = scope.SetItem(binding.Name, local);
         }
 
         statements.Add(Lower(let.Body, scope));
-        return L.Block(locals, statements);
+        return L.Block(typeof(double), statements);
     }
 
     // A node whose operands are all constants becomes the constant the compiled code would compute.
@@ -182,5 +228,42 @@ internal static class LinqCompiler
         return operands.Length > 0 && operands.All(o => o is ConstantExpression)
             ? L.Constant(evaluate([.. operands.Select(o => (double)((ConstantExpression)o).Value!)]))
             : node;
+    }
+
+    // an upper bound on the locals a tree needs: one per binding, power temporary and long chain
+    private static int CountLocals(Expr tree)
+    {
+        var count = 0;
+        var stack = new Stack<Expr>();
+        stack.Push(tree);
+        while (stack.Count > 0)
+        {
+            switch (stack.Pop())
+            {
+                case Sum s:
+                    count += s.Terms.Length > MaxNestedChain ? 1 : 0;
+                    s.Terms.ToList().ForEach(stack.Push);
+                    break;
+                case Product p:
+                    count += p.Factors.Length > MaxNestedChain ? 1 : 0;
+                    p.Factors.ToList().ForEach(stack.Push);
+                    break;
+                case Power p:
+                    count++;
+                    stack.Push(p.Base);
+                    stack.Push(p.Exponent);
+                    break;
+                case Call c:
+                    c.Arguments.ToList().ForEach(stack.Push);
+                    break;
+                case Let l:
+                    count += l.Bindings.Length;
+                    l.Bindings.ToList().ForEach(b => stack.Push(b.Value));
+                    stack.Push(l.Body);
+                    break;
+            }
+        }
+
+        return count;
     }
 }

@@ -22,11 +22,11 @@ internal static class Exact
         _ => new Product([MinusOne, operand]),
     };
 
-    public static Expr ApplySigns(IEnumerable<char> signs, Expr operand) =>
+    public static Expr ApplySigns(string signs, Expr operand) =>
         signs.Count(s => s == '-') % 2 == 1 ? Negate(operand) : operand;
 
     // a ** s0 b ** s1 c = a ** (s0 (b ** (s1 c)))
-    public static Expr FoldPower(Expr head, IReadOnlyList<(IEnumerable<char> Signs, Expr Atom)> tail)
+    public static Expr FoldPower(Expr head, IReadOnlyList<(string Signs, Expr Atom)> tail)
     {
         if (tail.Count == 0)
         {

@@ -15,8 +15,7 @@ internal static class Parser
     private static readonly FrozenSetOfKeywords Keywords = new("let", "in", "fun");
 
     // name = (letter | "_") { letter | digit | "_" }
-    private static readonly Parser<string> Identifier =
-        Parse.Identifier(Parse.Letter.Or(Parse.Char('_')), Parse.LetterOrDigit.Or(Parse.Char('_'))).Token();
+    private static readonly Parser<string> Identifier = Lexeme(ScanIdentifier, "a name");
 
     private static readonly Parser<string> Name =
         Identifier.Where(n => !Keywords.Contains(n)).Named("a name");
@@ -29,7 +28,7 @@ internal static class Parser
 
     // number = digits ["." [digits]] [exponent] | "." digits [exponent]
     private static readonly Parser<Expr> Number =
-        Parse.Ref(() => NumberToken).Token().Select(v => (Expr)new Number(v)).Named("a number");
+        Parse.Ref(() => NumberToken).Select(v => (Expr)new Number(v));
 
     // arguments = "(" [sum {"," sum}] ")"
     private static readonly Parser<IEnumerable<Expr>> Arguments =
@@ -54,8 +53,8 @@ internal static class Parser
                 from close in Symbol(")")
                 select inner));
 
-    private static readonly Parser<IEnumerable<char>> Signs =
-        Parse.Chars('-', '+').Token().Many();
+    // signs = {"-" | "+"}, as a string of the signs read
+    private static readonly Parser<string> Signs = Lexeme(ScanSigns, "a sign", optional: true);
 
     // power = atom {("**" | "^") {sign} atom}      (right-associative; a sign binds the power chain after it)
     private static readonly Parser<Expr> Power =
@@ -193,7 +192,15 @@ internal static class Parser
     private static Parser<Position> Here => input =>
         Result.Success(new Position(input.Position, input.Line, input.Column), input);
 
-    private static Parser<string> Symbol(string symbol, char? notFollowedBy = null) => input =>
+    private static Parser<string> Symbol(string symbol, char? notFollowedBy = null)
+    {
+        // built once per parser: failing is the common case in a chain of alternatives
+        var message = $"expected \"{symbol}\"";
+        string[] expectations = [$"\"{symbol}\""];
+        return input => MatchSymbol(input, symbol, notFollowedBy, message, expectations);
+    }
+
+    private static IResult<string> MatchSymbol(IInput input, string symbol, char? notFollowedBy, string message, string[] expectations)
     {
         var source = input.Source;
         var at = input.Position;
@@ -201,22 +208,11 @@ internal static class Parser
             && (notFollowedBy is null || at + symbol.Length >= source.Length || source[at + symbol.Length] != notFollowedBy);
         if (!matches)
         {
-            return Result.Failure<string>(input, $"expected \"{symbol}\"", [$"\"{symbol}\""]);
+            return Result.Failure<string>(input, message, expectations);
         }
 
-        var rest = input;
-        for (var i = 0; i < symbol.Length; i++)
-        {
-            rest = rest.Advance();
-        }
-
-        while (!rest.AtEnd && char.IsWhiteSpace(rest.Current))
-        {
-            rest = rest.Advance();
-        }
-
-        return Result.Success(symbol, rest);
-    };
+        return Result.Success(symbol, AdvancePast(input, SkipSpace(source, at + symbol.Length) - at));
+    }
 
     private static Parser<string> Keyword(string keyword) =>
         Identifier.Where(word => word == keyword).Named($"\"{keyword}\"");
@@ -259,7 +255,7 @@ internal static class Parser
 
         if (digits == 0)
         {
-            return Result.Failure<double>(input, "expected a number", ["a number"]);
+            return Result.Failure<double>(input, "expected a number", NumberExpected);
         }
 
         if (i < text.Length && (text[i] == 'e' || text[i] == 'E'))
@@ -297,14 +293,80 @@ internal static class Parser
         }
 
         var value = double.Parse(text.AsSpan(start, i - start), NumberStyles.Float, CultureInfo.InvariantCulture);
-        var rest = input;
-        for (var k = start; k < i; k++)
+        return Result.Success(value, AdvancePast(input, SkipSpace(text, i) - start));
+    };
+
+    // A token read by a scanner that returns its end offset (start when nothing matched); trailing
+    // whitespace is consumed, as every token does.
+    private static Parser<string> Lexeme(Func<string, int, int> scan, string expected, bool optional = false)
+    {
+        string[] expectations = [expected];
+        return input =>
         {
-            rest = rest.Advance();
+            var text = input.Source;
+            var end = scan(text, input.Position);
+            if (end == input.Position && !optional)
+            {
+                return Result.Failure<string>(input, $"expected {expected}", expectations);
+            }
+
+            return Result.Success(text[input.Position..end], AdvancePast(input, SkipSpace(text, end) - input.Position));
+        };
+    }
+
+    private static int ScanIdentifier(string text, int i)
+    {
+        if (i >= text.Length || !(char.IsLetter(text[i]) || text[i] == '_'))
+        {
+            return i;
         }
 
-        return Result.Success(value, rest);
-    };
+        do
+        {
+            i++;
+        }
+        while (i < text.Length && (char.IsLetterOrDigit(text[i]) || text[i] == '_'));
+        return i;
+    }
+
+    // a run of + and - signs with any whitespace between them; the token text keeps only the signs
+    private static int ScanSigns(string text, int i)
+    {
+        var end = i;
+        while (i < text.Length && (text[i] == '-' || text[i] == '+' || char.IsWhiteSpace(text[i])))
+        {
+            if (text[i] != ' ' && !char.IsWhiteSpace(text[i]))
+            {
+                end = i + 1;
+            }
+
+            i++;
+        }
+
+        return end;
+    }
+
+    private static int SkipSpace(string text, int i)
+    {
+        while (i < text.Length && char.IsWhiteSpace(text[i]))
+        {
+            i++;
+        }
+
+        return i;
+    }
+
+    private static IInput AdvancePast(IInput input, int count)
+    {
+        for (var k = 0; k < count; k++)
+        {
+            input = input.Advance();
+        }
+
+        return input;
+    }
+
+    private static readonly string[] NumberExpected = ["a number"];
 
     private static int ScanDigits(string text, ref int i)
     {
