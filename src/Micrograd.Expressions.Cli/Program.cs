@@ -31,6 +31,7 @@ public static class Program
         {
             EvalCommand.Create(io),
             DiffCommand.Create(io),
+            CheckCommand.Create(io),
             BatchCommand.Create(io),
         };
         var result = root.Parse(args);

@@ -77,7 +77,8 @@ public static class BatchSession
                     "eval" => Ops.Eval(request),
                     "parse" => Ops.Parse(request),
                     "diff" => Ops.Diff(request),
-                    var op => throw new RequestException($"unknown op `{op}`; the ops are eval, parse, diff"),
+                    "check" => Ops.Check(request),
+                    var op => throw new RequestException($"unknown op `{op}`; the ops are eval, parse, diff, check"),
                 };
                 respond(writer);
             }

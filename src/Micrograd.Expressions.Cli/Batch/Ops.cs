@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Micrograd.Expressions.Calculus;
 
 namespace Micrograd.Expressions.Cli.Batch;
 
@@ -56,6 +57,47 @@ internal static class Ops
 
             writer.WriteEndObject();
         };
+    }
+
+    public static Action<Utf8JsonWriter> Check(Request request)
+    {
+        var formula = Formula.Parse(request.String("formula"));
+        var method = request.OptionalString("method") switch
+        {
+            null => DifferenceMethod.Central,
+            var m when Enum.TryParse<DifferenceMethod>(m, ignoreCase: true, out var parsed) => parsed,
+            var m => throw new RequestException($"unknown method `{m}`; use forward, backward, central or richardson"),
+        };
+        var check = DerivativeChecker.Check(formula, request.Point(), method, request.OptionalDouble("h"));
+        return writer => WriteCheck(writer, check);
+    }
+
+    /// <summary>Writes the rows of a derivative check and the overall verdict.</summary>
+    public static void WriteCheck(Utf8JsonWriter writer, DerivativeCheckResult check, bool? ok = null)
+    {
+        writer.WriteStartArray("rows");
+        foreach (var r in check.Rows)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("variable", r.Variable);
+            WriteNumber(writer, "at", r.Point);
+            writer.WriteString("derivative", r.Derivative);
+            WriteNumber(writer, "symbolic", r.Symbolic);
+            WriteNumber(writer, "numeric", r.Numeric.Value);
+            WriteNumber(writer, "errorEstimate", r.Numeric.Error);
+            WriteNumber(writer, "absError", r.AbsoluteError);
+            WriteNumber(writer, "relError", r.RelativeError);
+            writer.WriteBoolean("ok", r.Ok);
+            if (r.Numeric.Artifact is { } artifact)
+            {
+                writer.WriteString("artifact", artifact);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+        writer.WriteBoolean("ok", ok ?? check.Ok);
     }
 
     /// <summary>Writes a double as a JSON number, or as "NaN", "Infinity", "-Infinity".</summary>

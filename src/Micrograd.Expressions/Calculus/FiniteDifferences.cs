@@ -57,7 +57,10 @@ public static class FiniteDifferences
     /// <param name="point">Where to differentiate.</param>
     /// <param name="index">Which input to bump.</param>
     /// <param name="method">The difference formula.</param>
-    /// <param name="h">The step; the default step of the method when null.</param>
+    /// <param name="h">
+    /// The step, used as given (so <c>(f(x + h) - f(x)) / h</c> is the seed's number exactly); when null, the
+    /// default step of the method, rounded so that <c>(x + h) - x == h</c>.
+    /// </param>
     /// <returns>The estimate with its error and any precision artifact.</returns>
     public static NumericDerivative Partial(Func<double[], double> f, IReadOnlyList<double> point, int index,
         DifferenceMethod method = DifferenceMethod.Central, double? h = null)
@@ -67,10 +70,9 @@ public static class FiniteDifferences
         ArgumentOutOfRangeException.ThrowIfNegative(index);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, point.Count);
         var x = point[index];
-        var requested = h ?? DefaultStep(method, x);
-        if (!(requested > 0) || !double.IsFinite(requested))
+        if (h is { } given && (!(given > 0) || !double.IsFinite(given)))
         {
-            throw new ArgumentOutOfRangeException(nameof(h), requested, "the step must be a positive finite number");
+            throw new ArgumentOutOfRangeException(nameof(h), given, "the step must be a positive finite number");
         }
 
         var buffer = point.ToArray();
@@ -84,8 +86,8 @@ public static class FiniteDifferences
 
         var fx = At(x);
         return method == DifferenceMethod.Richardson
-            ? Richardson(At, x, fx, requested)
-            : Simple(At, method, x, fx, requested);
+            ? Richardson(At, x, fx, h ?? DefaultStep(method, x))
+            : Simple(At, method, x, fx, h);
     }
 
     /// <summary>Every partial derivative at a point, in input order.</summary>
@@ -133,13 +135,11 @@ public static class FiniteDifferences
         return new NumericDerivative(value, Math.Abs(value - coarse) + rounding, step, Check(value, plus - minus, mid, rounding));
     }
 
-    private static NumericDerivative Simple(Func<double, double> at, DifferenceMethod method, double x, double fx, double requested)
+    // a given step is used as it is (the seed divides by h itself); the default step is rounded to one
+    // that x + h represents exactly
+    private static NumericDerivative Simple(Func<double, double> at, DifferenceMethod method, double x, double fx, double? given)
     {
-        var step = Representable(x, requested);
-        if (step == 0)
-        {
-            return new NumericDerivative(double.NaN, double.PositiveInfinity, 0, ArtifactStepTooSmall(x));
-        }
+        var step = given ?? Representable(x, DefaultStep(method, x));
 
         double Estimate(double s) => method switch
         {
@@ -160,10 +160,11 @@ public static class FiniteDifferences
         var doubled = Representable(x, 2 * step);
         var truncation = Math.Abs(Estimate(doubled) - value) / (method == DifferenceMethod.Central ? 3 : 1);
         var rounding = 2 * Eps * Math.Max(Math.Abs(fx), Math.Abs(rise)) / step;
-        var artifact = Check(value, rise, fx, rounding);
+        // x + h rounding back to x makes the rise exactly 0.0: the seed's precision artifact
+        var artifact = Representable(x, step) == 0 ? ArtifactStepTooSmall(x) : Check(value, rise, fx, rounding);
         if (artifact is null && rise == 0 && Estimate(Representable(x, Math.Max(step * 1e4, DefaultStep(method, x)))) != 0)
         {
-            artifact = $"f(x + h) - f(x) is exactly 0.0 at h = {step:R}: the step is below the precision of f near this point";
+            artifact = $"f(x + h) - f(x) is exactly 0.0 at h = {Syntax.NumberText.Format(step)}: the step is below the precision of f near this point";
         }
 
         return new NumericDerivative(value, truncation + rounding, step, artifact);
@@ -227,5 +228,5 @@ public static class FiniteDifferences
     private static double Representable(double x, double h) => (x + h) - x;
 
     private static string ArtifactStepTooSmall(double x) =>
-        $"x + h == x in floating point at x = {x:R}: the step is below the resolution of x";
+        $"x + h == x in floating point at x = {Syntax.NumberText.Format(x)}: the step is below the resolution of x, so the difference is exactly 0.0";
 }

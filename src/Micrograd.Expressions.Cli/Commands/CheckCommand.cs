@@ -1,0 +1,202 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Micrograd.Expressions.Calculus;
+using Micrograd.Expressions.Cli.Batch;
+using Micrograd.Expressions.Syntax;
+using Spectre.Console;
+
+namespace Micrograd.Expressions.Cli.Commands;
+
+/// <summary>
+/// <c>mgx check FORMULA x=3 ...</c>: symbolic derivatives against finite differences, as a table;
+/// <c>--sweep</c> shows the error as h shrinks, <c>--scan N</c> checks N random points in a box (<c>x=-5:5</c>).
+/// </summary>
+internal static class CheckCommand
+{
+    public static Command Create(ConsoleIO io)
+    {
+        var formula = new Argument<string>("formula") { Description = "The formula, e.g. \"3*x**2 - 4*x + 5\"." };
+        var bindings = new Argument<string[]>("bindings")
+        {
+            Description = "The point as name=value; with --scan, intervals as name=min:max.",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
+        var method = new Option<DifferenceMethod?>("--method")
+        {
+            Description = "forward (the seed's rise over run), backward, central or richardson [default: central; forward with --sweep].",
+        };
+        var h = new Option<double?>("--h") { Description = "The step; by default near the error-optimal step of the method." };
+        var json = new Option<bool>("--json") { Description = "Print JSON (the batch op check's response) instead of a table." };
+        var sweep = new Option<bool>("--sweep") { Description = "Show the finite difference for h = 1e-1 ... 1e-16 at the point." };
+        var wrt = new Option<string?>("--wrt") { Description = "The parameter to sweep (default: the first)." };
+        var scan = new Option<int?>("--scan") { Description = "Check this many random points in the box given by the bindings and list the worst." };
+        var seed = new Option<int>("--seed") { Description = "Random seed for --scan.", DefaultValueFactory = _ => 1 };
+        var command = new Command("check", "Check symbolic derivatives against finite differences (bump one input, divide the rise by the run).")
+        {
+            formula, bindings, method, h, json, sweep, wrt, scan, seed,
+        };
+        command.SetAction(result => Report.Run(io, () =>
+        {
+            var f = Formula.Parse(result.GetValue(formula)!);
+            var args = result.GetValue(bindings) ?? [];
+            var m = result.GetValue(method) ?? (result.GetValue(sweep) ? DifferenceMethod.Forward : DifferenceMethod.Central);
+            if (result.GetValue(scan) is { } points)
+            {
+                Scan(io, f, Box(args), points, result.GetValue(seed), m, result.GetValue(json));
+            }
+            else if (result.GetValue(sweep))
+            {
+                Sweep(io, f, Bindings.Read(args), result.GetValue(wrt) ?? f.Parameters.FirstOrDefault() ?? "x", m, result.GetValue(json));
+            }
+            else
+            {
+                var check = DerivativeChecker.Check(f, Bindings.Read(args), m, result.GetValue(h));
+                if (result.GetValue(json))
+                {
+                    io.Out.WriteLine(Json(w => Ops.WriteCheck(w, check)));
+                }
+                else
+                {
+                    Table(io, check.Rows, scanned: false);
+                    io.Out.WriteLine(check.Ok ? "all derivatives agree" : "some derivatives disagree or could not be checked");
+                }
+            }
+        }));
+        return command;
+    }
+
+    private static void Table(ConsoleIO io, IEnumerable<DerivativeCheckRow> rows, bool scanned)
+    {
+        var table = new Table().Border(TableBorder.Markdown);
+        foreach (var column in new[] { scanned ? "point" : "variable", scanned ? "variable" : "point", "derivative", "symbolic", "numeric", "abs error", "rel error", "verdict" })
+        {
+            table.AddColumn(new TableColumn(column));
+        }
+
+        foreach (var r in rows)
+        {
+            var point = scanned && r.At is { } at ? string.Join(", ", at.Select(NumberText.Format)) : NumberText.Format(r.Point);
+            table.AddRow(new[]
+            {
+                scanned ? point : r.Variable, scanned ? r.Variable : point, r.Derivative, NumberText.Format(r.Symbolic),
+                NumberText.Format(r.Numeric.Value), r.AbsoluteError.ToString("0.###e+00", CultureInfo.InvariantCulture),
+                r.RelativeError.ToString("0.###e+00", CultureInfo.InvariantCulture), r.Verdict,
+            }.Select(Markup.Escape).ToArray());
+        }
+
+        Terminal.Write(io.Out, table);
+    }
+
+    private static void Sweep(ConsoleIO io, Formula f, Dictionary<string, double> at, string variable, DifferenceMethod method, bool json)
+    {
+        var rows = DerivativeChecker.Sweep(f, at, variable, method);
+        if (json)
+        {
+            io.Out.WriteLine(Json(w =>
+            {
+                w.WriteStartArray("sweep");
+                foreach (var r in rows)
+                {
+                    w.WriteStartObject();
+                    w.WriteNumber("h", r.Step);
+                    Ops.WriteNumber(w, "numeric", r.Numeric.Value);
+                    Ops.WriteNumber(w, "absError", r.AbsoluteError);
+                    if (r.Numeric.Artifact is { } a)
+                    {
+                        w.WriteString("artifact", a);
+                    }
+
+                    w.WriteEndObject();
+                }
+
+                w.WriteEndArray();
+            }));
+            return;
+        }
+
+        var table = new Table().Border(TableBorder.Markdown);
+        foreach (var column in new[] { "h", "numeric", "abs error", "note" })
+        {
+            table.AddColumn(column);
+        }
+
+        foreach (var r in rows)
+        {
+            var note = r.Numeric.Artifact ?? (r.Numeric.Value == 0 && r.Symbolic != 0 ? "exactly 0.0" : "");
+            table.AddRow(Markup.Escape(NumberText.Format(r.Step)), Markup.Escape(NumberText.Format(r.Numeric.Value)),
+                r.AbsoluteError.ToString("0.###e+00", CultureInfo.InvariantCulture), Markup.Escape(note));
+        }
+
+        io.Out.WriteLine($"d/d{variable} at {string.Join(", ", at.Select(kv => $"{kv.Key}={NumberText.Format(kv.Value)}"))}: symbolic {NumberText.Format(rows[0].Symbolic)}, method {method.ToString().ToLowerInvariant()}");
+        Terminal.Write(io.Out, table);
+    }
+
+    private static void Scan(ConsoleIO io, Formula f, Dictionary<string, (double Min, double Max)> box, int points, int seed, DifferenceMethod method, bool json)
+    {
+        IReadOnlyList<DerivativeCheckRow> rows = [];
+        var errorConsole = Terminal.For(io.Error, Terminal.IsStderr(io.Error));
+        if (errorConsole.Profile.Capabilities.Interactive)
+        {
+            errorConsole.Progress().Start(context =>
+            {
+                var task = context.AddTask("checking points", maxValue: points);
+                rows = DerivativeChecker.Scan(f, box, points, seed, method, new Progress<int>(done => task.Value = done));
+            });
+        }
+        else
+        {
+            rows = DerivativeChecker.Scan(f, box, points, seed, method);
+        }
+
+        var worst = rows.Take(10).ToList();
+        if (json)
+        {
+            io.Out.WriteLine(Json(w => Ops.WriteCheck(w, new DerivativeCheckResult(worst), rows.All(r => r.Ok))));
+            return;
+        }
+
+        var failed = rows.Count(r => !r.Ok);
+        io.Out.WriteLine($"{points} points, {rows.Count} checks, {failed} not ok; the worst:");
+        Table(io, worst, scanned: true);
+    }
+
+    private static Dictionary<string, (double Min, double Max)> Box(IEnumerable<string> items)
+    {
+        var box = new Dictionary<string, (double, double)>(StringComparer.Ordinal);
+        foreach (var item in items)
+        {
+            var eq = item.IndexOf('=');
+            if (eq <= 0)
+            {
+                throw new FormulaException(FormulaErrorKind.Name, $"expected name=min:max, got `{item}`");
+            }
+
+            var name = item[..eq];
+            var range = item[(eq + 1)..].Split(':');
+            box[name] = range.Length switch
+            {
+                1 => (Bindings.Value(name, range[0]), Bindings.Value(name, range[0])),
+                2 => (Bindings.Value(name, range[0]), Bindings.Value(name, range[1])),
+                _ => throw new FormulaException(FormulaErrorKind.Name, $"expected name=min:max, got `{item}`"),
+            };
+        }
+
+        return box;
+    }
+
+    private static string Json(Action<Utf8JsonWriter> write)
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            writer.WriteStartObject();
+            write(writer);
+            writer.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(stream.ToArray());
+    }
+}
