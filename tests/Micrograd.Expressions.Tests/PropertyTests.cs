@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using FsCheck;
 using FsCheck.Fluent;
 using Micrograd.Expressions.Calculus;
@@ -58,7 +57,7 @@ public static class FormulaArbitraries
     // a failing case shrinks to its subtrees, to simpler leaves, and to rounder points
     private static IEnumerable<FormulaCase> Shrink(FormulaCase c)
     {
-        foreach (var child in Children(c.Tree))
+        foreach (var child in Nodes.Children(c.Tree))
         {
             yield return c with { Tree = child };
         }
@@ -73,15 +72,6 @@ public static class FormulaArbitraries
             yield return c with { X = Math.Round(c.X, 1) };
         }
     }
-
-    private static ImmutableArray<Expr> Children(Expr e) => e switch
-    {
-        Sum s => s.Terms,
-        Product p => p.Factors,
-        Power p => [p.Base, p.Exponent],
-        Call c => c.Arguments,
-        _ => [],
-    };
 }
 
 [TestFixture]

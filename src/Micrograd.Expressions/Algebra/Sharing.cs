@@ -52,7 +52,7 @@ internal static class Sharing
         foreach (var node in order)
         {
             var rebuilt = Rebuild(node, replaced);
-            var size = 1 + Children(rebuilt).Sum(c => sizes.GetValueOrDefault(c, 1));
+            var size = 1 + Nodes.Children(rebuilt).Sum(c => sizes.GetValueOrDefault(c, 1));
             sizes[rebuilt] = size;
             var uses = counts.GetValueOrDefault(node);
             if (!ReferenceEquals(node, expr) && node is not (Number or Variable or Let) && (uses - 1) * (size - 1) >= Threshold)
@@ -90,14 +90,6 @@ internal static class Sharing
         };
     }
 
-    private static IEnumerable<Expr> Children(Expr e) => e switch
-    {
-        Sum s => s.Terms,
-        Product p => p.Factors,
-        Power p => [p.Base, p.Exponent],
-        Call c => c.Arguments,
-        _ => [],
-    };
 
     // how many distinct parents use each distinct subtree (a Let is opaque: its inside has its own scope)
     private static Dictionary<Expr, int> CountParents(Expr root)
@@ -105,7 +97,7 @@ internal static class Sharing
         var counts = new Dictionary<Expr, int>(StructuralComparer.Instance);
         foreach (var node in PostOrder(root))
         {
-            foreach (var child in Children(node))
+            foreach (var child in Nodes.Children(node))
             {
                 counts[child] = counts.GetValueOrDefault(child) + 1;
             }
@@ -135,7 +127,7 @@ internal static class Sharing
             }
 
             stack.Push((node, true));
-            foreach (var child in Children(node).Reverse())
+            foreach (var child in Nodes.Children(node).Reverse())
             {
                 stack.Push((child, false));
             }

@@ -192,7 +192,7 @@ public static class Simplifier
                 Merge(Occurrences(l.Body, memo), bound);
                 break;
             default:
-                foreach (var child in Children(e))
+                foreach (var child in Nodes.Children(e))
                 {
                     Merge(Occurrences(child, memo));
                 }
@@ -203,13 +203,4 @@ public static class Simplifier
         memo[e] = counts;
         return counts;
     }
-
-    private static IEnumerable<Expr> Children(Expr e) => e switch
-    {
-        Sum s => s.Terms,
-        Product p => p.Factors,
-        Power p => [p.Base, p.Exponent],
-        Call c => c.Arguments,
-        _ => [],
-    };
 }

@@ -101,3 +101,17 @@ internal static class Hashing
         return hash.ToHashCode();
     }
 }
+
+/// <summary>Structural helpers shared by the operations over trees.</summary>
+internal static class Nodes
+{
+    /// <summary>The operands of a node; a <see cref="Let"/> has none here, since its inside has its own scope.</summary>
+    public static ImmutableArray<Expr> Children(Expr e) => e switch
+    {
+        Sum s => s.Terms,
+        Product p => p.Factors,
+        Power p => [p.Base, p.Exponent],
+        Call c => c.Arguments,
+        _ => [],
+    };
+}
