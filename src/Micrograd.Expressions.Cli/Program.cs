@@ -32,6 +32,8 @@ public static class Program
             EvalCommand.Create(io),
             DiffCommand.Create(io),
             CheckCommand.Create(io),
+            GradCommand.Create(io),
+            GraphCommand.Create(io),
             BatchCommand.Create(io),
         };
         var result = root.Parse(args);

@@ -20,6 +20,7 @@ namespace Micrograd.Expressions;
 public sealed partial class Formula : IEquatable<Formula>, IFormattable
 {
     private readonly Lazy<Func<double[], double>> compiled;
+    private readonly Lazy<GradientFunction> gradient;
 
     private Formula(Expr tree, IReadOnlyList<string> parameters)
     {
@@ -27,6 +28,7 @@ public sealed partial class Formula : IEquatable<Formula>, IFormattable
         Parameters = parameters;
         compiled = new Lazy<Func<double[], double>>(
             () => LinqCompiler.ToArrayLambda(Tree, Parameters).Compile(), LazyThreadSafetyMode.ExecutionAndPublication);
+        gradient = new Lazy<GradientFunction>(() => Backpropagation.Compile(this), LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     /// <summary>The syntax tree.</summary>
@@ -151,6 +153,29 @@ public sealed partial class Formula : IEquatable<Formula>, IFormattable
 
         return (TDelegate)LinqCompiler.ToLambda(typeof(TDelegate), Tree, Parameters).Compile();
     }
+
+    /// <summary>
+    /// The value and the whole gradient in one call, by reverse-mode differentiation compiled to one LINQ
+    /// expression tree (forward sweep, then reverse sweep). The delegate allocates nothing per call, is
+    /// compiled once per formula and is safe to call from many threads.
+    /// </summary>
+    /// <returns><c>(point, gradient) => value</c>; <c>gradient</c> must have <c>Parameters.Count</c> elements.</returns>
+    /// <example>
+    /// <code>
+    /// var grad = Formula.Parse("a*b + c").CompileGradient();
+    /// var g = new double[3];
+    /// double value = grad([2, -3, 10], g);   // 4; g = [-3, 2, 1]
+    /// </code>
+    /// </example>
+    public GradientFunction CompileGradient() => gradient.Value;
+
+    /// <summary>
+    /// One forward and backward pass that reports the value and gradient of every parameter and every
+    /// let-bound name, and the whole graph (as micrograd's <c>backward()</c> fills every <c>Value.grad</c>).
+    /// </summary>
+    /// <param name="values">A value for every parameter.</param>
+    /// <returns>The value, the gradient and the per-node results.</returns>
+    public BackpropResult Backpropagate(IReadOnlyDictionary<string, double> values) => Backpropagation.Run(this, values);
 
     /// <summary>
     /// The symbolic derivative with respect to one parameter, simplified, with the same parameters as this

@@ -62,6 +62,15 @@ public sealed class Function
     /// <summary>The partial derivative with respect to each parameter, as formula text over <see cref="ParameterNames"/>.</summary>
     internal IReadOnlyList<string> DerivativeTemplates => derivatives;
 
+    /// <summary>The partial derivative with respect to parameter <paramref name="argument"/>, as a tree over <see cref="ParameterNames"/>.</summary>
+    internal Syntax.Expr Derivative(int argument)
+    {
+        var trees = derivativeTrees ??= [.. derivatives.Select(d => Formula.Parse($"fun {string.Join(" ", ParameterNames)} -> {d}").Tree)];
+        return trees[argument];
+    }
+
+    private Syntax.Expr[]? derivativeTrees;
+
     /// <summary>Evaluates the function on constant arguments, exactly as compiled code would.</summary>
     internal double Invoke(ReadOnlySpan<double> args) => Arity switch
     {

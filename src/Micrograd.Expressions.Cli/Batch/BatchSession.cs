@@ -78,7 +78,8 @@ public static class BatchSession
                     "parse" => Ops.Parse(request),
                     "diff" => Ops.Diff(request),
                     "check" => Ops.Check(request),
-                    var op => throw new RequestException($"unknown op `{op}`; the ops are eval, parse, diff, check"),
+                    "grad" => Ops.Grad(request),
+                    var op => throw new RequestException($"unknown op `{op}`; the ops are eval, parse, diff, check, grad"),
                 };
                 respond(writer);
             }

@@ -72,6 +72,50 @@ internal static class Ops
         return writer => WriteCheck(writer, check);
     }
 
+    public static Action<Utf8JsonWriter> Grad(Request request)
+    {
+        var formula = Formula.Parse(request.String("formula"));
+        var pass = formula.Backpropagate(request.Point());
+        return writer => WriteGrad(writer, pass);
+    }
+
+    /// <summary>Writes value, gradient (every parameter) and nodes (let-bound names) of a backward pass.</summary>
+    public static void WriteGrad(Utf8JsonWriter writer, BackpropResult pass)
+    {
+        WriteNumber(writer, "value", pass.Value);
+        writer.WriteStartObject("gradient");
+        foreach (var (name, g) in pass.Gradient)
+        {
+            WriteNumber(writer, name, g);
+        }
+
+        writer.WriteEndObject();
+        writer.WriteStartObject("nodes");
+        foreach (var node in pass.Nodes.Where(n => !pass.Gradient.ContainsKey(n.Name)))
+        {
+            writer.WriteStartObject(node.Name);
+            WriteNumber(writer, "value", node.Value);
+            WriteNumber(writer, "grad", node.Grad);
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndObject();
+    }
+
+    /// <summary>One JSON object, written by <paramref name="write"/>, as a line of text.</summary>
+    public static string Json(Action<Utf8JsonWriter> write)
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            writer.WriteStartObject();
+            write(writer);
+            writer.WriteEndObject();
+        }
+
+        return System.Text.Encoding.UTF8.GetString(stream.ToArray());
+    }
+
     /// <summary>Writes the rows of a derivative check and the overall verdict.</summary>
     public static void WriteCheck(Utf8JsonWriter writer, DerivativeCheckResult check, bool? ok = null)
     {

@@ -10,7 +10,7 @@ internal static class BatchCommand
     {
         var command = new Command("batch", """
             JSON Lines: one request per line on stdin, one response per line on stdout, in order.
-            Ops: eval, parse, diff. Example: {"id": 7, "op": "eval", "formula": "3*x**2 - 4*x + 5", "at": {"x": 3}}
+            Ops: eval, parse, diff, check, grad. Example: {"id": 7, "op": "eval", "formula": "3*x**2 - 4*x + 5", "at": {"x": 3}}
             See docs/embedding.md.
             """);
         command.SetAction(_ =>

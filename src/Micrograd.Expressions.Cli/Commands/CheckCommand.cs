@@ -1,8 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text;
-using System.Text.Encodings.Web;
-using System.Text.Json;
 using Micrograd.Expressions.Calculus;
 using Micrograd.Expressions.Cli.Batch;
 using Micrograd.Expressions.Syntax;
@@ -56,7 +53,7 @@ internal static class CheckCommand
                 var check = DerivativeChecker.Check(f, Bindings.Read(args), m, result.GetValue(h));
                 if (result.GetValue(json))
                 {
-                    io.Out.WriteLine(Json(w => Ops.WriteCheck(w, check)));
+                    io.Out.WriteLine(Ops.Json(w => Ops.WriteCheck(w, check)));
                 }
                 else
                 {
@@ -95,7 +92,7 @@ internal static class CheckCommand
         var rows = DerivativeChecker.Sweep(f, at, variable, method);
         if (json)
         {
-            io.Out.WriteLine(Json(w =>
+            io.Out.WriteLine(Ops.Json(w =>
             {
                 w.WriteStartArray("sweep");
                 foreach (var r in rows)
@@ -154,7 +151,7 @@ internal static class CheckCommand
         var worst = rows.Take(10).ToList();
         if (json)
         {
-            io.Out.WriteLine(Json(w => Ops.WriteCheck(w, new DerivativeCheckResult(worst), rows.All(r => r.Ok))));
+            io.Out.WriteLine(Ops.Json(w => Ops.WriteCheck(w, new DerivativeCheckResult(worst), rows.All(r => r.Ok))));
             return;
         }
 
@@ -185,18 +182,5 @@ internal static class CheckCommand
         }
 
         return box;
-    }
-
-    private static string Json(Action<Utf8JsonWriter> write)
-    {
-        using var stream = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
-        {
-            writer.WriteStartObject();
-            write(writer);
-            writer.WriteEndObject();
-        }
-
-        return Encoding.UTF8.GetString(stream.ToArray());
     }
 }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Runtime.CompilerServices;
 using Micrograd.Expressions.Algebra;
@@ -138,15 +137,11 @@ public static class Differentiator
         return Exact.Let(bindings.ToImmutable(), D(let.Body, x, bound));
     }
 
-    private static readonly ConcurrentDictionary<(Function, int), (Expr Template, string[] Parameters)> Templates = new();
-
     // f_i(args): the function's i-th partial derivative template with the arguments put in
     private static Expr Partial(Function f, int i, ImmutableArray<Expr> args)
     {
-        var (template, parameters) = Templates.GetOrAdd((f, i), key =>
-            (Formula.Parse(key.Item1.DerivativeTemplates[key.Item2]).Tree, [.. key.Item1.ParameterNames]));
         var values = ImmutableDictionary.CreateRange(StringComparer.Ordinal,
-            parameters.Select((p, k) => KeyValuePair.Create(p, args[k])));
-        return Simplifier.Substitute(template, values);
+            f.ParameterNames.Select((p, k) => KeyValuePair.Create(p, args[k])));
+        return Simplifier.Substitute(f.Derivative(i), values);
     }
 }

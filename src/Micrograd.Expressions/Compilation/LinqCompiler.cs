@@ -30,6 +30,10 @@ internal sealed class LinqCompiler
     private LinqCompiler(bool useSlots) =>
         slots = useSlots ? L.Variable(typeof(double[]), "slots") : null;
 
+    /// <summary>A compiler for code that another generator assembles (the gradient compiler).</summary>
+    /// <param name="locals">How many locals the caller expects to need; past the IL limit they become array slots.</param>
+    internal static LinqCompiler ForLocals(int locals) => new(locals > MaxIlLocals);
+
     /// <summary>A lambda <c>double[] args => ...</c> reading the parameters in order.</summary>
     public static Expression<Func<double[], double>> ToArrayLambda(Expr tree, IReadOnlyList<string> parameters)
     {
@@ -58,7 +62,8 @@ internal sealed class LinqCompiler
         return L.Lambda(delegateType, compiler.Wrap([compiler.Lower(tree, scope)]), "formula", ps);
     }
 
-    private L Wrap(List<L> statements)
+    /// <summary>The statements as one block that declares every local this compiler created.</summary>
+    internal L Wrap(List<L> statements)
     {
         if (slots is null)
         {
@@ -70,7 +75,7 @@ internal sealed class LinqCompiler
     }
 
     // a double local: an IL local, or an element of the slots array when there are too many
-    private L NewLocal(string name)
+    internal L NewLocal(string name)
     {
         if (slots is not null)
         {
@@ -82,7 +87,8 @@ internal sealed class LinqCompiler
         return local;
     }
 
-    private L Lower(Expr e, ImmutableDictionary<string, L> scope)
+    /// <summary>Lowers a tree whose free names are bound to the given expressions.</summary>
+    internal L Lower(Expr e, ImmutableDictionary<string, L> scope)
     {
         if (!RuntimeHelpers.TryEnsureSufficientExecutionStack())
         {

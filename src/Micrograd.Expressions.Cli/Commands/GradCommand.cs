@@ -1,0 +1,41 @@
+using System.CommandLine;
+using Micrograd.Expressions.Cli.Batch;
+using Micrograd.Expressions.Syntax;
+using Spectre.Console;
+
+namespace Micrograd.Expressions.Cli.Commands;
+
+/// <summary><c>mgx grad FORMULA a=2 ...</c>: value and gradient of every input and named intermediate, by backpropagation.</summary>
+internal static class GradCommand
+{
+    public static Command Create(ConsoleIO io)
+    {
+        var formula = new Argument<string>("formula") { Description = "The formula, e.g. \"let e = a*b; let d = e + c; d * f\"." };
+        var bindings = new Argument<string[]>("bindings") { Description = "Parameter values as name=value.", Arity = ArgumentArity.ZeroOrMore };
+        var json = new Option<bool>("--json") { Description = "Print JSON (the batch op grad's response) instead of a table." };
+        var command = new Command("grad", "Backpropagate: the value, and the gradient of the output with respect to every input and let-bound name.")
+        {
+            formula, bindings, json,
+        };
+        command.SetAction(result => Report.Run(io, () =>
+        {
+            var f = Formula.Parse(result.GetValue(formula)!);
+            var pass = f.Backpropagate(Bindings.Read(result.GetValue(bindings) ?? []));
+            if (result.GetValue(json))
+            {
+                io.Out.WriteLine(Ops.Json(w => Ops.WriteGrad(w, pass)));
+                return;
+            }
+
+            io.Out.WriteLine($"value = {NumberText.Format(pass.Value)}");
+            var table = new Table().Border(TableBorder.Markdown).AddColumns("node", "value", "grad");
+            foreach (var node in pass.Nodes)
+            {
+                table.AddRow(Markup.Escape(node.Name), NumberText.Format(node.Value), NumberText.Format(node.Grad));
+            }
+
+            Terminal.Write(io.Out, table);
+        }));
+        return command;
+    }
+}

@@ -1,0 +1,77 @@
+using System.CommandLine;
+using System.ComponentModel;
+using System.Diagnostics;
+using Micrograd.Expressions.Syntax;
+using Micrograd.Expressions.Visual;
+
+namespace Micrograd.Expressions.Cli.Commands;
+
+/// <summary><c>mgx graph FORMULA a=2 ... --out graph.svg</c>: the computation graph with data and grad, as micrograd's draw_dot.</summary>
+internal static class GraphCommand
+{
+    public static Command Create(ConsoleIO io)
+    {
+        var formula = new Argument<string>("formula") { Description = "The formula." };
+        var bindings = new Argument<string[]>("bindings") { Description = "Parameter values as name=value.", Arity = ArgumentArity.ZeroOrMore };
+        var output = new Option<FileInfo?>("--out") { Description = "Where to write: .dot (DOT text), .svg or .png (rendered by Graphviz dot). Without it, DOT goes to stdout." };
+        var command = new Command("graph", "Draw the expression graph left to right: each value as label | data | grad, each operation as its own node.")
+        {
+            formula, bindings, output,
+        };
+        command.SetAction(result => Report.Run(io, () =>
+        {
+            var f = Formula.Parse(result.GetValue(formula)!);
+            var dot = GraphDot.Write(f.Backpropagate(Bindings.Read(result.GetValue(bindings) ?? [])));
+            var file = result.GetValue(output);
+            switch (file?.Extension.ToLowerInvariant())
+            {
+                case null:
+                    io.Out.Write(dot);
+                    break;
+                case ".dot" or ".gv":
+                    File.WriteAllText(file.FullName, dot);
+                    io.Out.WriteLine($"wrote {file.FullName}");
+                    break;
+                case ".svg" or ".png" or ".pdf":
+                    Render(dot, file);
+                    io.Out.WriteLine($"wrote {file.FullName}");
+                    break;
+                default:
+                    throw new FormulaException(FormulaErrorKind.Name, $"unknown output type `{file.Extension}`; use .dot, .svg, .png or .pdf");
+            }
+        }));
+        return command;
+    }
+
+    private static void Render(string dot, FileInfo file)
+    {
+        var start = new ProcessStartInfo("dot", ["-T" + file.Extension.TrimStart('.').ToLowerInvariant(), "-o", file.FullName])
+        {
+            RedirectStandardInput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        Process process;
+        try
+        {
+            process = Process.Start(start) ?? throw new Win32Exception("dot did not start");
+        }
+        catch (Win32Exception)
+        {
+            throw new FormulaException(FormulaErrorKind.Name,
+                "Graphviz `dot` was not found on PATH; install Graphviz (Debian: apt-get install graphviz) or write a .dot file with --out graph.dot");
+        }
+
+        using (process)
+        {
+            process.StandardInput.Write(dot);
+            process.StandardInput.Close();
+            var errors = process.StandardError.ReadToEnd();
+            process.WaitForExit();
+            if (process.ExitCode != 0)
+            {
+                throw new FormulaException(FormulaErrorKind.Name, $"Graphviz dot failed: {errors.Trim()}");
+            }
+        }
+    }
+}

@@ -1,0 +1,365 @@
+using System.Collections.Immutable;
+using System.Linq.Expressions;
+using System.Runtime.CompilerServices;
+using Micrograd.Expressions.Compilation;
+using Micrograd.Expressions.Syntax;
+using L = System.Linq.Expressions.Expression;
+
+namespace Micrograd.Expressions.Calculus;
+
+/// <summary>
+/// Computes a formula's value and fills its gradient in one call: the forward sweep and the reverse sweep
+/// of reverse-mode differentiation, compiled together. It allocates nothing per call (except for formulas
+/// with more than 8,192 nodes, whose working values live in one array).
+/// </summary>
+/// <param name="point">One value per parameter, in parameter order.</param>
+/// <param name="gradient">Receives d(formula)/d(parameter) for every parameter, in parameter order.</param>
+/// <returns>The formula's value.</returns>
+public delegate double GradientFunction(double[] point, double[] gradient);
+
+/// <summary>One value of the computation graph: an input, a let-bound name, or an intermediate operation.</summary>
+/// <param name="Label">The parameter or binding name, or null for an intermediate.</param>
+/// <param name="Operation">What computes it: <c>input</c>, <c>const</c>, <c>+</c>, <c>-</c>, <c>*</c>, <c>/</c>, <c>neg</c>, <c>**</c> or a function name.</param>
+/// <param name="Operands">The indices of the values it is computed from.</param>
+/// <param name="Constant">For <c>const</c>, its value.</param>
+public sealed record GraphNode(string? Label, string Operation, ImmutableArray<int> Operands, double Constant = 0);
+
+/// <summary>A value and the gradient of the output with respect to it.</summary>
+/// <param name="Name">The parameter or binding name (a rebound name gets <c>#2</c>, <c>#3</c>, ...).</param>
+/// <param name="Value">Its value.</param>
+/// <param name="Grad">d(output)/d(this value), accumulated over every use.</param>
+public sealed record NodeGradient(string Name, double Value, double Grad);
+
+/// <summary>What one backward pass found.</summary>
+/// <param name="Value">The formula's value.</param>
+/// <param name="Gradient">d(output)/d(parameter) for every parameter.</param>
+/// <param name="Nodes">Parameters first, then let-bound names in order.</param>
+/// <param name="Graph">Every value of the graph, in evaluation order; the last is the output.</param>
+/// <param name="Values">The value of each graph node.</param>
+/// <param name="Grads">The gradient of each graph node.</param>
+public sealed record BackpropResult(
+    double Value,
+    IReadOnlyDictionary<string, double> Gradient,
+    IReadOnlyList<NodeGradient> Nodes,
+    IReadOnlyList<GraphNode> Graph,
+    IReadOnlyList<double> Values,
+    IReadOnlyList<double> Grads);
+
+/// <summary>
+/// Reverse-mode differentiation compiled to LINQ: the tree becomes a tape of binary operations (as
+/// micrograd's <c>Value</c> graph), every value a local; the reverse sweep adds each node's gradient times
+/// its local derivative into its operands' gradients (<c>+=</c>, so a value used twice collects both).
+/// Function derivatives come from the function table's templates.
+/// </summary>
+public static class Backpropagation
+{
+    /// <summary>Compiles the value-and-gradient function of a formula.</summary>
+    /// <param name="formula">The formula.</param>
+    /// <returns>A delegate that is safe to call from many threads.</returns>
+    public static GradientFunction Compile(Formula formula)
+    {
+        ArgumentNullException.ThrowIfNull(formula);
+        var (lambda, _) = Build(formula, trace: false);
+        return (GradientFunction)lambda.Compile();
+    }
+
+    /// <summary>One forward and backward pass that reports every node, for tables and graph pictures.</summary>
+    /// <param name="formula">The formula.</param>
+    /// <param name="values">A value for every parameter.</param>
+    /// <returns>The value, the gradient, and the value and gradient of every node.</returns>
+    public static BackpropResult Run(Formula formula, IReadOnlyDictionary<string, double> values)
+    {
+        ArgumentNullException.ThrowIfNull(formula);
+        ArgumentNullException.ThrowIfNull(values);
+        var point = formula.Parameters.Select(p => values.TryGetValue(p, out var v) ? v
+            : throw new FormulaException(FormulaErrorKind.Name, $"no value for parameter `{p}`")).ToArray();
+        var unknown = values.Keys.FirstOrDefault(k => !formula.Parameters.Contains(k));
+        if (unknown is not null)
+        {
+            throw new FormulaException(FormulaErrorKind.Name, $"unknown parameter `{unknown}`; the parameters are {string.Join(", ", formula.Parameters)}");
+        }
+
+        var (lambda, tape) = Build(formula, trace: true);
+        var run = (Func<double[], double[], double[], double[], double>)lambda.Compile(preferInterpretation: tape.Count > 2000);
+        var gradient = new double[point.Length];
+        var nodeValues = new double[tape.Count];
+        var nodeGrads = new double[tape.Count];
+        var value = run(point, gradient, nodeValues, nodeGrads);
+
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        var nodes = new List<NodeGradient>();
+        for (var i = 0; i < tape.Count; i++)
+        {
+            if (tape[i].Label is { } label)
+            {
+                var count = seen[label] = seen.GetValueOrDefault(label) + 1;
+                nodes.Add(new NodeGradient(count == 1 ? label : $"{label}#{count}", nodeValues[i], nodeGrads[i]));
+            }
+        }
+
+        var byName = formula.Parameters.Select((p, i) => KeyValuePair.Create(p, gradient[i])).ToDictionary(StringComparer.Ordinal);
+        return new BackpropResult(value, byName, nodes, tape, nodeValues, nodeGrads);
+    }
+
+    private static (LambdaExpression Lambda, IReadOnlyList<GraphNode> Tape) Build(Formula formula, bool trace)
+    {
+        var point = L.Parameter(typeof(double[]), "point");
+        var gradient = L.Parameter(typeof(double[]), "gradient");
+        var tape = new Tape(LinqCompiler.ForLocals(2 * NodeCount(formula.Tree)));
+        var scope = ImmutableDictionary<string, int>.Empty.WithComparers(StringComparer.Ordinal);
+        foreach (var (name, i) in formula.Parameters.Select((p, i) => (p, i)))
+        {
+            scope = scope.SetItem(name, tape.Input(name, L.ArrayIndex(point, L.Constant(i))));
+        }
+
+        var output = tape.Lower(formula.Tree, scope);
+        var statements = tape.Forward.ToList();
+        statements.AddRange(tape.Reverse(output));
+        for (var i = 0; i < formula.Parameters.Count; i++)
+        {
+            statements.Add(L.Assign(L.ArrayAccess(gradient, L.Constant(i)), tape.Adjoint(i)));
+        }
+
+        if (!trace)
+        {
+            statements.Add(tape.Value(output));
+            return (L.Lambda<GradientFunction>(tape.Compiler.Wrap(statements), "gradient", [point, gradient]), tape.Nodes);
+        }
+
+        var values = L.Parameter(typeof(double[]), "values");
+        var grads = L.Parameter(typeof(double[]), "grads");
+        for (var i = 0; i < tape.Nodes.Count; i++)
+        {
+            statements.Add(L.Assign(L.ArrayAccess(values, L.Constant(i)), tape.Value(i)));
+            statements.Add(L.Assign(L.ArrayAccess(grads, L.Constant(i)), tape.Adjoint(i)));
+        }
+
+        statements.Add(tape.Value(output));
+        var lambda = L.Lambda<Func<double[], double[], double[], double[], double>>(tape.Compiler.Wrap(statements), "trace", [point, gradient, values, grads]);
+        return (lambda, tape.Nodes);
+    }
+
+    private static int NodeCount(Expr tree)
+    {
+        var count = 0;
+        var stack = new Stack<Expr>([tree]);
+        while (stack.Count > 0)
+        {
+            var e = stack.Pop();
+            count += e is Sum s ? s.Terms.Length : e is Product p ? p.Factors.Length : 1;
+            if (e is Let l)
+            {
+                l.Bindings.ToList().ForEach(b => stack.Push(b.Value));
+                stack.Push(l.Body);
+            }
+
+            Nodes.Children(e).ToList().ForEach(stack.Push);
+        }
+
+        return count;
+    }
+
+    // The graph under construction: forward statements, and per node its operands' local derivatives.
+    private sealed class Tape(LinqCompiler compiler)
+    {
+        private readonly List<L> values = [];
+        private readonly List<L?> adjoints = [];
+        private readonly List<bool> constant = [];
+        private readonly List<(int Node, int Operand, Func<L> Partial)> edges = [];
+        private readonly Func<L> one = () => L.Constant(1.0);
+
+        public LinqCompiler Compiler { get; } = compiler;
+
+        public List<L> Forward { get; } = [];
+
+        public List<GraphNode> Nodes { get; } = [];
+
+        public L Value(int node) => values[node];
+
+        public L Adjoint(int node) => adjoints[node] ?? L.Constant(0.0);
+
+        public int Input(string name, L read)
+        {
+            var node = Add(new GraphNode(name, "input", []), read, isConstant: false);
+            return node;
+        }
+
+        public int Lower(Expr e, ImmutableDictionary<string, int> scope)
+        {
+            if (!RuntimeHelpers.TryEnsureSufficientExecutionStack())
+            {
+                throw new InsufficientExecutionStackException("the formula nests too deeply to compile on this thread");
+            }
+
+            switch (e)
+            {
+                case Number n:
+                    return Add(new GraphNode(null, "const", [], n.Value), L.Constant(n.Value), isConstant: true);
+                case Variable v:
+                    return scope.TryGetValue(v.Name, out var bound) ? bound
+                        : throw new FormulaException(FormulaErrorKind.Name, $"unknown name `{v.Name}`");
+                case Call { Function: { IsConstant: true } f }:
+                    return Add(new GraphNode(f.Name, "const", [], f.ConstantValue), L.Constant(f.ConstantValue), isConstant: true);
+                case Sum s:
+                    return s.Terms.Skip(1).Aggregate(Lower(s.Terms[0], scope), (acc, term) => term is Product { Factors: [Number { Value: -1 }, _, ..] } negated
+                        ? Binary("-", acc, Lower(WithoutSign(negated), scope), (a, b) => L.Subtract(a, b), (a, b, _) => (one, () => L.Constant(-1.0)))
+                        : Binary("+", acc, Lower(term, scope), (a, b) => L.Add(a, b), (a, b, _) => (one, one)));
+                case Product p:
+                    return LowerProduct(p, scope);
+                case Power { Exponent: Number { Value: var k } } p when k == Math.Round(k) && Math.Abs(k) <= LinqCompiler.MaxUnrolledPower:
+                    return Unary($"**{NumberText.Format(k)}", Lower(p.Base, scope), u => Compiler.Lower(new Power(new Variable("u"), new Number(k)), Scope(u)),
+                        (u, _) => () => Compiler.Lower(Algebra.Build.Mul(new Number(k), Algebra.Build.Pow(new Variable("u"), new Number(k - 1))), Scope(u)));
+                case Power p:
+                    return Binary("**", Lower(p.Base, scope), Lower(p.Exponent, scope), (a, b) => L.Call(typeof(Math).GetMethod(nameof(Math.Pow))!, a, b),
+                        (a, b, result) => (() => L.Multiply(b, L.Call(typeof(Math).GetMethod(nameof(Math.Pow))!, a, L.Subtract(b, L.Constant(1.0)))),
+                                           () => L.Multiply(result, L.Call(typeof(Math).GetMethod(nameof(Math.Log), [typeof(double)])!, a))));
+                case Call c:
+                    return LowerCall(c, scope);
+                case Let l:
+                    foreach (var binding in l.Bindings)
+                    {
+                        var node = Lower(binding.Value, scope);
+                        node = Nodes[node].Label is null ? Relabel(node, binding.Name) : Add(new GraphNode(binding.Name, "=", [node]), values[node], constant[node], [(node, one)]);
+                        scope = scope.SetItem(binding.Name, node);
+                    }
+
+                    return Lower(l.Body, scope);
+                default:
+                    throw new InvalidOperationException($"unknown node {e.GetType().Name}");
+            }
+        }
+
+        // ((f0 * f1) / f2) ...: a leading -1 is a negation, a factor u**-1 after the first a division
+        private int LowerProduct(Product p, ImmutableDictionary<string, int> scope)
+        {
+            var negate = p.Factors[0] is Number { Value: -1 };
+            var start = negate ? 1 : 0;
+            var acc = Lower(p.Factors[start], scope);
+            if (negate)
+            {
+                acc = Unary("neg", acc, u => L.Negate(u), (_, _) => () => L.Constant(-1.0));
+            }
+
+            foreach (var factor in p.Factors.Skip(start + 1))
+            {
+                acc = factor is Power { Exponent: Number { Value: -1 } } reciprocal
+                    ? Binary("/", acc, Lower(reciprocal.Base, scope), (a, b) => L.Divide(a, b),
+                        (a, b, result) => (() => L.Divide(L.Constant(1.0), b), () => L.Negate(L.Divide(result, b))))     // (a/b)' = a'/b - (a/b)*b'/b
+                    : Binary("*", acc, Lower(factor, scope), (a, b) => L.Multiply(a, b), (a, b, _) => (() => b, () => a)); // (a*b)' = a'*b + a*b'
+            }
+
+            return acc;
+        }
+
+        // f(u, v)' = f_u*u' + f_v*v', each partial from the function table's template
+        private int LowerCall(Call c, ImmutableDictionary<string, int> scope)
+        {
+            var operands = c.Arguments.Select(a => Lower(a, scope)).ToArray();
+            var parameters = c.Function.ParameterNames;
+            var bindings = ImmutableDictionary.CreateRange(StringComparer.Ordinal,
+                parameters.Select((name, i) => KeyValuePair.Create(name, values[operands[i]])));
+            var node = Add(new GraphNode(null, c.Function.Name, [.. operands]), L.Call(c.Function.Method!, operands.Select(o => values[o])),
+                operands.All(o => constant[o]),
+                [.. operands.Select((o, i) => (o, (Func<L>)(() => Compiler.Lower(c.Function.Derivative(i), bindings))))]);
+            return node;
+        }
+
+        private int Unary(string op, int u, Func<L, L> value, Func<L, L, Func<L>> partial)
+        {
+            var result = values.Count;
+            return Add(new GraphNode(null, op, [u]), value(values[u]), constant[u], [(u, partial(values[u], PlaceholderFor(result)))]);
+        }
+
+        private int Binary(string op, int a, int b, Func<L, L, L> value, Func<L, L, L, (Func<L> A, Func<L> B)> partials)
+        {
+            var result = values.Count;
+            var (pa, pb) = partials(values[a], values[b], PlaceholderFor(result));
+            return Add(new GraphNode(null, op, [a, b]), value(values[a], values[b]), constant[a] && constant[b], [(a, pa), (b, pb)]);
+        }
+
+        // the local that will hold node `index`, created before its value is assigned so partials can use it
+        private L PlaceholderFor(int index)
+        {
+            while (pending.Count <= index)
+            {
+                pending.Add(null);
+            }
+
+            return pending[index] ??= Compiler.NewLocal($"v{index}");
+        }
+
+        private readonly List<L?> pending = [];
+
+        private int Add(GraphNode node, L value, bool isConstant, (int Operand, Func<L> Partial)[]? operandPartials = null)
+        {
+            var index = Nodes.Count;
+            Nodes.Add(node);
+            constant.Add(isConstant);
+            if (value is ConstantExpression || value is ParameterExpression)
+            {
+                values.Add(value);
+            }
+            else
+            {
+                var local = PlaceholderFor(index);
+                Forward.Add(L.Assign(local, value));
+                values.Add(local);
+            }
+
+            adjoints.Add(null);
+            foreach (var (operand, partial) in operandPartials ?? [])
+            {
+                if (!constant[operand])
+                {
+                    edges.Add((index, operand, partial));
+                }
+            }
+
+            return index;
+        }
+
+        private int Relabel(int node, string name)
+        {
+            Nodes[node] = Nodes[node] with { Label = name };
+            return node;
+        }
+
+        // g[output] = 1; then, latest node first, g[operand] += g[node] * d node / d operand
+        public IEnumerable<L> Reverse(int output)
+        {
+            var statements = new List<L>();
+            var incoming = edges.ToLookup(e => e.Node);
+            adjoints[output] = Compiler.NewLocal("g_out");
+            statements.Add(L.Assign(adjoints[output]!, L.Constant(1.0)));
+            for (var node = Nodes.Count - 1; node >= 0; node--)
+            {
+                if (adjoints[node] is not { } g)
+                {
+                    continue;
+                }
+
+                foreach (var (_, operand, partial) in incoming[node])
+                {
+                    var local = partial();
+                    var contribution = local is ConstantExpression { Value: 1.0 } ? g : L.Multiply(g, local);
+                    if (adjoints[operand] is { } existing)
+                    {
+                        statements.Add(L.AddAssign(existing, contribution));
+                    }
+                    else
+                    {
+                        adjoints[operand] = Compiler.NewLocal($"g{operand}");
+                        statements.Add(L.Assign(adjoints[operand]!, contribution));
+                    }
+                }
+            }
+
+            return statements;
+        }
+
+        private static Expr WithoutSign(Product p) => p.Factors.Length == 2 ? p.Factors[1] : new Product(p.Factors.RemoveAt(0));
+
+        private static ImmutableDictionary<string, L> Scope(L u) =>
+            ImmutableDictionary<string, L>.Empty.Add("u", u);
+    }
+}

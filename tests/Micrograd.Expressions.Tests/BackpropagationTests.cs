@@ -1,0 +1,217 @@
+using System.Text.Json;
+using Micrograd.Expressions.Cli.Batch;
+using Micrograd.Expressions.Tests.Support;
+using Micrograd.Expressions.Visual;
+
+namespace Micrograd.Expressions.Tests;
+
+[TestFixture]
+public class BackpropagationTests
+{
+    private const string Lecture = "let e = a*b\nlet d = e + c\nd * f";
+
+    private static readonly Dictionary<string, double> LecturePoint = new() { ["a"] = 2, ["b"] = -3, ["c"] = 10, ["f"] = -2 };
+
+    [TestCase("a", 2.0, 6.0)]
+    [TestCase("b", -3.0, -4.0)]
+    [TestCase("c", 10.0, -2.0)]
+    [TestCase("f", -2.0, 4.0)]
+    [TestCase("e", -6.0, -2.0)]
+    [TestCase("d", 4.0, -2.0)]
+    public void Backpropagate_LectureGraph_EveryNodeValueAndGrad(string name, double value, double grad)
+    {
+        var pass = Formula.Parse(Lecture).Backpropagate(LecturePoint);
+        var node = pass.Nodes.Single(n => n.Name == name);
+        Assert.Multiple(() =>
+        {
+            Assert.That(pass.Value, Is.EqualTo(-8.0));
+            Assert.That(node.Value, Is.EqualTo(value), name);
+            Assert.That(node.Grad, Is.EqualTo(grad), name);
+        });
+    }
+
+    [TestCase("x1", -1.5)]
+    [TestCase("w1", 1.0)]
+    [TestCase("x2", 0.5)]
+    [TestCase("w2", 0.0)]
+    [TestCase("b", 0.5)]
+    public void Backpropagate_TanhNeuron_MatchesLecture(string name, double grad)
+    {
+        var pass = Formula.Parse("tanh(x1*w1 + x2*w2 + b)").Backpropagate(new Dictionary<string, double>
+        {
+            ["x1"] = 2,
+            ["x2"] = 0,
+            ["w1"] = -3,
+            ["w2"] = 1,
+            ["b"] = 6.8813735870195432,
+        });
+        Assert.Multiple(() =>
+        {
+            Assert.That(pass.Value, Is.EqualTo(0.7071).Within(1e-4));
+            Assert.That(pass.Gradient[name], Is.EqualTo(grad).Within(1e-12), name);
+        });
+    }
+
+    [Test]
+    public void CompileGradient_NodeUsedTwice_Accumulates()
+    {
+        var grad = Formula.Parse("let b = a + a in b").CompileGradient();
+        var g = new double[1];
+        var value = grad([3.0], g);
+        Assert.Multiple(() =>
+        {
+            Assert.That(value, Is.EqualTo(6.0));
+            Assert.That(g[0], Is.EqualTo(2.0), "micrograd's += lesson: db/da = 2");
+        });
+    }
+
+    [Test]
+    public void CompileGradient_SeedMultiInput_ValueAndGradient()
+    {
+        var g = new double[3];
+        var value = Formula.Parse("a*b + c").CompileGradient()([2.0, -3.0, 10.0], g);
+        Assert.Multiple(() =>
+        {
+            Assert.That(value, Is.EqualTo(4.0));
+            Assert.That(g, Is.EqualTo(new[] { -3.0, 2.0, 1.0 }));
+        });
+    }
+
+    [Test]
+    public void CompileGradient_SameDelegateEachCall()
+    {
+        var f = Formula.Parse("x*y");
+        var first = f.CompileGradient();
+        Assert.That(f.CompileGradient(), Is.SameAs(first));
+    }
+
+    [Test]
+    public void CompileGradient_RandomTrees_MatchSymbolicGradient()
+    {
+        var compared = 0;
+        for (var seed = 0; seed < 1500; seed++)
+        {
+            var formula = Formula.FromTree(new RandomTrees(seed).Next(), ["x", "y", "a", "b"]);
+            double[] at = [0.7, -0.4, 1.3, 0.6];
+            var gradient = new double[4];
+            var value = formula.CompileGradient()(at, gradient);
+            Assert.That(Close.Enough(formula.Evaluate(at), value, 0), Is.True, $"seed {seed}: value of {formula}");
+            for (var i = 0; i < 4; i++)
+            {
+                var symbolic = formula.Derivative(formula.Parameters[i]).Evaluate(at);
+                if (!double.IsFinite(symbolic) || !double.IsFinite(gradient[i]))
+                {
+                    continue;
+                }
+
+                compared++;
+                Assert.That(Close.Enough(symbolic, gradient[i], 1e-9), Is.True,
+                    $"seed {seed}: d/d{formula.Parameters[i]} {formula}: reverse mode {gradient[i]:R}, symbolic {symbolic:R}");
+            }
+        }
+
+        Assert.That(compared, Is.GreaterThan(3000));
+    }
+
+    [Test]
+    public void CompileGradient_EveryFunction_MatchesSymbolic()
+    {
+        foreach (var f in Function.Table.Where(f => f.Arity > 0))
+        {
+            var text = f.Arity == 1 ? $"{f.Name}(0.3*x + y)" : $"{f.Name}(0.3*x + y, x*y)";
+            var formula = Formula.Parse($"fun x y -> {text}");
+            var g = new double[2];
+            formula.CompileGradient()([0.8, 0.35], g);
+            Assert.Multiple(() =>
+            {
+                Assert.That(g[0], Is.EqualTo(formula.Derivative("x").Evaluate(0.8, 0.35)).Within(1e-12), $"{text} d/dx");
+                Assert.That(g[1], Is.EqualTo(formula.Derivative("y").Evaluate(0.8, 0.35)).Within(1e-12), $"{text} d/dy");
+            });
+        }
+    }
+
+    [Test]
+    public void Backpropagate_MissingValue_NameError() =>
+        Assert.That(() => Formula.Parse("a*b").Backpropagate(new Dictionary<string, double> { ["a"] = 1 }),
+            Throws.InstanceOf<Syntax.FormulaException>().With.Message.Contains("`b`"));
+
+    [Test]
+    public void GraphDot_Lecture_RecordsAndOperationNodes()
+    {
+        var dot = GraphDot.Write(Formula.Parse(Lecture).Backpropagate(LecturePoint));
+        Assert.Multiple(() =>
+        {
+            Assert.That(dot, Does.StartWith("digraph G {\n  rankdir=LR;"));
+            Assert.That(dot, Does.Contain("v0 [shape=record, label=\"{ a | data 2.0000 | grad 6.0000 }\"];"));
+            Assert.That(dot, Does.Contain("v4 [shape=record, label=\"{ e | data -6.0000 | grad -2.0000 }\"];"));
+            Assert.That(dot, Does.Contain("op4 [label=\"*\", shape=ellipse];"));
+            Assert.That(dot, Does.Contain("v0 -> op4;"));
+            Assert.That(dot, Does.Contain("op4 -> v4;"));
+            Assert.That(dot, Does.Contain("label=\"{ output | data -8.0000 | grad 1.0000 }\""));
+            Assert.That(dot.TrimEnd(), Does.EndWith("}"));
+        });
+    }
+
+    [Test]
+    [SetCulture("de-DE")]
+    public void GraphDot_GermanCulture_InvariantNumbers() =>
+        Assert.That(GraphDot.Write(Formula.Parse("x/4").Backpropagate(new Dictionary<string, double> { ["x"] = 1 })), Does.Contain("data 0.2500"));
+
+    [Test]
+    public void GradCommand_Lecture_TableOfEveryNode()
+    {
+        var (code, output, error) = Mgx.Run("grad", "let e = a*b; let d = e + c; d * f", "a=2", "b=-3", "c=10", "f=-2");
+        Assert.Multiple(() =>
+        {
+            Assert.That(code, Is.Zero, error);
+            Assert.That(output, Does.StartWith("value = -8\n"));
+            Assert.That(output, Does.Contain("| e    | -6    | -2   |"));
+            Assert.That(output, Does.Contain("| a    | 2     | 6    |"));
+        });
+    }
+
+    [Test]
+    public void GraphCommand_DotFile_Written()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"mgx-{Guid.NewGuid():N}.dot");
+        try
+        {
+            var (code, _, error) = Mgx.Run("graph", "a*b + c", "a=2", "b=-3", "c=10", "--out", path);
+            Assert.Multiple(() =>
+            {
+                Assert.That(code, Is.Zero, error);
+                Assert.That(File.ReadAllText(path), Does.Contain("label=\"{ output | data 4.0000 | grad 1.0000 }\""));
+            });
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Test]
+    public void GraphCommand_UnknownExtension_Error()
+    {
+        var (code, _, error) = Mgx.Run("graph", "a", "a=1", "--out", "graph.bmp");
+        Assert.Multiple(() =>
+        {
+            Assert.That(code, Is.EqualTo(1));
+            Assert.That(error, Does.Contain("unknown output type"));
+        });
+    }
+
+    [Test]
+    public void BatchGrad_Lecture_ValueGradientNodes()
+    {
+        using var response = JsonDocument.Parse(BatchSession.Handle("""{"op":"grad","formula":"let e = a*b; let d = e + c; d * f","at":{"a":2,"b":-3,"c":10,"f":-2}}"""));
+        var root = response.RootElement;
+        Assert.Multiple(() =>
+        {
+            Assert.That(root.GetProperty("value").GetDouble(), Is.EqualTo(-8.0));
+            Assert.That(root.GetProperty("gradient").GetProperty("a").GetDouble(), Is.EqualTo(6.0));
+            Assert.That(root.GetProperty("gradient").EnumerateObject().Select(p => p.Name), Is.EqualTo(new[] { "a", "b", "c", "f" }));
+            Assert.That(root.GetProperty("nodes").GetProperty("e").GetProperty("grad").GetDouble(), Is.EqualTo(-2.0));
+            Assert.That(root.GetProperty("nodes").GetProperty("d").GetProperty("value").GetDouble(), Is.EqualTo(4.0));
+        });
+    }
+}
