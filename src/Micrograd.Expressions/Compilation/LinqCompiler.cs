@@ -187,7 +187,7 @@ internal sealed class LinqCompiler
     }
 
     // the compile-time twin of Unrolled, for a constant base
-    private static double UnrolledPower(double b, int n)
+    internal static double UnrolledPower(double b, int n)
     {
         var magnitude = Math.Abs(n) switch
         {

@@ -1,0 +1,115 @@
+using System.Runtime.CompilerServices;
+using Micrograd.Expressions.Syntax;
+
+namespace Micrograd.Expressions.Compilation;
+
+/// <summary>
+/// Walks the tree instead of compiling it: the tier for one-shot evaluation, where compiling a LINQ tree
+/// (about 100 µs) would cost far more than evaluating it. It performs exactly the operations the
+/// <see cref="LinqCompiler"/> emits, in the same order, so both tiers give the same bits.
+/// </summary>
+internal static class Interpreter
+{
+    public static double Evaluate(Expr tree, IReadOnlyList<string> parameters, double[] values)
+    {
+        var scope = new Scope(null, null, 0);
+        for (var i = 0; i < parameters.Count; i++)
+        {
+            scope = new Scope(scope, parameters[i], values[i]);
+        }
+
+        return Eval(tree, scope);
+    }
+
+    // a linked list of bindings: formulas bind few names, and a lookup walks from the newest
+    private sealed record Scope(Scope? Outer, string? Name, double Value)
+    {
+        public double this[string name]
+        {
+            get
+            {
+                for (var s = this; s is not null; s = s.Outer)
+                {
+                    if (s.Name == name)
+                    {
+                        return s.Value;
+                    }
+                }
+
+                throw new FormulaException(FormulaErrorKind.Name, $"unknown name `{name}`");
+            }
+        }
+    }
+
+    private static double Eval(Expr e, Scope scope)
+    {
+        if (!RuntimeHelpers.TryEnsureSufficientExecutionStack())
+        {
+            throw new InsufficientExecutionStackException("the formula nests too deeply to evaluate on this thread");
+        }
+
+        switch (e)
+        {
+            case Number n:
+                return n.Value;
+            case Variable v:
+                return scope[v.Name];
+            case Sum s:
+                var sum = Eval(s.Terms[0], scope);
+                for (var i = 1; i < s.Terms.Length; i++)
+                {
+                    sum = s.Terms[i] is Product { Factors: [Number { Value: -1 }, _, ..] } negated
+                        ? sum - EvalProduct(negated, scope, skipSign: true)   // a + -b == a - b
+                        : sum + Eval(s.Terms[i], scope);
+                }
+
+                return sum;
+            case Product p:
+                return EvalProduct(p, scope, skipSign: false);
+            case Power { Exponent: Number { Value: var k } } p when k == Math.Round(k) && Math.Abs(k) <= LinqCompiler.MaxUnrolledPower:
+                return LinqCompiler.UnrolledPower(Eval(p.Base, scope), (int)k);
+            case Power p:
+                return Math.Pow(Eval(p.Base, scope), Eval(p.Exponent, scope));
+            case Call { Function.IsConstant: true } c:
+                return c.Function.ConstantValue;
+            case Call c:
+                Span<double> args = stackalloc double[c.Arguments.Length];
+                for (var i = 0; i < args.Length; i++)
+                {
+                    args[i] = Eval(c.Arguments[i], scope);
+                }
+
+                return c.Function.Invoke(args);
+            case Let l:
+                foreach (var binding in l.Bindings)
+                {
+                    scope = new Scope(scope, binding.Name, Eval(binding.Value, scope));
+                }
+
+                return Eval(l.Body, scope);
+            default:
+                throw new InvalidOperationException($"unknown node {e.GetType().Name}");
+        }
+    }
+
+    // ((f0 * f1) / f2) ...; a leading -1 negates, a later u**-1 divides
+    private static double EvalProduct(Product p, Scope scope, bool skipSign)
+    {
+        var negate = p.Factors[0] is Number { Value: -1 };
+        var start = negate ? 1 : 0;
+        var acc = Eval(p.Factors[start], scope);
+        if (negate && !skipSign)
+        {
+            acc = -acc;
+        }
+
+        for (var i = start + 1; i < p.Factors.Length; i++)
+        {
+            acc = p.Factors[i] is Power { Exponent: Number { Value: -1 } } reciprocal
+                ? acc / Eval(reciprocal.Base, scope)
+                : acc * Eval(p.Factors[i], scope);
+        }
+
+        return acc;
+    }
+}
