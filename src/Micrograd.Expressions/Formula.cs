@@ -21,6 +21,7 @@ public sealed partial class Formula : IEquatable<Formula>, IFormattable
 {
     private readonly Lazy<Func<double[], double>> compiled;
     private readonly Lazy<GradientFunction> gradient;
+    private readonly Lazy<BatchCompiler.Kernel> batch;
 
     private Formula(Expr tree, IReadOnlyList<string> parameters)
     {
@@ -30,6 +31,7 @@ public sealed partial class Formula : IEquatable<Formula>, IFormattable
             () => CompileCache.GetOrCompile(ToString(), Parameters, () => LinqCompiler.ToArrayLambda(Tree, Parameters).Compile()),
             LazyThreadSafetyMode.ExecutionAndPublication);
         gradient = new Lazy<GradientFunction>(() => Backpropagation.Compile(this), LazyThreadSafetyMode.ExecutionAndPublication);
+        batch = new Lazy<BatchCompiler.Kernel>(() => BatchCompiler.Compile(Tree, Parameters, out _), LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     /// <summary>The syntax tree.</summary>
@@ -175,6 +177,81 @@ public sealed partial class Formula : IEquatable<Formula>, IFormattable
         }
 
         return (TDelegate)LinqCompiler.ToLambda(typeof(TDelegate), Tree, Parameters).Compile();
+    }
+
+    /// <summary>
+    /// Evaluates a one-parameter formula at many points: <c>y[i] = f(x[i])</c>. Compiled once into a single
+    /// loop (on <see cref="System.Numerics.Vector{T}"/> lanes when every operation allows), each result
+    /// equal to <see cref="Evaluate(double[])"/> at that point.
+    /// </summary>
+    /// <param name="x">The inputs.</param>
+    /// <param name="y">Receives the results; at least as long as <paramref name="x"/>.</param>
+    /// <exception cref="FormulaException">The formula does not have exactly one parameter.</exception>
+    /// <exception cref="ArgumentException"><paramref name="y"/> is shorter than <paramref name="x"/>.</exception>
+    public void EvaluateBatch(double[] x, double[] y)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        CheckCount(1);
+        EvaluateBatch([x], y);
+    }
+
+    /// <summary>
+    /// Evaluates a one-parameter formula at many points, from spans: the points pass through pooled arrays
+    /// in chunks of 4,096, so prefer the array overload when the data already is in arrays.
+    /// </summary>
+    /// <param name="x">The inputs.</param>
+    /// <param name="y">Receives the results; at least as long as <paramref name="x"/>.</param>
+    public void EvaluateBatch(ReadOnlySpan<double> x, Span<double> y)
+    {
+        CheckCount(1);
+        if (y.Length < x.Length)
+        {
+            throw new ArgumentException($"the output has {y.Length} elements, fewer than the {x.Length} inputs", nameof(y));
+        }
+
+        const int chunk = 4096;
+        var input = System.Buffers.ArrayPool<double>.Shared.Rent(Math.Min(chunk, Math.Max(1, x.Length)));
+        var output = System.Buffers.ArrayPool<double>.Shared.Rent(input.Length);
+        try
+        {
+            for (var start = 0; start < x.Length; start += input.Length)
+            {
+                var n = Math.Min(input.Length, x.Length - start);
+                x.Slice(start, n).CopyTo(input);
+                batch.Value([input], output, 0, n);
+                output.AsSpan(0, n).CopyTo(y[start..]);
+            }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<double>.Shared.Return(input);
+            System.Buffers.ArrayPool<double>.Shared.Return(output);
+        }
+    }
+
+    /// <summary>
+    /// Evaluates at many points given as columns, one array per parameter in parameter order:
+    /// <c>results[i] = f(columns[0][i], columns[1][i], ...)</c>, compiled into one loop.
+    /// </summary>
+    /// <param name="columns">One column per parameter, all of the same length.</param>
+    /// <param name="results">Receives the results; at least as long as the columns.</param>
+    public void EvaluateBatch(IReadOnlyList<double[]> columns, double[] results)
+    {
+        ArgumentNullException.ThrowIfNull(columns);
+        ArgumentNullException.ThrowIfNull(results);
+        CheckCount(columns.Count);
+        var length = columns.Count == 0 ? results.Length : columns[0].Length;
+        if (columns.Any(c => c is null || c.Length != length))
+        {
+            throw new ArgumentException("every column must have the same length", nameof(columns));
+        }
+
+        if (results.Length < length)
+        {
+            throw new ArgumentException($"the output has {results.Length} elements, fewer than the {length} points", nameof(results));
+        }
+
+        batch.Value([.. columns], results, 0, length);
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Linq.Expressions;
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using Micrograd.Expressions.Syntax;
 using L = System.Linq.Expressions.Expression;
@@ -25,10 +26,29 @@ internal sealed class LinqCompiler
 
     private readonly ParameterExpression? slots;
     private readonly List<ParameterExpression> locals = [];
+    private readonly Type number;
     private int slotCount;
 
-    private LinqCompiler(bool useSlots) =>
+    // number: double, or Vector<double> for the lanes of a batch loop (which never uses slots)
+    private LinqCompiler(bool useSlots, Type? number = null)
+    {
+        this.number = number ?? typeof(double);
         slots = useSlots ? L.Variable(typeof(double[]), "slots") : null;
+    }
+
+    /// <summary>A compiler for the body of a batch loop: every value a <c>Vector&lt;double&gt;</c>.</summary>
+    internal static LinqCompiler ForVectors() => new(false, typeof(Vector<double>));
+
+    /// <summary>A compiler for the scalar body of a batch loop.</summary>
+    internal static LinqCompiler ForScalars(Expr tree) => new(CountLocals(tree) > MaxIlLocals);
+
+    /// <summary>The locals this compiler has created, for a caller that builds its own block.</summary>
+    internal IReadOnlyList<ParameterExpression> Locals => slots is null ? locals : [slots, .. locals];
+
+    /// <summary>Statements that must run before any code of this compiler (the slots array).</summary>
+    internal IEnumerable<L> Prologue => slots is null ? [] : [L.Assign(slots, L.NewArrayBounds(typeof(double), L.Constant(slotCount)))];
+
+    private L Const(double value) => number == typeof(double) ? L.Constant(value) : L.Constant(new Vector<double>(value));
 
     /// <summary>A compiler for code that another generator assembles (the gradient compiler).</summary>
     /// <param name="locals">How many locals the caller expects to need; past the IL limit they become array slots.</param>
@@ -82,7 +102,7 @@ internal sealed class LinqCompiler
             return L.ArrayAccess(slots, L.Constant(slotCount++));
         }
 
-        var local = L.Variable(typeof(double), name);
+        var local = L.Variable(number, name);
         locals.Add(local);
         return local;
     }
@@ -97,13 +117,13 @@ internal sealed class LinqCompiler
 
         return e switch
         {
-            Number n => L.Constant(n.Value),
+            Number n => Const(n.Value),
             Variable v => scope.TryGetValue(v.Name, out var p) ? p
                 : throw new FormulaException(FormulaErrorKind.Name, $"unknown name `{v.Name}`"),
             Sum s => LowerSum(s, scope),
             Product p => LowerProduct(p, scope),
             Power p => LowerPower(Lower(p.Base, scope), p.Exponent, scope),
-            Call { Function: { IsConstant: true } f } => L.Constant(f.ConstantValue),
+            Call { Function: { IsConstant: true } f } => Const(f.ConstantValue),
             Call c => LowerCall(c, scope),
             Let l => LowerLet(l, scope),
             _ => throw new InvalidOperationException($"unknown node {e.GetType().Name}"),
@@ -148,14 +168,14 @@ internal sealed class LinqCompiler
         var statements = new List<L>(steps.Count + 2) { L.Assign(acc, first) };
         statements.AddRange(steps.Select(step => L.Assign(acc, step(acc))));
         statements.Add(acc);
-        return L.Block(typeof(double), statements);
+        return L.Block(number, statements);
     }
 
     private L LowerPower(L b, Expr exponent, ImmutableDictionary<string, L> scope)
     {
         if (exponent is Number { Value: var n } && n == Math.Round(n) && Math.Abs(n) <= MaxUnrolledPower)
         {
-            return b is ConstantExpression c ? L.Constant(UnrolledPower((double)c.Value!, (int)n)) : Unrolled(b, (int)n);
+            return b is ConstantExpression { Value: double c } ? Const(UnrolledPower(c, (int)n)) : Unrolled(b, (int)n);
         }
 
         return Fold(L.Call(typeof(Math).GetMethod(nameof(Math.Pow))!, b, Lower(exponent, scope)), v => Math.Pow(v[0], v[1]));
@@ -166,7 +186,7 @@ internal sealed class LinqCompiler
     {
         if (n == 0)
         {
-            return L.Constant(1.0);
+            return Const(1.0);
         }
 
         var simple = b is ParameterExpression;
@@ -180,11 +200,18 @@ internal sealed class LinqCompiler
         };
         if (n < 0)
         {
-            power = L.Divide(L.Constant(1.0), power);
+            power = L.Divide(Const(1.0), power);
         }
 
-        return simple ? power : L.Block(typeof(double), L.Assign(t, b), power);
+        return simple ? power : L.Block(number, L.Assign(t, b), power);
     }
+
+    /// <summary>Functions with a lane-wise form that rounds exactly as the scalar one (IEEE sqrt and abs).</summary>
+    internal static readonly IReadOnlyDictionary<string, System.Reflection.MethodInfo> VectorForms = new Dictionary<string, System.Reflection.MethodInfo>
+    {
+        ["sqrt"] = typeof(Vector).GetMethods().Single(m => m.Name == nameof(Vector.SquareRoot) && m.IsGenericMethodDefinition).MakeGenericMethod(typeof(double)),
+        ["abs"] = typeof(Vector).GetMethods().Single(m => m.Name == nameof(Vector.Abs) && m.IsGenericMethodDefinition).MakeGenericMethod(typeof(double)),
+    };
 
     // the compile-time twin of Unrolled, for a constant base
     internal static double UnrolledPower(double b, int n)
@@ -203,6 +230,11 @@ internal sealed class LinqCompiler
     private L LowerCall(Call c, ImmutableDictionary<string, L> scope)
     {
         var args = c.Arguments.Select(a => Lower(a, scope)).ToArray();
+        if (number != typeof(double))
+        {
+            return L.Call(VectorForms[c.Function.Name], args);
+        }
+
         return Fold(L.Call(c.Function.Method!, args), v => c.Function.Invoke(v));
     }
 
@@ -218,7 +250,7 @@ internal sealed class LinqCompiler
         }
 
         statements.Add(Lower(let.Body, scope));
-        return L.Block(typeof(double), statements);
+        return L.Block(number, statements);
     }
 
     // A node whose operands are all constants becomes the constant the compiled code would compute.
@@ -231,7 +263,7 @@ internal sealed class LinqCompiler
             MethodCallExpression m => m.Arguments.ToArray(),
             _ => Array.Empty<L>(),
         };
-        return operands.Length > 0 && operands.All(o => o is ConstantExpression)
+        return operands.Length > 0 && operands.All(o => o is ConstantExpression { Value: double })
             ? L.Constant(evaluate([.. operands.Select(o => (double)((ConstantExpression)o).Value!)]))
             : node;
     }
