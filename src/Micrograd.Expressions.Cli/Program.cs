@@ -34,6 +34,7 @@ public static class Program
             CheckCommand.Create(io),
             GradCommand.Create(io),
             GraphCommand.Create(io),
+            PlotCommand.Create(io),
             BatchCommand.Create(io),
         };
         var result = root.Parse(args);

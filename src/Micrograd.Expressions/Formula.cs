@@ -137,7 +137,7 @@ public sealed partial class Formula : IEquatable<Formula>, IFormattable
     {
         if (compiled.IsValueCreated || Interlocked.Increment(ref evaluations) > InterpretedEvaluations)
         {
-            return compiled.Value(values);
+            return Compile()(values);
         }
 
         try
@@ -146,7 +146,7 @@ public sealed partial class Formula : IEquatable<Formula>, IFormattable
         }
         catch (InsufficientExecutionStackException)
         {
-            return compiled.Value(values);
+            return Compile()(values);
         }
     }
 
@@ -158,7 +158,7 @@ public sealed partial class Formula : IEquatable<Formula>, IFormattable
     /// compiled once per formula and is safe to call from many threads.
     /// </summary>
     /// <returns>A delegate that reads exactly <c>Parameters.Count</c> values.</returns>
-    public Func<double[], double> Compile() => compiled.Value;
+    public Func<double[], double> Compile() => Guard(() => compiled.Value);
 
     /// <summary>Compiles the formula to a delegate with one <c>double</c> parameter per formula parameter.</summary>
     /// <typeparam name="TDelegate">A <c>Func&lt;double, ..., double&gt;</c> with <c>Parameters.Count</c> inputs.</typeparam>
@@ -176,7 +176,7 @@ public sealed partial class Formula : IEquatable<Formula>, IFormattable
                 nameof(TDelegate));
         }
 
-        return (TDelegate)LinqCompiler.ToLambda(typeof(TDelegate), Tree, Parameters).Compile();
+        return Guard(() => (TDelegate)LinqCompiler.ToLambda(typeof(TDelegate), Tree, Parameters).Compile());
     }
 
     /// <summary>
@@ -218,7 +218,7 @@ public sealed partial class Formula : IEquatable<Formula>, IFormattable
             {
                 var n = Math.Min(input.Length, x.Length - start);
                 x.Slice(start, n).CopyTo(input);
-                batch.Value([input], output, 0, n);
+                Guard(() => batch.Value)([input], output, 0, n);
                 output.AsSpan(0, n).CopyTo(y[start..]);
             }
         }
@@ -251,7 +251,7 @@ public sealed partial class Formula : IEquatable<Formula>, IFormattable
             throw new ArgumentException($"the output has {results.Length} elements, fewer than the {length} points", nameof(results));
         }
 
-        batch.Value([.. columns], results, 0, length);
+        Guard(() => batch.Value)([.. columns], results, 0, length);
     }
 
     /// <summary>
@@ -267,7 +267,7 @@ public sealed partial class Formula : IEquatable<Formula>, IFormattable
     /// double value = grad([2, -3, 10], g);   // 4; g = [-3, 2, 1]
     /// </code>
     /// </example>
-    public GradientFunction CompileGradient() => gradient.Value;
+    public GradientFunction CompileGradient() => Guard(() => gradient.Value);
 
     /// <summary>
     /// One forward and backward pass that reports the value and gradient of every parameter and every
@@ -275,7 +275,7 @@ public sealed partial class Formula : IEquatable<Formula>, IFormattable
     /// </summary>
     /// <param name="values">A value for every parameter.</param>
     /// <returns>The value, the gradient and the per-node results.</returns>
-    public BackpropResult Backpropagate(IReadOnlyDictionary<string, double> values) => Backpropagation.Run(this, values);
+    public BackpropResult Backpropagate(IReadOnlyDictionary<string, double> values) => Guard(() => Backpropagation.Run(this, values));
 
     /// <summary>
     /// The symbolic derivative with respect to one parameter, simplified, with the same parameters as this
@@ -328,7 +328,8 @@ public sealed partial class Formula : IEquatable<Formula>, IFormattable
     /// <returns>The simplified formula, with the same parameters.</returns>
     public Formula Simplify() => new(Guard(() => Simplifier.Simplify(Tree)), Parameters);
 
-    private static Expr Guard(Func<Expr> operation)
+    // the documented error for a tree too deep for the current thread's stack
+    private static T Guard<T>(Func<T> operation)
     {
         try
         {
@@ -342,7 +343,7 @@ public sealed partial class Formula : IEquatable<Formula>, IFormattable
 
     /// <summary>The canonical text: the formula language with the fewest parentheses; it parses back to an equal tree.</summary>
     /// <returns>The text.</returns>
-    public override string ToString() => Printer.Print(Tree, Dialect.Formula);
+    public override string ToString() => Guard(() => Printer.Print(Tree, Dialect.Formula));
 
     /// <summary>
     /// The formula as text in a dialect: <c>"G"</c> (default, the formula language), <c>"C#"</c>,
@@ -353,8 +354,11 @@ public sealed partial class Formula : IEquatable<Formula>, IFormattable
     /// <param name="formatProvider">Ignored.</param>
     /// <returns>The text.</returns>
     /// <exception cref="FormatException">The format is not one of the dialects.</exception>
-    public string ToString(string? format, IFormatProvider? formatProvider = null) =>
-        Printer.Print(Tree, ParseDialect(format));
+    public string ToString(string? format, IFormatProvider? formatProvider = null)
+    {
+        var dialect = ParseDialect(format);
+        return Guard(() => Printer.Print(Tree, dialect));
+    }
 
     /// <summary>Reads a dialect name as accepted by <see cref="ToString(string?, IFormatProvider?)"/>.</summary>
     /// <param name="format">The name.</param>

@@ -74,6 +74,50 @@ public partial class DocsTests
         }
     }
 
+    // The Python and Node.js examples of docs/embedding.md, run against the mgx built with these tests.
+    [TestCase("python", "python3")]
+    [TestCase("js", "node")]
+    public void Embedding_LanguageExample_PrintsShownOutput(string language, string interpreter)
+    {
+        var text = File.ReadAllText(Path.Combine(Root(), "docs", "embedding.md"));
+        var code = Regex.Match(text, $"```{language}\n(.*?)```", RegexOptions.Singleline).Groups[1].Value;
+        var shown = Regex.Match(text[text.IndexOf($"```{language}\n", StringComparison.Ordinal)..], "Output:\n\n```text\n(.*?)```", RegexOptions.Singleline).Groups[1].Value;
+        var script = Path.Combine(Path.GetTempPath(), $"mgx-example-{Guid.NewGuid():N}.{(language == "python" ? "py" : "js")}");
+        File.WriteAllText(script, code);
+        try
+        {
+            var start = new System.Diagnostics.ProcessStartInfo(interpreter, [script])
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            };
+            var mgx = Path.Combine(Path.GetDirectoryName(typeof(Cli.Program).Assembly.Location)!, "mgx.dll");
+            start.Environment["MGX"] = $"dotnet {mgx}";
+            System.Diagnostics.Process process;
+            try
+            {
+                process = System.Diagnostics.Process.Start(start)!;
+            }
+            catch (System.ComponentModel.Win32Exception)
+            {
+                Assert.Ignore($"{interpreter} is not installed here; the example is checked where it is");
+                return;
+            }
+
+            using (process)
+            {
+                var output = process.StandardOutput.ReadToEnd();
+                var error = process.StandardError.ReadToEnd();
+                process.WaitForExit();
+                Assert.That(output, Is.EqualTo(shown), $"{language} example; stderr: {error}");
+            }
+        }
+        finally
+        {
+            File.Delete(script);
+        }
+    }
+
     [GeneratedRegex("\"([^\"]*)\"|\\S+")]
     private static partial Regex Arguments();
 }

@@ -63,9 +63,9 @@ internal static class BatchCompiler
         iteration.Add(L.AddAssign(i, L.Constant(width)));
         locals.AddRange(lanes);
         locals.AddRange(compiler.Locals);
-        return L.Loop(
+        return L.Block(compiler.Prologue.Append(L.Loop(
             L.IfThenElse(L.LessThanOrEqual(L.Add(i, L.Constant(width)), end), L.Block(iteration), L.Break(exit)),
-            exit);
+            exit)));
     }
 
     // while (i < end) { results[i] = f(columns[0][i], ...); i++; }

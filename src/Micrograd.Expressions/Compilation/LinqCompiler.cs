@@ -45,10 +45,31 @@ internal sealed class LinqCompiler
     /// <summary>The locals this compiler has created, for a caller that builds its own block.</summary>
     internal IReadOnlyList<ParameterExpression> Locals => slots is null ? locals : [slots, .. locals];
 
-    /// <summary>Statements that must run before any code of this compiler (the slots array).</summary>
-    internal IEnumerable<L> Prologue => slots is null ? [] : [L.Assign(slots, L.NewArrayBounds(typeof(double), L.Constant(slotCount)))];
+    /// <summary>Statements that must run before any code of this compiler: the slots array, the broadcast constants.</summary>
+    internal IEnumerable<L> Prologue =>
+        (slots is null ? Array.Empty<L>() : [L.Assign(slots, L.NewArrayBounds(typeof(double), L.Constant(slotCount)))])
+        .Concat(broadcasts.Select(kv => (L)L.Assign(kv.Value, L.New(typeof(Vector<double>).GetConstructor([typeof(double)])!, L.Constant(kv.Key)))));
 
-    private L Const(double value) => number == typeof(double) ? L.Constant(value) : L.Constant(new Vector<double>(value));
+    // A vector constant in a compiled lambda would be boxed in its closure and unboxed on every use;
+    // a local assigned once before the loop is a register.
+    private readonly Dictionary<double, ParameterExpression> broadcasts = [];
+
+    private L Const(double value)
+    {
+        if (number == typeof(double))
+        {
+            return L.Constant(value);
+        }
+
+        if (!broadcasts.TryGetValue(value, out var local))
+        {
+            local = L.Variable(number, $"broadcast{broadcasts.Count}");
+            broadcasts[value] = local;
+            locals.Add(local);
+        }
+
+        return local;
+    }
 
     /// <summary>A compiler for code that another generator assembles (the gradient compiler).</summary>
     /// <param name="locals">How many locals the caller expects to need; past the IL limit they become array slots.</param>

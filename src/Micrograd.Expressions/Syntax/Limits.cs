@@ -14,39 +14,41 @@ internal static class Limits
                 $"the formula is {text.Length} characters long; the limit (FormulaOptions.MaxLength) is {options.MaxLength}");
         }
 
-        // Tree depth grows by one per open parenthesis and per power operator in the same parentheses
-        // (a**b**c nests to the right); the sum over the open levels bounds the depth of the tree.
-        var powersPerLevel = new Stack<int>();
+        // Tree depth grows by one per open parenthesis and per power operator in a chain (a**b**c nests to
+        // the right); a binary operator of lower precedence ends the chain. The sum over the open levels
+        // bounds the depth of the tree the parser builds.
+        var chains = new Stack<int>();
+        chains.Push(0);
         var depth = 0;
+        var previous = '\0';
         for (var i = 0; i < text.Length; i++)
         {
-            switch (text[i])
+            var c = text[i];
+            switch (c)
             {
                 case '(':
-                    powersPerLevel.Push(0);
+                    chains.Push(0);
                     depth++;
                     break;
-                case ')' when powersPerLevel.Count > 0:
-                    depth -= 1 + powersPerLevel.Pop();
+                case ')' when chains.Count > 1:
+                    depth -= 1 + chains.Pop();
                     break;
                 case '^':
                 case '*' when i + 1 < text.Length && text[i + 1] == '*':
-                    if (powersPerLevel.Count == 0)
-                    {
-                        powersPerLevel.Push(0);
-                        depth++;
-                    }
-
-                    powersPerLevel.Push(powersPerLevel.Pop() + 1);
+                    chains.Push(chains.Pop() + 1);
                     depth++;
-                    if (text[i] == '*')
-                    {
-                        i++;
-                    }
-
+                    i += c == '*' ? 1 : 0;
                     break;
-                default:
-                    continue;
+                case '*' or '/' or ',' or ';' or '=' or '\n':
+                case '+' or '-' when (char.IsLetterOrDigit(previous) || previous is '_' or '.' or ')') && !InExponent(text, i):
+                    depth -= chains.Pop();
+                    chains.Push(0);
+                    break;
+            }
+
+            if (!char.IsWhiteSpace(c))
+            {
+                previous = c;
             }
 
             if (depth > options.MaxDepth)
@@ -56,6 +58,10 @@ internal static class Limits
             }
         }
     }
+
+    // the sign of a number's exponent, as in 1e-5
+    private static bool InExponent(string text, int i) =>
+        i >= 2 && text[i - 1] is 'e' or 'E' && (char.IsAsciiDigit(text[i - 2]) || text[i - 2] == '.');
 
     public static FormulaSyntaxException StackExhausted(string text, int line, int column) =>
         new(FormulaErrorKind.Limit,

@@ -1,0 +1,20 @@
+using BenchmarkDotNet.Columns;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Running;
+
+namespace Micrograd.Expressions.Benchmarks;
+
+/// <summary>
+/// Runs the suite: <c>dotnet run -c Release --project tests/Micrograd.Expressions.Benchmarks -- --filter '*'</c>,
+/// with <c>--job short</c> for a quick run. Every class compares against a baseline in the same process.
+/// </summary>
+public static class Program
+{
+    public static void Main(string[] args)
+    {
+        var config = DefaultConfig.Instance
+            .AddColumn(StatisticColumn.Median)
+            .WithSummaryStyle(BenchmarkDotNet.Reports.SummaryStyle.Default.WithRatioStyle(RatioStyle.Trend));
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, config);
+    }
+}
