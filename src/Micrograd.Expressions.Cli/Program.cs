@@ -9,7 +9,7 @@ public static class Program
 {
     /// <summary>Runs mgx with the given arguments and console streams.</summary>
     /// <param name="args">Command-line arguments.</param>
-    /// <returns>The exit code: 0 on success, 1 on a bad formula or input, 2 on bad usage.</returns>
+    /// <returns>The exit code: 0 on success, 1 on a bad formula, bad input or bad usage.</returns>
     public static int Main(string[] args)
     {
         // The engine never reads the culture; this only guards what third-party output might format.

@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using System.Numerics;
 using System.Reflection;
 
 namespace Micrograd.Expressions;
@@ -50,6 +51,12 @@ public sealed class Function
     /// <summary>The static <c>double</c> method a call compiles to (a <see cref="Math"/> member or one of the engine's own).</summary>
     internal MethodInfo? Method { get; }
 
+    /// <summary>
+    /// The lane-wise <c>Vector&lt;double&gt;</c> method that rounds exactly as <see cref="Method"/> (IEEE sqrt and
+    /// abs), or null: batch loops vectorise only formulas whose every function has one.
+    /// </summary>
+    internal MethodInfo? VectorMethod { get; private set; }
+
     /// <summary>LaTeX template; <c>{0}</c>, <c>{1}</c> stand for the rendered arguments.</summary>
     internal string LaTeX { get; }
 
@@ -93,6 +100,13 @@ public sealed class Function
         new(name, parameters, domain, owner.GetMethod(method, [typeof(double), typeof(double)])!, double.NaN, derivatives, latex,
             csharp ?? $"Math.{method}({{0}}, {{1}})", dynamicLinq ?? csharp ?? $"Math.{method}({{0}}, {{1}})");
 
+    // the row with its lane-wise form: the generic Vector method of that name, for double
+    private Function WithLanes(string name)
+    {
+        VectorMethod = typeof(Vector).GetMethods().Single(m => m.Name == name && m.IsGenericMethodDefinition).MakeGenericMethod(typeof(double));
+        return this;
+    }
+
     private static Function C(string name, double value, string latex, string csharp) =>
         new(name, [], "constant", null, value, [], latex, csharp, csharp);
 
@@ -115,9 +129,9 @@ public sealed class Function
         F("exp", "all reals", M, "Exp", "exp(x)", @"e^{{{0}}}"),
         F("log", "x > 0 (log(0) = -Infinity)", M, "Log", "1/x", @"\ln\left({0}\right)"),
         F("log10", "x > 0 (log10(0) = -Infinity)", M, "Log10", "1/(log(10)*x)", @"\log_{{10}}\left({0}\right)"),
-        F("sqrt", "x ≥ 0", M, "Sqrt", "1/(2*sqrt(x))", @"\sqrt{{{0}}}"),
+        F("sqrt", "x ≥ 0", M, "Sqrt", "1/(2*sqrt(x))", @"\sqrt{{{0}}}").WithLanes(nameof(Vector.SquareRoot)),
         F("cbrt", "all reals", M, "Cbrt", "1/(3*cbrt(x)**2)", @"\sqrt[3]{{{0}}}"),
-        F("abs", "all reals", M, "Abs", "sign(x)", @"\left|{0}\right|"),
+        F("abs", "all reals", M, "Abs", "sign(x)", @"\left|{0}\right|").WithLanes(nameof(Vector.Abs)),
         F("sign", "all reals (sign(0) = 0)", B, nameof(Builtins.Sign), "0", @"\operatorname{{sign}}\left({0}\right)",
             "({0} > 0.0 ? 1.0 : {0} < 0.0 ? -1.0 : {0})"),
         F("relu", "all reals", B, nameof(Builtins.Relu), "heaviside(x)", @"\operatorname{{relu}}\left({0}\right)",

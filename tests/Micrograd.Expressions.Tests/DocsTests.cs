@@ -74,6 +74,59 @@ public partial class DocsTests
         }
     }
 
+    public static IEnumerable<TestCaseData> CSharpSnippets()
+    {
+        var root = Root();
+        var files = Directory.GetFiles(Path.Combine(root, "docs"), "*.md", SearchOption.AllDirectories).Prepend(Path.Combine(root, "README.md"));
+        foreach (var file in files)
+        {
+            var text = File.ReadAllText(file).Replace("\r\n", "\n", StringComparison.Ordinal);
+            foreach (Match block in Regex.Matches(text, "```csharp\n(.*?)```(\n\nOutput:\n\n```text\n(.*?)```)?", RegexOptions.Singleline))
+            {
+                var line = text[..block.Index].Count(c => c == '\n') + 1;
+                var relative = Path.GetRelativePath(root, file);
+                yield return new TestCaseData(relative, line, block.Groups[1].Value, block.Groups[3].Success ? block.Groups[3].Value : null)
+                    .SetName($"Docs_{relative.Replace('/', '_')}Line{line}_CSharpRuns");
+            }
+        }
+    }
+
+    // Every C# block in the docs is compiled as a program and run; where an Output block follows, its text must match.
+    [TestCaseSource(nameof(CSharpSnippets))]
+    public void Docs_CSharpSnippet_CompilesRunsAndPrintsShownOutput(string file, int line, string code, string? shown)
+    {
+        const string usings = "using System; using System.Collections.Generic; using System.Linq; using Micrograd.Expressions; using Micrograd.Expressions.Calculus; using Micrograd.Expressions.Syntax;\n";
+        var usingLines = string.Concat(code.Split('\n').TakeWhile(l => l.StartsWith("using ", StringComparison.Ordinal) || l.Length == 0).Select(l => l + "\n"));
+        var source = usings + usingLines + "#line 1\n" + code[usingLines.Length..];
+        var references = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
+            .Select(p => Microsoft.CodeAnalysis.MetadataReference.CreateFromFile(p))
+            .Append(Microsoft.CodeAnalysis.MetadataReference.CreateFromFile(typeof(Formula).Assembly.Location))
+            .Append(Microsoft.CodeAnalysis.MetadataReference.CreateFromFile(typeof(System.Linq.Dynamic.Core.DynamicExpressionParser).Assembly.Location));
+        var compilation = Microsoft.CodeAnalysis.CSharp.CSharpCompilation.Create("Snippet", [Microsoft.CodeAnalysis.CSharp.CSharpSyntaxTree.ParseText(source)], references,
+            new Microsoft.CodeAnalysis.CSharp.CSharpCompilationOptions(Microsoft.CodeAnalysis.OutputKind.ConsoleApplication));
+        using var stream = new MemoryStream();
+        var emitted = compilation.Emit(stream);
+        Assert.That(emitted.Success, Is.True,
+            $"{file}:{line}: " + string.Join("\n", emitted.Diagnostics.Where(d => d.Severity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error)));
+        var entry = System.Reflection.Assembly.Load(stream.ToArray()).EntryPoint!;
+        var previous = Console.Out;
+        using var output = new StringWriter { NewLine = "\n" };
+        Console.SetOut(output);
+        try
+        {
+            entry.Invoke(null, entry.GetParameters().Length == 0 ? null : [Array.Empty<string>()]);
+        }
+        finally
+        {
+            Console.SetOut(previous);
+        }
+
+        if (shown is not null)
+        {
+            Assert.That(output.ToString(), Is.EqualTo(shown), $"{file}:{line}");
+        }
+    }
+
     // The Python and Node.js examples of docs/embedding.md, run against the mgx built with these tests.
     [TestCase("python", "python3")]
     [TestCase("js", "node")]

@@ -132,7 +132,7 @@ public class HostileInputTests
         .. typeof(Math).GetMethods(BindingFlags.Public | BindingFlags.Static).Where(m => m.ReturnType == typeof(double)),
         .. typeof(Builtins).GetMethods(BindingFlags.Public | BindingFlags.Static),
         .. typeof(Vector<double>).GetMethods().Where(m => m.Name is "op_Addition" or "op_Subtraction" or "op_Multiply" or "op_Division" or "op_UnaryNegation" or "CopyTo"),
-        .. LinqCompiler.VectorForms.Values,
+        .. Function.Table.Select(f => f.VectorMethod).OfType<MethodInfo>(),
     ];
 
     private sealed class MethodCollector : ExpressionVisitor

@@ -100,7 +100,7 @@ internal static class BatchCompiler
                     break;
                 case Power:
                     return false;
-                case Call { Function.IsConstant: false } c when !LinqCompiler.VectorForms.ContainsKey(c.Function.Name):
+                case Call { Function: { IsConstant: false, VectorMethod: null } }:
                     return false;
                 case Let l:
                     l.Bindings.ToList().ForEach(b => stack.Push(b.Value));

@@ -227,13 +227,6 @@ internal sealed class LinqCompiler
         return simple ? power : L.Block(number, L.Assign(t, b), power);
     }
 
-    /// <summary>Functions with a lane-wise form that rounds exactly as the scalar one (IEEE sqrt and abs).</summary>
-    internal static readonly IReadOnlyDictionary<string, System.Reflection.MethodInfo> VectorForms = new Dictionary<string, System.Reflection.MethodInfo>
-    {
-        ["sqrt"] = typeof(Vector).GetMethods().Single(m => m.Name == nameof(Vector.SquareRoot) && m.IsGenericMethodDefinition).MakeGenericMethod(typeof(double)),
-        ["abs"] = typeof(Vector).GetMethods().Single(m => m.Name == nameof(Vector.Abs) && m.IsGenericMethodDefinition).MakeGenericMethod(typeof(double)),
-    };
-
     // the compile-time twin of Unrolled, for a constant base
     internal static double UnrolledPower(double b, int n)
     {
@@ -253,7 +246,7 @@ internal sealed class LinqCompiler
         var args = c.Arguments.Select(a => Lower(a, scope)).ToArray();
         if (number != typeof(double))
         {
-            return L.Call(VectorForms[c.Function.Name], args);
+            return L.Call(c.Function.VectorMethod!, args);
         }
 
         return Fold(L.Call(c.Function.Method!, args), v => c.Function.Invoke(v));
