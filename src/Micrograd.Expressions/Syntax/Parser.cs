@@ -7,7 +7,7 @@ namespace Micrograd.Expressions.Syntax;
 
 /// <summary>
 /// The formula grammar (see docs/language.md for the EBNF). One parser per precedence level, loosest last.
-/// Every repetition is a loop (<c>XMany</c>), never recursion, so a million-term sum parses in constant
+/// Every repetition is a loop (<c>Repeat</c>), never recursion, so a million-term sum parses in constant
 /// stack; only parentheses and calls recurse, and <see cref="Limits"/> bounds their depth before parsing.
 /// </summary>
 internal static class Parser
@@ -28,12 +28,12 @@ internal static class Parser
 
     // number = digits ["." [digits]] [exponent] | "." digits [exponent]
     private static readonly Parser<Expr> Number =
-        Parse.Ref(() => NumberToken).Select(v => (Expr)new Number(v));
+        NumberToken.Select(v => (Expr)new Number(v));
 
     // arguments = "(" [sum {"," sum}] ")"
     private static readonly Parser<IEnumerable<Expr>> Arguments =
         from open in Symbol("(")
-        from args in Parse.Ref(() => Sum).DelimitedBy(Symbol(",")).Optional()
+        from args in Later(() => Sum!).DelimitedBy(Symbol(",")).Optional()
         from close in Symbol(")")
         select args.GetOrElse([]);
 
@@ -49,7 +49,7 @@ internal static class Parser
         Number
             .Or(Reference)
             .Or(from open in Symbol("(")
-                from inner in Parse.Ref(() => Block)
+                from inner in Later(() => Block!)
                 from close in Symbol(")")
                 select inner));
 
@@ -62,8 +62,8 @@ internal static class Parser
         from tail in (from op in Symbol("**").Or(Symbol("^"))
                       from signs in Signs
                       from atom in Atom
-                      select (signs, atom)).XMany()
-        select Exact.FoldPower(head, tail.ToList());
+                      select (signs, atom)).Repeat()
+        select Exact.FoldPower(head, tail);
 
     // unary = {"-" | "+"} power
     private static readonly Parser<Expr> Unary =
@@ -76,7 +76,7 @@ internal static class Parser
         from head in Unary
         from tail in (from op in Symbol("*", notFollowedBy: '*').Or(Symbol("/"))
                       from operand in Unary
-                      select op == "/" ? Exact.Reciprocal(operand) : operand).XMany()
+                      select op == "/" ? Exact.Reciprocal(operand) : operand).Repeat()
         select Exact.Product(head, tail);
 
     // sum = product {("+" | "-") product}
@@ -84,7 +84,7 @@ internal static class Parser
         from head in Product
         from tail in (from op in Symbol("+").Or(Symbol("-"))
                       from operand in Product
-                      select op == "-" ? Exact.Negate(operand) : operand).XMany()
+                      select op == "-" ? Exact.Negate(operand) : operand).Repeat()
         select Exact.Sum(head, tail);
 
     // separator = ";" | "in" | newline
@@ -102,7 +102,7 @@ internal static class Parser
 
     // block = {binding} sum
     private static readonly Parser<Expr> Block =
-        from bindings in LetBinding.XMany()
+        from bindings in LetBinding.Repeat()
         from body in Sum
         select Exact.Let(bindings.ToImmutableArray(), body);
 
@@ -129,7 +129,7 @@ internal static class Parser
         Current = context;
         try
         {
-            var result = Formula.TryParse(text);
+            var result = Formula(new TextInput(text));
             if (!result.WasSuccessful)
             {
                 throw Failure(text, result);
@@ -187,6 +187,40 @@ internal static class Parser
             '\t' => "tab",
             _ => c.ToString(),
         };
+    }
+
+    // element* as one loop: stops where the element fails without consuming input, and fails where it
+    // fails after consuming some (Sprache's XMany, without building new parsers on every call)
+    private static Parser<List<T>> Repeat<T>(this Parser<T> element) => input =>
+    {
+        var items = new List<T>();
+        var rest = input;
+        while (true)
+        {
+            var next = element(rest);
+            if (!next.WasSuccessful)
+            {
+                return next.Remainder.Equals(rest)
+                    ? Result.Success(items, rest)
+                    : Result.Failure<List<T>>(next.Remainder, next.Message, next.Expectations);
+            }
+
+            if (next.Remainder.Equals(rest))
+            {
+                return Result.Success(items, rest);
+            }
+
+            items.Add(next.Value);
+            rest = next.Remainder;
+        }
+    };
+
+    // A forward reference for the recursive rules; unlike Parse.Ref it keeps no memo per position
+    // (the grammar has no left recursion to detect).
+    private static Parser<T> Later<T>(Func<Parser<T>> rule)
+    {
+        Parser<T>? parser = null;
+        return input => (parser ??= rule())(input);
     }
 
     private static Parser<Position> Here => input =>
@@ -301,13 +335,14 @@ internal static class Parser
     private static Parser<string> Lexeme(Func<string, int, int> scan, string expected, bool optional = false)
     {
         string[] expectations = [expected];
+        var message = $"expected {expected}";
         return input =>
         {
             var text = input.Source;
             var end = scan(text, input.Position);
             if (end == input.Position && !optional)
             {
-                return Result.Failure<string>(input, $"expected {expected}", expectations);
+                return Result.Failure<string>(input, message, expectations);
             }
 
             return Result.Success(text[input.Position..end], AdvancePast(input, SkipSpace(text, end) - input.Position));
@@ -358,6 +393,11 @@ internal static class Parser
 
     private static IInput AdvancePast(IInput input, int count)
     {
+        if (input is TextInput text)
+        {
+            return text.AdvanceBy(count);
+        }
+
         for (var k = 0; k < count; k++)
         {
             input = input.Advance();
