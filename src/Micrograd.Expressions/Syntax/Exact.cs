@@ -26,7 +26,7 @@ internal static class Exact
         signs.Count(s => s == '-') % 2 == 1 ? Negate(operand) : operand;
 
     // a ** s0 b ** s1 c = a ** (s0 (b ** (s1 c)))
-    public static Expr FoldPower(Expr head, IReadOnlyList<(string Signs, Expr Atom)> tail)
+    public static Expr FoldPower(Expr head, List<(string Signs, Expr Atom)> tail)
     {
         if (tail.Count == 0)
         {

@@ -58,12 +58,7 @@ internal static class Parser
 
     // power = atom {("**" | "^") {sign} atom}      (right-associative; a sign binds the power chain after it)
     private static readonly Parser<Expr> Power =
-        from head in Atom
-        from tail in (from op in Symbol("**").Or(Symbol("^"))
-                      from signs in Signs
-                      from atom in Atom
-                      select (signs, atom)).Repeat()
-        select Exact.FoldPower(head, tail);
+        Chain(Atom, Symbol("**").Or(Symbol("^")), Signs.Then(signs => Atom.Select(atom => (signs, atom))), (_, item) => item, Exact.FoldPower);
 
     // unary = {"-" | "+"} power
     private static readonly Parser<Expr> Unary =
@@ -73,19 +68,11 @@ internal static class Parser
 
     // product = unary {("*" | "/") unary}
     private static readonly Parser<Expr> Product =
-        from head in Unary
-        from tail in (from op in Symbol("*", notFollowedBy: '*').Or(Symbol("/"))
-                      from operand in Unary
-                      select op == "/" ? Exact.Reciprocal(operand) : operand).Repeat()
-        select Exact.Product(head, tail);
+        Chain(Unary, Symbol("*", notFollowedBy: '*').Or(Symbol("/")), Unary, (op, operand) => op == "/" ? Exact.Reciprocal(operand) : operand, Exact.Product);
 
     // sum = product {("+" | "-") product}
     private static readonly Parser<Expr> Sum =
-        from head in Product
-        from tail in (from op in Symbol("+").Or(Symbol("-"))
-                      from operand in Product
-                      select op == "-" ? Exact.Negate(operand) : operand).Repeat()
-        select Exact.Sum(head, tail);
+        Chain(Product, Symbol("+").Or(Symbol("-")), Product, (op, operand) => op == "-" ? Exact.Negate(operand) : operand, Exact.Sum);
 
     // separator = ";" | "in" | newline
     private static readonly Parser<string> Separator =
@@ -188,6 +175,40 @@ internal static class Parser
             _ => c.ToString(),
         };
     }
+
+    // head {op item}, read in one loop (the hot path of every formula, so no parsers are built per call):
+    // stops where op fails without consuming input, fails where op or item fails after consuming some
+    private static Parser<TResult> Chain<THead, TItem, TTail, TResult>(
+        Parser<THead> head, Parser<string> op, Parser<TItem> item, Func<string, TItem, TTail> tail, Func<THead, List<TTail>, TResult> build) => input =>
+    {
+        var first = head(input);
+        if (!first.WasSuccessful)
+        {
+            return Result.Failure<TResult>(first.Remainder, first.Message, first.Expectations);
+        }
+
+        var items = new List<TTail>();
+        var rest = first.Remainder;
+        while (true)
+        {
+            var symbol = op(rest);
+            if (!symbol.WasSuccessful)
+            {
+                return symbol.Remainder.Equals(rest)
+                    ? Result.Success(build(first.Value, items), rest)
+                    : Result.Failure<TResult>(symbol.Remainder, symbol.Message, symbol.Expectations);
+            }
+
+            var next = item(symbol.Remainder);
+            if (!next.WasSuccessful)
+            {
+                return Result.Failure<TResult>(next.Remainder, next.Message, next.Expectations);
+            }
+
+            items.Add(tail(symbol.Value, next.Value));
+            rest = next.Remainder;
+        }
+    };
 
     // element* as one loop: stops where the element fails without consuming input, and fails where it
     // fails after consuming some (Sprache's XMany, without building new parsers on every call)
