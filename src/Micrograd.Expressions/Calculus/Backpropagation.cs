@@ -114,7 +114,7 @@ public static class Backpropagation
 
         var output = tape.Lower(formula.Tree, scope);
         var statements = tape.Forward.ToList();
-        statements.AddRange(tape.Reverse(output));
+        statements.AddRange(tape.Reverse(output, formula.Parameters.Count, trace));
         for (var i = 0; i < formula.Parameters.Count; i++)
         {
             statements.Add(L.Assign(L.ArrayAccess(gradient, L.Constant(i)), tape.Adjoint(i)));
@@ -325,10 +325,13 @@ public static class Backpropagation
         }
 
         // g[output] = 1; then, latest node first, g[operand] += g[node] * d node / d operand
-        public IEnumerable<L> Reverse(int output)
+        // keep: the nodes below this index (the inputs) keep their gradient local to the end; the others
+        // hand theirs back once their own contributions are emitted, unless every gradient is traced
+        public IEnumerable<L> Reverse(int output, int keep, bool trace)
         {
             var statements = new List<L>();
             var incoming = edges.ToLookup(e => e.Node);
+            var free = new Stack<L>();
             adjoints[output] = Compiler.NewLocal("g_out");
             statements.Add(L.Assign(adjoints[output]!, L.Constant(1.0)));
             for (var node = Nodes.Count - 1; node >= 0; node--)
@@ -348,9 +351,16 @@ public static class Backpropagation
                     }
                     else
                     {
-                        adjoints[operand] = Compiler.NewLocal($"g{operand}");
+                        adjoints[operand] = free.Count > 0 && operand >= keep ? free.Pop() : Compiler.NewLocal($"g{operand}");
                         statements.Add(L.Assign(adjoints[operand]!, contribution));
                     }
+                }
+
+                // a gradient local is live from its first contribution to its node's turn: reuse it after,
+                // so the JIT sees few locals and keeps them in registers
+                if (!trace && node >= keep)
+                {
+                    free.Push(g);
                 }
             }
 
