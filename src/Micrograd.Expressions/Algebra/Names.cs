@@ -9,43 +9,15 @@ internal sealed class Names
 
     public Names(Expr tree)
     {
-        var stack = new Stack<Expr>();
-        stack.Push(tree);
-        var seen = new HashSet<Expr>(ReferenceEqualityComparer.Instance);
-        while (stack.Count > 0)
+        foreach (var node in Nodes.Walk(tree))
         {
-            var node = stack.Pop();
-            if (!seen.Add(node))
-            {
-                continue;
-            }
-
             switch (node)
             {
                 case Variable v:
                     taken.Add(v.Name);
                     break;
-                case Sum s:
-                    s.Terms.ToList().ForEach(stack.Push);
-                    break;
-                case Product p:
-                    p.Factors.ToList().ForEach(stack.Push);
-                    break;
-                case Power p:
-                    stack.Push(p.Base);
-                    stack.Push(p.Exponent);
-                    break;
-                case Call c:
-                    c.Arguments.ToList().ForEach(stack.Push);
-                    break;
                 case Let l:
-                    foreach (var b in l.Bindings)
-                    {
-                        taken.Add(b.Name);
-                        stack.Push(b.Value);
-                    }
-
-                    stack.Push(l.Body);
+                    taken.UnionWith(l.Bindings.Select(b => b.Name));
                     break;
             }
         }

@@ -139,25 +139,9 @@ public static class Backpropagation
         return (lambda, tape.Nodes);
     }
 
-    private static int NodeCount(Expr tree)
-    {
-        var count = 0;
-        var stack = new Stack<Expr>([tree]);
-        while (stack.Count > 0)
-        {
-            var e = stack.Pop();
-            count += e is Sum s ? s.Terms.Length : e is Product p ? p.Factors.Length : 1;
-            if (e is Let l)
-            {
-                l.Bindings.ToList().ForEach(b => stack.Push(b.Value));
-                stack.Push(l.Body);
-            }
-
-            Nodes.Children(e).ToList().ForEach(stack.Push);
-        }
-
-        return count;
-    }
+    // an upper bound on the graph's values: every node, and one per extra operand of a sum or product
+    private static int NodeCount(Expr tree) =>
+        Nodes.Walk(tree, distinct: false).Sum(e => e is Sum s ? s.Terms.Length : e is Product p ? p.Factors.Length : 1);
 
     // The graph under construction: forward statements, and per node its operands' local derivatives.
     private sealed class Tape(LinqCompiler compiler)

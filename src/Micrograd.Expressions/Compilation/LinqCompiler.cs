@@ -283,39 +283,12 @@ internal sealed class LinqCompiler
     }
 
     // an upper bound on the locals a tree needs: one per binding, power temporary and long chain
-    private static int CountLocals(Expr tree)
+    private static int CountLocals(Expr tree) => Nodes.Walk(tree, distinct: false).Sum(node => node switch
     {
-        var count = 0;
-        var stack = new Stack<Expr>();
-        stack.Push(tree);
-        while (stack.Count > 0)
-        {
-            switch (stack.Pop())
-            {
-                case Sum s:
-                    count += s.Terms.Length > MaxNestedChain ? 1 : 0;
-                    s.Terms.ToList().ForEach(stack.Push);
-                    break;
-                case Product p:
-                    count += p.Factors.Length > MaxNestedChain ? 1 : 0;
-                    p.Factors.ToList().ForEach(stack.Push);
-                    break;
-                case Power p:
-                    count++;
-                    stack.Push(p.Base);
-                    stack.Push(p.Exponent);
-                    break;
-                case Call c:
-                    c.Arguments.ToList().ForEach(stack.Push);
-                    break;
-                case Let l:
-                    count += l.Bindings.Length;
-                    l.Bindings.ToList().ForEach(b => stack.Push(b.Value));
-                    stack.Push(l.Body);
-                    break;
-            }
-        }
-
-        return count;
-    }
+        Sum s => s.Terms.Length > MaxNestedChain ? 1 : 0,
+        Product p => p.Factors.Length > MaxNestedChain ? 1 : 0,
+        Power => 1,
+        Let l => l.Bindings.Length,
+        _ => 0,
+    });
 }

@@ -114,4 +114,39 @@ internal static class Nodes
         Call c => c.Arguments,
         _ => [],
     };
+
+    /// <summary>
+    /// Every node of a tree, let-bound values and bodies included, without recursion. With
+    /// <paramref name="distinct"/> a subtree shared by reference is visited once; without, once per occurrence
+    /// (as the compilers lower it).
+    /// </summary>
+    public static IEnumerable<Expr> Walk(Expr root, bool distinct = true)
+    {
+        var seen = new HashSet<Expr>(ReferenceEqualityComparer.Instance);
+        var stack = new Stack<Expr>([root]);
+        while (stack.Count > 0)
+        {
+            var node = stack.Pop();
+            if (distinct && !seen.Add(node))
+            {
+                continue;
+            }
+
+            yield return node;
+            if (node is Let l)
+            {
+                stack.Push(l.Body);
+                for (var i = l.Bindings.Length - 1; i >= 0; i--)
+                {
+                    stack.Push(l.Bindings[i].Value);
+                }
+            }
+
+            var children = Children(node);
+            for (var i = children.Length - 1; i >= 0; i--)
+            {
+                stack.Push(children[i]);
+            }
+        }
+    }
 }
