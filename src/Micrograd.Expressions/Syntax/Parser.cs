@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Runtime.CompilerServices;
@@ -12,7 +13,7 @@ namespace Micrograd.Expressions.Syntax;
 /// </summary>
 internal static class Parser
 {
-    private static readonly FrozenSetOfKeywords Keywords = new("let", "in", "fun");
+    private static readonly FrozenSet<string> Keywords = FrozenSet.ToFrozenSet(["let", "in", "fun"], StringComparer.Ordinal);
 
     // name = (letter | "_") { letter | digit | "_" }
     private static readonly Parser<string> Identifier = Lexeme(ScanIdentifier, "a name");
@@ -516,10 +517,4 @@ internal static class Parser
 
     private readonly record struct Position(int Offset, int Line, int Column);
 
-    private sealed class FrozenSetOfKeywords(params string[] words)
-    {
-        private readonly HashSet<string> set = new(words, StringComparer.Ordinal);
-
-        public bool Contains(string word) => set.Contains(word);
-    }
 }
