@@ -516,5 +516,4 @@ internal static class Parser
     }
 
     private readonly record struct Position(int Offset, int Line, int Column);
-
 }
