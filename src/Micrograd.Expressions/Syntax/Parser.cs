@@ -29,7 +29,7 @@ internal static class Parser
 
     // number = digits ["." [digits]] [exponent] | "." digits [exponent]
     private static readonly Parser<Expr> Number =
-        NumberToken.Select(v => (Expr)new Number(v));
+        Map(NumberToken, v => (Expr)new Number(v));
 
     // arguments = "(" [sum {"," sum}] ")"
     private static readonly Parser<IEnumerable<Expr>> Arguments =
@@ -40,10 +40,7 @@ internal static class Parser
 
     // reference = name [arguments]
     private static readonly Parser<Expr> Reference =
-        from position in Here
-        from name in Name
-        from args in Arguments.Optional()
-        select Resolve(name, args, position);
+        Sequence(Sequence(Here, Name, (position, name) => (position, name)), Arguments.Optional(), (head, args) => Resolve(head.name, args, head.position));
 
     // atom = number | reference | "(" block ")"
     private static readonly Parser<Expr> Atom = Guarded(
@@ -59,13 +56,10 @@ internal static class Parser
 
     // power = atom {("**" | "^") {sign} atom}      (right-associative; a sign binds the power chain after it)
     private static readonly Parser<Expr> Power =
-        Chain(Atom, Symbol("**").Or(Symbol("^")), Signs.Then(signs => Atom.Select(atom => (signs, atom))), (_, item) => item, Exact.FoldPower);
+        Chain(Atom, Symbol("**").Or(Symbol("^")), Sequence(Signs, Atom, (signs, atom) => (signs, atom)), (_, item) => item, Exact.FoldPower);
 
     // unary = {"-" | "+"} power
-    private static readonly Parser<Expr> Unary =
-        from signs in Signs
-        from power in Power
-        select Exact.ApplySigns(signs, power);
+    private static readonly Parser<Expr> Unary = Sequence(Signs, Power, Exact.ApplySigns);
 
     // product = unary {("*" | "/") unary}
     private static readonly Parser<Expr> Product =
@@ -176,6 +170,30 @@ internal static class Parser
             _ => c.ToString(),
         };
     }
+
+    // Sprache's Select, without building a parser on every call
+    private static Parser<TResult> Map<T, TResult>(Parser<T> parser, Func<T, TResult> convert) => input =>
+    {
+        var result = parser(input);
+        return result.WasSuccessful
+            ? Result.Success(convert(result.Value), result.Remainder)
+            : Result.Failure<TResult>(result.Remainder, result.Message, result.Expectations);
+    };
+
+    // a b, combined; the hot rules use it instead of a query expression, which builds parsers on every call
+    private static Parser<TResult> Sequence<TFirst, TSecond, TResult>(Parser<TFirst> first, Parser<TSecond> second, Func<TFirst, TSecond, TResult> combine) => input =>
+    {
+        var a = first(input);
+        if (!a.WasSuccessful)
+        {
+            return Result.Failure<TResult>(a.Remainder, a.Message, a.Expectations);
+        }
+
+        var b = second(a.Remainder);
+        return b.WasSuccessful
+            ? Result.Success(combine(a.Value, b.Value), b.Remainder)
+            : Result.Failure<TResult>(b.Remainder, b.Message, b.Expectations);
+    };
 
     // head {op item}, read in one loop (the hot path of every formula, so no parsers are built per call):
     // stops where op fails without consuming input, fails where op or item fails after consuming some
