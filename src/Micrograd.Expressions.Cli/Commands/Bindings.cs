@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using Micrograd.Expressions.Syntax;
 
@@ -6,6 +7,14 @@ namespace Micrograd.Expressions.Cli.Commands;
 /// <summary>Reads <c>name=value</c> arguments; a value is a number or a constant formula such as <c>2/3</c> or <c>pi/2</c>.</summary>
 internal static class Bindings
 {
+    /// <summary>The formula argument every command takes first.</summary>
+    public static Argument<string> FormulaArgument(string example = "3*x**2 - 4*x + 5") =>
+        new("formula") { Description = $"The formula, e.g. \"{example}\"." };
+
+    /// <summary>The name=value arguments after the formula.</summary>
+    public static Argument<string[]> Argument(string description = "Parameter values as name=value (value: a number or a constant formula such as 2/3).") =>
+        new("bindings") { Description = description, Arity = ArgumentArity.ZeroOrMore };
+
     public static Dictionary<string, double> Read(IEnumerable<string> items)
     {
         var values = new Dictionary<string, double>(StringComparer.Ordinal);

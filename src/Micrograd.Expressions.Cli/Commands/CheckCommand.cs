@@ -15,12 +15,8 @@ internal static class CheckCommand
 {
     public static Command Create(ConsoleIO io)
     {
-        var formula = new Argument<string>("formula") { Description = "The formula, e.g. \"3*x**2 - 4*x + 5\"." };
-        var bindings = new Argument<string[]>("bindings")
-        {
-            Description = "The point as name=value; with --scan, intervals as name=min:max.",
-            Arity = ArgumentArity.ZeroOrMore,
-        };
+        var formula = Bindings.FormulaArgument();
+        var bindings = Bindings.Argument("The point as name=value; with --scan, intervals as name=min:max.");
         var method = new Option<DifferenceMethod?>("--method")
         {
             Description = "forward (the seed's rise over run), backward, central or richardson [default: central; forward with --sweep].",

@@ -7,7 +7,7 @@ internal static class DiffCommand
 {
     public static Command Create(ConsoleIO io)
     {
-        var formula = new Argument<string>("formula") { Description = "The formula, e.g. \"3*x**2 - 4*x + 5\"." };
+        var formula = Bindings.FormulaArgument();
         var wrt = new Option<string?>("--wrt") { Description = "The parameter to differentiate by (default: every parameter, one line each)." };
         var order = new Option<int>("--order")
         {

@@ -8,12 +8,8 @@ internal static class EvalCommand
 {
     public static Command Create(ConsoleIO io)
     {
-        var formula = new Argument<string>("formula") { Description = "The formula, e.g. \"3*x**2 - 4*x + 5\"." };
-        var bindings = new Argument<string[]>("bindings")
-        {
-            Description = "Parameter values as name=value (value: a number or a constant formula such as 2/3).",
-            Arity = ArgumentArity.ZeroOrMore,
-        };
+        var formula = Bindings.FormulaArgument();
+        var bindings = Bindings.Argument();
         var command = new Command("eval", "Evaluate a formula. Prints the shortest text that round-trips the double (NaN, Infinity, -Infinity for IEEE specials).")
         {
             formula,

@@ -10,8 +10,8 @@ internal static class GradCommand
 {
     public static Command Create(ConsoleIO io)
     {
-        var formula = new Argument<string>("formula") { Description = "The formula, e.g. \"let e = a*b; let d = e + c; d * f\"." };
-        var bindings = new Argument<string[]>("bindings") { Description = "Parameter values as name=value.", Arity = ArgumentArity.ZeroOrMore };
+        var formula = Bindings.FormulaArgument("let e = a*b; let d = e + c; d * f");
+        var bindings = Bindings.Argument();
         var json = new Option<bool>("--json") { Description = "Print JSON (the batch op grad's response) instead of a table." };
         var command = new Command("grad", "Backpropagate: the value, and the gradient of the output with respect to every input and let-bound name.")
         {

@@ -11,8 +11,8 @@ internal static class GraphCommand
 {
     public static Command Create(ConsoleIO io)
     {
-        var formula = new Argument<string>("formula") { Description = "The formula." };
-        var bindings = new Argument<string[]>("bindings") { Description = "Parameter values as name=value.", Arity = ArgumentArity.ZeroOrMore };
+        var formula = Bindings.FormulaArgument("let e = a*b; let d = e + c; d * f");
+        var bindings = Bindings.Argument();
         var output = new Option<FileInfo?>("--out") { Description = "Where to write: .dot (DOT text), .svg or .png (rendered by Graphviz dot). Without it, DOT goes to stdout." };
         var command = new Command("graph", "Draw the expression graph left to right: each value as label | data | grad, each operation as its own node.")
         {
