@@ -66,9 +66,6 @@ public sealed class Function
     /// <summary>System.Linq.Dynamic.Core template; arguments are inserted already parenthesised.</summary>
     internal string DynamicLinq { get; }
 
-    /// <summary>The partial derivative with respect to each parameter, as formula text over <see cref="ParameterNames"/>.</summary>
-    internal IReadOnlyList<string> DerivativeTemplates => derivatives;
-
     /// <summary>The partial derivative with respect to parameter <paramref name="argument"/>, as a tree over <see cref="ParameterNames"/>.</summary>
     internal Syntax.Expr Derivative(int argument)
     {

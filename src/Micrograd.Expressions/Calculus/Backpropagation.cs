@@ -162,11 +162,7 @@ public static class Backpropagation
 
         public L Adjoint(int node) => adjoints[node] ?? L.Constant(0.0);
 
-        public int Input(string name, L read)
-        {
-            var node = Add(new GraphNode(name, "input", []), read, isConstant: false);
-            return node;
-        }
+        public int Input(string name, L read) => Add(new GraphNode(name, "input", []), read, isConstant: false);
 
         public int Lower(Expr e, ImmutableDictionary<string, int> scope)
         {

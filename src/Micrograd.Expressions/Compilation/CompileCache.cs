@@ -49,6 +49,4 @@ internal static class CompileCache
             Entries.TryRemove(key, out _);
         }
     }
-
-    internal static int Count => Entries.Count;
 }
