@@ -9,8 +9,9 @@ namespace Micrograd.Expressions.Calculus;
 
 /// <summary>
 /// Computes a formula's value and fills its gradient in one call: the forward sweep and the reverse sweep
-/// of reverse-mode differentiation, compiled together. It allocates nothing per call (except for formulas
-/// with more than 8,192 nodes, whose working values live in one array).
+/// of reverse-mode differentiation, compiled together. It allocates nothing per call (unless more than
+/// 8,192 values must be kept at once, as in the reverse sweep of a product of thousands of factors: they
+/// then live in one array).
 /// </summary>
 /// <param name="point">One value per parameter, in parameter order.</param>
 /// <param name="gradient">Receives d(formula)/d(parameter) for every parameter, in parameter order.</param>
@@ -48,7 +49,8 @@ public sealed record BackpropResult(
 /// <summary>
 /// Reverse-mode differentiation compiled to LINQ: the tree becomes a tape of binary operations (as
 /// micrograd's <c>Value</c> graph), every value a local; the reverse sweep adds each node's gradient times
-/// its local derivative into its operands' gradients (<c>+=</c>, so a value used twice collects both).
+/// its local derivative into its operands' gradients (<c>+=</c>, so a value used twice collects both),
+/// woven into the forward sweep so that each node's step runs as early as it can.
 /// Function derivatives come from the function table's templates.
 /// </summary>
 public static class Backpropagation
@@ -105,7 +107,7 @@ public static class Backpropagation
     {
         var point = L.Parameter(typeof(double[]), "point");
         var gradient = L.Parameter(typeof(double[]), "gradient");
-        var tape = new Tape(LinqCompiler.ForLocals(2 * NodeCount(formula.Tree)));
+        var tape = new Tape(LinqCompiler.ForStatements());
         var scope = ImmutableDictionary<string, int>.Empty.WithComparers(StringComparer.Ordinal);
         foreach (var (name, i) in formula.Parameters.Select((p, i) => (p, i)))
         {
@@ -113,17 +115,12 @@ public static class Backpropagation
         }
 
         var output = tape.Lower(formula.Tree, scope);
-        var statements = tape.Forward.ToList();
-        statements.AddRange(tape.Reverse(output, formula.Parameters.Count, trace));
-        for (var i = 0; i < formula.Parameters.Count; i++)
-        {
-            statements.Add(L.Assign(L.ArrayAccess(gradient, L.Constant(i)), tape.Adjoint(i)));
-        }
+        var statements = tape.Sweep(output, formula.Parameters.Count, gradient);
 
         if (!trace)
         {
             statements.Add(tape.Value(output));
-            return (L.Lambda<GradientFunction>(tape.Compiler.Wrap(statements), "gradient", [point, gradient]), tape.Nodes);
+            return (L.Lambda<GradientFunction>(Locals.Block(statements, tape.Compiler.Locals, tape.Inputs), "gradient", [point, gradient]), tape.Nodes);
         }
 
         var values = L.Parameter(typeof(double[]), "values");
@@ -135,13 +132,9 @@ public static class Backpropagation
         }
 
         statements.Add(tape.Value(output));
-        var lambda = L.Lambda<Func<double[], double[], double[], double[], double>>(tape.Compiler.Wrap(statements), "trace", [point, gradient, values, grads]);
+        var lambda = L.Lambda<Func<double[], double[], double[], double[], double>>(Locals.Block(statements, tape.Compiler.Locals, tape.Inputs), "trace", [point, gradient, values, grads]);
         return (lambda, tape.Nodes);
     }
-
-    // an upper bound on the graph's values: every node, and one per extra operand of a sum or product
-    private static int NodeCount(Expr tree) =>
-        Nodes.Walk(tree, distinct: false).Sum(e => e is Sum s ? s.Terms.Length : e is Product p ? p.Factors.Length : 1);
 
     // The graph under construction: forward statements, and per node its operands' local derivatives.
     private sealed class Tape(LinqCompiler compiler)
@@ -154,7 +147,8 @@ public static class Backpropagation
 
         public LinqCompiler Compiler { get; } = compiler;
 
-        public List<L> Forward { get; } = [];
+        // per node, the statement that computes its value (null for inputs and constants)
+        private readonly List<L?> forward = [];
 
         public List<GraphNode> Nodes { get; } = [];
 
@@ -162,7 +156,15 @@ public static class Backpropagation
 
         public L Adjoint(int node) => adjoints[node] ?? L.Constant(0.0);
 
-        public int Input(string name, L read) => Add(new GraphNode(name, "input", []), read, isConstant: false);
+        // each parameter's local, and where it is read from (just before its first use)
+        public Dictionary<ParameterExpression, L> Inputs { get; } = [];
+
+        public int Input(string name, L read)
+        {
+            var local = (ParameterExpression)Compiler.NewLocal(name);
+            Inputs[local] = read;
+            return Add(new GraphNode(name, "input", []), local, isConstant: false);
+        }
 
         public int Lower(Expr e, ImmutableDictionary<string, int> scope)
         {
@@ -275,18 +277,10 @@ public static class Backpropagation
             var index = Nodes.Count;
             Nodes.Add(node);
             constant.Add(isConstant);
-            if (value is ConstantExpression || value is ParameterExpression)
-            {
-                values.Add(value);
-            }
-            else
-            {
-                var local = PlaceholderFor(index);
-                Forward.Add(L.Assign(local, value));
-                values.Add(local);
-            }
-
             adjoints.Add(null);
+            var computed = value is ConstantExpression || value is ParameterExpression;
+            values.Add(computed ? value : PlaceholderFor(index));
+            forward.Add(computed ? null : L.Assign(values[index], value));
             foreach (var (operand, partial) in operandPartials ?? [])
             {
                 if (!constant[operand])
@@ -304,43 +298,99 @@ public static class Backpropagation
             return node;
         }
 
-        // g[output] = 1; then, latest node first, g[operand] += g[node] * d node / d operand
-        // keep: the nodes below this index (the inputs) keep their gradient local to the end; the others
-        // hand theirs back once their own contributions are emitted, unless every gradient is traced
-        public IEnumerable<L> Reverse(int output, int keep, bool trace)
+        // The forward sweep with the reverse sweep woven in: g[output] = 1, and each node, as soon as its
+        // gradient is complete (every user done) and the values its local derivatives read exist, adds
+        // g[node] * d node / d operand into its operands' gradients (+=, so a value used twice collects both).
+        // For a sum of terms, the usual shape of a loss, each term's backward step runs right after its
+        // forward one, while its values are still in registers.
+        // The first `inputs` nodes are the parameters: each one's gradient is stored into `gradient` as soon
+        // as it is complete. Every value and gradient gets its own local; Locals.Block shares them afterwards.
+        public List<L> Sweep(int output, int inputs, ParameterExpression gradient)
         {
             var statements = new List<L>();
-            var incoming = edges.ToLookup(e => e.Node);
-            var free = new Stack<L>();
+            var outgoing = edges.Select((e, i) => (e.Node, Edge: i)).ToLookup(e => e.Node, e => e.Edge);
+            var partials = new L?[edges.Count];
+            L Partial(int edge) => partials[edge] ??= edges[edge].Partial();
+
+            // only nodes the output depends on count as users
+            var live = new bool[Nodes.Count];
+            live[output] = true;
+            var users = new int[Nodes.Count];
+            for (var node = output; node >= 0; node--)
+            {
+                foreach (var edge in live[node] ? outgoing[node] : [])
+                {
+                    live[edges[edge].Operand] = true;
+                    users[edges[edge].Operand]++;
+                }
+            }
+
+            var done = new bool[Nodes.Count];
+            var computed = -1;
+            bool Ready(int node) => !done[node] && live[node] && users[node] == 0
+                && (node <= computed || outgoing[node].All(edge => Partial(edge) is ConstantExpression));
+
+            void Backward(int start)
+            {
+                var work = new Stack<int>([start]);
+                while (work.TryPop(out var node))
+                {
+                    done[node] = true;
+                    var g = adjoints[node]!;
+                    foreach (var edge in outgoing[node])
+                    {
+                        var operand = edges[edge].Operand;
+                        var local = Partial(edge);
+                        var contribution = local is ConstantExpression { Value: 1.0 } ? g : L.Multiply(g, local);
+                        if (adjoints[operand] is { } existing)
+                        {
+                            statements.Add(L.AddAssign(existing, contribution));
+                        }
+                        else
+                        {
+                            adjoints[operand] = Compiler.NewLocal($"g{operand}");
+                            statements.Add(L.Assign(adjoints[operand]!, contribution));
+                        }
+
+                        if (--users[operand] == 0 && Ready(operand))
+                        {
+                            work.Push(operand);
+                        }
+                    }
+
+                    if (node < inputs)
+                    {
+                        statements.Add(L.Assign(L.ArrayAccess(gradient, L.Constant(node)), g));
+                    }
+                }
+            }
+
             adjoints[output] = Compiler.NewLocal("g_out");
             statements.Add(L.Assign(adjoints[output]!, L.Constant(1.0)));
-            for (var node = Nodes.Count - 1; node >= 0; node--)
+            if (Ready(output))
             {
-                if (adjoints[node] is not { } g)
+                Backward(output);
+            }
+
+            for (var node = 0; node < Nodes.Count; node++)
+            {
+                if (forward[node] is { } statement)
                 {
-                    continue;
+                    statements.Add(statement);
                 }
 
-                foreach (var (_, operand, partial) in incoming[node])
+                computed = node;
+                if (Ready(node))
                 {
-                    var local = partial();
-                    var contribution = local is ConstantExpression { Value: 1.0 } ? g : L.Multiply(g, local);
-                    if (adjoints[operand] is { } existing)
-                    {
-                        statements.Add(L.AddAssign(existing, contribution));
-                    }
-                    else
-                    {
-                        adjoints[operand] = free.Count > 0 && operand >= keep ? free.Pop() : Compiler.NewLocal($"g{operand}");
-                        statements.Add(L.Assign(adjoints[operand]!, contribution));
-                    }
+                    Backward(node);
                 }
+            }
 
-                // a gradient local is live from its first contribution to its node's turn: reuse it after,
-                // so the JIT sees few locals and keeps them in registers
-                if (!trace && node >= keep)
+            for (var input = 0; input < inputs; input++)
+            {
+                if (!done[input])
                 {
-                    free.Push(g);
+                    statements.Add(L.Assign(L.ArrayAccess(gradient, L.Constant(input)), Adjoint(input)));
                 }
             }
 

@@ -22,7 +22,7 @@ internal sealed class LinqCompiler
 
     // past these sizes a chain becomes statements and locals become array slots (IL allows 65,535 locals)
     private const int MaxNestedChain = 32;
-    private const int MaxIlLocals = 8_192;
+    internal const int MaxIlLocals = 8_192;
 
     private readonly ParameterExpression? slots;
     private readonly List<ParameterExpression> locals = [];
@@ -71,26 +71,17 @@ internal sealed class LinqCompiler
         return local;
     }
 
-    /// <summary>A compiler for code that another generator assembles (the gradient compiler).</summary>
-    /// <param name="locals">How many locals the caller expects to need; past the IL limit they become array slots.</param>
-    internal static LinqCompiler ForLocals(int locals) => new(locals > MaxIlLocals);
+    /// <summary>A compiler for statements that another generator assembles and wraps with <see cref="Compilation.Locals.Block"/>.</summary>
+    internal static LinqCompiler ForStatements() => new(false);
 
     /// <summary>A lambda <c>double[] args => ...</c> reading the parameters in order.</summary>
     public static Expression<Func<double[], double>> ToArrayLambda(Expr tree, IReadOnlyList<string> parameters)
     {
         var args = L.Parameter(typeof(double[]), "args");
         var compiler = new LinqCompiler(CountLocals(tree) > MaxIlLocals);
-        var reads = parameters.Select((p, i) => (Name: p, Read: (L)L.ArrayIndex(args, L.Constant(i)))).ToList();
-        var scope = ImmutableDictionary<string, L>.Empty.WithComparers(StringComparer.Ordinal);
-        var statements = new List<L>();
-        foreach (var (name, read) in reads)
-        {
-            var local = compiler.NewLocal(name);
-            statements.Add(L.Assign(local, read));
-            scope = scope.SetItem(name, local);
-        }
-
-        statements.Add(compiler.Lower(tree, scope));
+        var scope = ImmutableDictionary.CreateRange(StringComparer.Ordinal,
+            parameters.Select((p, i) => KeyValuePair.Create(p, (L)L.ArrayIndex(args, L.Constant(i)))));
+        var statements = new List<L> { compiler.Lower(tree, scope) };
         return L.Lambda<Func<double[], double>>(compiler.Wrap(statements), "formula", [args]);
     }
 
@@ -202,6 +193,10 @@ internal sealed class LinqCompiler
         return Fold(L.Call(typeof(Math).GetMethod(nameof(Math.Pow))!, b, Lower(exponent, scope)), v => Math.Pow(v[0], v[1]));
     }
 
+    // One temporary serves every unrolled power: { base = u; base*base } reads it only after u, which may
+    // hold another such block, is done, so no two uses overlap. Fewer locals keep the JIT tracking them all.
+    private L? powerBase;
+
     // u**n as multiplications of one evaluation of u: u*u, u*u*u, (u*u)*(u*u), 1/u, 1/(u*u), ...
     private L Unrolled(L b, int n)
     {
@@ -211,7 +206,7 @@ internal sealed class LinqCompiler
         }
 
         var simple = b is ParameterExpression;
-        var t = simple ? b : NewLocal("base");
+        var t = simple ? b : powerBase ??= NewLocal("base");
         L power = Math.Abs(n) switch
         {
             1 => t,
