@@ -122,6 +122,29 @@ public class BackpropagationTests
         Assert.That(allocated, Is.Zero, $"n = {n}: {allocated} bytes allocated by 10 calls");
     }
 
+    // each term of a sum gets the sum's gradient (1 or -1, known when compiling) without a local of its
+    // own, so even 10,000 terms keep few values alive at once and need no array
+    [Test]
+    public void CompileGradient_TenThousandTermSum_ExactAndAllocatesNothing()
+    {
+        const int n = 10_000;
+        var formula = Formula.Parse("fun x y -> " + string.Join(" ", Enumerable.Range(1, n).Select(k => $"{(k % 2 == 0 ? "-" : "+")} {k % 7}*x*y")));
+        var gradient = formula.CompileGradient();
+        double[] point = [2.0, 3.0];
+        var g = new double[2];
+        var value = gradient(point, g);
+        var coefficients = Enumerable.Range(1, n).Sum(k => (k % 2 == 0 ? -1 : 1) * (k % 7));
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        gradient(point, g);
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Multiple(() =>
+        {
+            Assert.That(value, Is.EqualTo(coefficients * 6.0), "value at x=2, y=3");
+            Assert.That(g, Is.EqualTo(new[] { coefficients * 3.0, coefficients * 2.0 }), "gradient at x=2, y=3");
+            Assert.That(allocated, Is.Zero, $"{allocated} bytes allocated by one call");
+        });
+    }
+
     // the reverse sweep of a long product needs every prefix product at once: past 8,192 live values
     // they are kept in one array instead of IL locals
     [Test]

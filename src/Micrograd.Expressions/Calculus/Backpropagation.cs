@@ -325,6 +325,7 @@ public static class Backpropagation
                 }
             }
 
+            var fanout = (int[])users.Clone();
             var done = new bool[Nodes.Count];
             var computed = -1;
             bool Ready(int node) => !done[node] && live[node] && users[node] == 0
@@ -340,11 +341,16 @@ public static class Backpropagation
                     foreach (var edge in outgoing[node])
                     {
                         var operand = edges[edge].Operand;
-                        var local = Partial(edge);
-                        var contribution = local is ConstantExpression { Value: 1.0 } ? g : L.Multiply(g, local);
+                        var contribution = Scale(g, Partial(edge));
                         if (adjoints[operand] is { } existing)
                         {
                             statements.Add(L.AddAssign(existing, contribution));
+                        }
+                        else if (fanout[operand] == 1 && contribution is ConstantExpression or ParameterExpression)
+                        {
+                            // used once, and its gradient is a constant or another local: no local of its own
+                            // (a sum's terms share the sum's gradient, known at compile time when it is the output)
+                            adjoints[operand] = contribution;
                         }
                         else
                         {
@@ -365,8 +371,7 @@ public static class Backpropagation
                 }
             }
 
-            adjoints[output] = Compiler.NewLocal("g_out");
-            statements.Add(L.Assign(adjoints[output]!, L.Constant(1.0)));
+            adjoints[output] = L.Constant(1.0);
             if (Ready(output))
             {
                 Backward(output);
@@ -396,6 +401,17 @@ public static class Backpropagation
 
             return statements;
         }
+
+        // g * partial, with the products the compiled code would compute exactly done now: 1*u = u, -1*u = -u
+        private static L Scale(L g, L partial) => (g, partial) switch
+        {
+            (_, ConstantExpression { Value: 1.0 }) => g,
+            (ConstantExpression { Value: 1.0 }, _) => partial,
+            (ConstantExpression { Value: double a }, ConstantExpression { Value: double b }) => L.Constant(a * b),
+            (_, ConstantExpression { Value: -1.0 }) => L.Negate(g),
+            (ConstantExpression { Value: -1.0 }, _) => L.Negate(partial),
+            _ => L.Multiply(g, partial),
+        };
 
         private static Expr WithoutSign(Product p) => p.Factors.Length == 2 ? p.Factors[1] : new Product(p.Factors.RemoveAt(0));
 
