@@ -12,18 +12,54 @@ public class InterpreterAgreementTests
         for (var seed = 0; seed < 2000; seed++)
         {
             var formula = Formula.FromTree(new RandomTrees(seed).Next(), ["x", "y", "a", "b"]);
-            var at = new Dictionary<string, double> { ["x"] = 0.9, ["y"] = -0.4, ["a"] = 1.3, ["b"] = 0.2 };
-            double[] values = [0.9, -0.4, 1.3, 0.2];
-            var expected = Interpreter.Evaluate(formula.Tree, at, out _);
-            var compiled = formula.Compile()(values);
-            var interpreted = Compilation.Interpreter.Evaluate(formula.Tree, formula.Parameters, values);
-            Assert.Multiple(() =>
-            {
-                Assert.That(compiled.Equals(expected), Is.True, $"seed {seed}: {formula} compiled {compiled:R}, oracle {expected:R}");
-                Assert.That(interpreted.Equals(compiled), Is.True, $"seed {seed}: {formula} interpreted tier {interpreted:R}, compiled {compiled:R}");
-            });
+            AssertSameBits(formula, [0.9, -0.4, 1.3, 0.2], $"seed {seed}: {formula}");
         }
     }
+
+    // compiled code, the library's interpreted tier and the test's own tree walker give the same bits
+    private static double AssertSameBits(Formula formula, double[] values, string label)
+    {
+        var at = formula.Parameters.Select((p, i) => KeyValuePair.Create(p, values[i])).ToDictionary();
+        var expected = Interpreter.Evaluate(formula.Tree, at, out _);
+        var compiled = formula.Compile()(values);
+        var interpreted = Compilation.Interpreter.Evaluate(formula.Tree, formula.Parameters, values);
+        Assert.Multiple(() =>
+        {
+            Assert.That(compiled.Equals(expected), Is.True, $"{label}: compiled {compiled:R}, oracle {expected:R}");
+            Assert.That(interpreted.Equals(compiled), Is.True, $"{label}: interpreted tier {interpreted:R}, compiled {compiled:R}");
+        });
+        return expected;
+    }
+
+    // Past a few thousand nodes a formula compiles into several methods (the JIT does not optimize very large
+    // ones): long chains cut into runs that continue one another, large subtrees called. The bits must not move.
+    [TestCase("sum")]
+    [TestCase("signed sum")]
+    [TestCase("product")]
+    [TestCase("negated product")]
+    [TestCase("nested")]
+    [TestCase("let")]
+    public void Compile_FormulaSplitIntoMethods_SameBitsAsTreeWalker(string shape)
+    {
+        var formula = Formula.Parse("fun x y -> " + LargeFormula(shape));
+        Assert.That(Syntax.Nodes.Walk(formula.Tree, distinct: false).Count(), Is.GreaterThan(6000), $"{shape} must be large enough to split");
+        var expected = AssertSameBits(formula, [0.9, -0.4], shape);
+        Assert.That(double.IsFinite(expected), Is.True, $"{shape}: oracle {expected:R}");
+    }
+
+    private static string LargeFormula(string shape) => shape switch
+    {
+        "sum" => string.Join(" + ", Enumerable.Range(0, 2000).Select(k => $"{(k % 7) + 1}*(x - {(k % 5) + 1}*y)**2/(1 + {k % 3}*x**2)")),
+        "signed sum" => string.Concat(Enumerable.Range(0, 2000).Select(k => $"{(k % 2 == 0 ? " - " : " + ")}{k}*sin(x*{(k % 4) + 1}) + exp(y/{(k % 6) + 1})")),
+        "product" => string.Concat(Enumerable.Range(0, 3000).Select(k => $"{(k == 0 ? "" : k % 3 == 0 ? "/" : "*")}(1 + x/{k + 1})")),
+        "negated product" => "-x*" + string.Join("*", Enumerable.Range(0, 3000).Select(k => $"(1 + y/{k + 2})")),
+        "nested" => Nested(11),
+        _ => "let u = x*y in " + string.Join(" + ", Enumerable.Range(0, 2000).Select(k => $"{(k % 7) + 1}*(u - {k % 5}*y)**2")),
+    };
+
+    // each level uses the one below twice: about 2^depth leaves, no long chain
+    private static string Nested(int depth) =>
+        depth == 0 ? "x" : $"({Nested(depth - 1)})*0.5 + sin({Nested(depth - 1)}) - y";
 
     [Test]
     public void Evaluate_ManyCalls_SwitchesTierWithoutChangingBits()

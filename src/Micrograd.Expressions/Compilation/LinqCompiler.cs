@@ -75,12 +75,20 @@ internal sealed class LinqCompiler
     internal static LinqCompiler ForStatements() => new(false);
 
     /// <summary>A lambda <c>double[] args => ...</c> reading the parameters in order.</summary>
-    public static Expression<Func<double[], double>> ToArrayLambda(Expr tree, IReadOnlyList<string> parameters)
+    public static Expression<Func<double[], double>> ToArrayLambda(Expr tree, IReadOnlyList<string> parameters) =>
+        ToArrayLambda(tree, parameters, Nodes.Walk(tree, distinct: false).Skip(MaxMethodNodes).Any() ? Sizes(tree) : null);
+
+    // sizes: subtree sizes when the formula is large enough to split, shared by the methods it is split into
+    private static Expression<Func<double[], double>> ToArrayLambda(Expr tree, IReadOnlyList<string> parameters, Dictionary<Expr, long>? sizes)
     {
         var args = L.Parameter(typeof(double[]), "args");
         var compiler = new LinqCompiler(CountLocals(tree) > MaxIlLocals);
-        var scope = ImmutableDictionary.CreateRange(StringComparer.Ordinal,
-            parameters.Select((p, i) => KeyValuePair.Create(p, (L)L.ArrayIndex(args, L.Constant(i)))));
+        var scope = RootScope(args, parameters);
+        if (sizes is not null && sizes[tree] > MaxMethodNodes)
+        {
+            compiler.split = new Split(tree, scope, args, parameters, sizes);
+        }
+
         var statements = new List<L> { compiler.Lower(tree, scope) };
         return L.Lambda<Func<double[], double>>(compiler.Wrap(statements), "formula", [args]);
     }
@@ -127,6 +135,13 @@ internal sealed class LinqCompiler
             throw new InsufficientExecutionStackException("the formula nests too deeply to compile on this thread");
         }
 
+        // a subtree of a few hundred nodes and up, in a formula being split, becomes a method of its own
+        if (split is { } whole && ReferenceEquals(scope, whole.Scope) && !ReferenceEquals(e, whole.Root) && e is not (Number or Variable)
+            && whole.Size(e) is > MaxMethodNodes / 8 and <= MaxMethodNodes)
+        {
+            return L.Invoke(L.Constant(ToArrayLambda(e, whole.Parameters, whole.Sizes).Compile()), whole.Args);
+        }
+
         return e switch
         {
             Number n => Const(n.Value),
@@ -142,12 +157,19 @@ internal sealed class LinqCompiler
         };
     }
 
+    // One step of a chain: acc + u, acc - u, acc * u or acc / u. For a subtraction the operand is the
+    // negated product whose sign it drops; for a division, the base of u**-1.
+    private readonly record struct Link(ExpressionType Op, Expr Operand);
+
+    // A sum or product as its first operand (negated or not) and the steps applied to it left to right.
+    private readonly record struct Chain(Expr First, bool Negate, Link[] Rest);
+
     // ((t0 + t1) + t2) ...; a negated term is a subtraction (a + -b == a - b in IEEE)
     private L LowerSum(Sum s, ImmutableDictionary<string, L> scope) =>
-        Accumulate(Lower(s.Terms[0], scope), s.Terms.Skip(1).Select<Expr, Func<L, L>>(term => acc =>
+        LowerChain(new Chain(s.Terms[0], false, [.. s.Terms.Skip(1).Select(term =>
             term is Product { Factors: [Number { Value: -1 }, _, ..] } negated
-                ? Fold(L.Subtract(acc, LowerProduct(negated, scope, skipSign: true)), v => v[0] - v[1])
-                : Fold(L.Add(acc, Lower(term, scope)), v => v[0] + v[1])).ToList());
+                ? new Link(ExpressionType.Subtract, negated)
+                : new Link(ExpressionType.Add, term))]), scope);
 
     // ((f0 * f1) / f2) ...; a factor u**-1 after the first is a division, as the parser wrote it;
     // a leading -1 is a negation ((-1)*u == -u exactly)
@@ -155,17 +177,139 @@ internal sealed class LinqCompiler
     {
         var negate = p.Factors[0] is Number { Value: -1 };
         var start = negate ? 1 : 0;
-        var first = Lower(p.Factors[start], scope);
-        if (negate && !skipSign)
+        return LowerChain(new Chain(p.Factors[start], negate && !skipSign, [.. p.Factors.Skip(start + 1).Select(factor =>
+            factor is Power { Exponent: Number { Value: -1 } } reciprocal
+                ? new Link(ExpressionType.Divide, reciprocal.Base)
+                : new Link(ExpressionType.Multiply, factor))]), scope);
+    }
+
+    private L LowerChain(Chain chain, ImmutableDictionary<string, L> scope)
+    {
+        if (split is { } s && ReferenceEquals(scope, s.Scope) && chain.Rest.Length > 1
+            && s.Size(chain.First) + chain.Rest.Sum(link => s.Size(link.Operand)) > MaxMethodNodes)
+        {
+            return SplitChain(chain, s);
+        }
+
+        var first = Lower(chain.First, scope);
+        if (chain.Negate)
         {
             first = Fold(L.Negate(first), v => -v[0]);
         }
 
-        return Accumulate(first, p.Factors.Skip(start + 1).Select<Expr, Func<L, L>>(factor => acc =>
-            factor is Power { Exponent: Number { Value: -1 } } reciprocal
-                ? Fold(L.Divide(acc, Lower(reciprocal.Base, scope)), v => v[0] / v[1])
-                : Fold(L.Multiply(acc, Lower(factor, scope)), v => v[0] * v[1])).ToList());
+        return Accumulate(first, [.. chain.Rest.Select<Link, Func<L, L>>(link => acc => Step(link, acc, scope))]);
     }
+
+    private L Step(Link link, L acc, ImmutableDictionary<string, L> scope) => link.Op switch
+    {
+        ExpressionType.Add => Fold(L.Add(acc, Lower(link.Operand, scope)), v => v[0] + v[1]),
+        ExpressionType.Subtract => Fold(L.Subtract(acc, LowerProduct((Product)link.Operand, scope, skipSign: true)), v => v[0] - v[1]),
+        ExpressionType.Multiply => Fold(L.Multiply(acc, Lower(link.Operand, scope)), v => v[0] * v[1]),
+        _ => Fold(L.Divide(acc, Lower(link.Operand, scope)), v => v[0] / v[1]),
+    };
+
+    // The JIT compiles a very large method without optimizing it (past about 20,000 IL instructions), which
+    // made a 1,000-term sum 60 times slower than a 100-term one. A formula larger than this many nodes is
+    // compiled as several methods: subtrees of a few hundred nodes and up, and long chains cut into runs of
+    // steps, each method continuing from the previous one's result so every rounding stays in order.
+    private const int MaxMethodNodes = 3000;
+
+    // where splitting may happen: lowering in the root scope (no let-bound names), reading args
+    private sealed record Split(Expr Root, ImmutableDictionary<string, L> Scope, ParameterExpression Args,
+        IReadOnlyList<string> Parameters, Dictionary<Expr, long> Sizes)
+    {
+        public long Size(Expr e) => Sizes[e];
+    }
+
+    // the size of every subtree (as the compilers lower it: a shared subtree once per use), in one pass
+    private static Dictionary<Expr, long> Sizes(Expr root)
+    {
+        var sizes = new Dictionary<Expr, long>(ReferenceEqualityComparer.Instance);
+        var stack = new Stack<(Expr Node, bool Expanded)>([(root, false)]);
+        while (stack.TryPop(out var top))
+        {
+            var (node, expanded) = top;
+            if (sizes.ContainsKey(node))
+            {
+                continue;
+            }
+
+            var children = node is Let l ? [.. l.Bindings.Select(b => b.Value), l.Body] : Nodes.Children(node);
+            if (expanded)
+            {
+                sizes[node] = Math.Min(long.MaxValue / 2, 1 + children.Sum(c => sizes[c]));
+                continue;
+            }
+
+            stack.Push((node, true));
+            foreach (var child in children.Where(c => !sizes.ContainsKey(c)))
+            {
+                stack.Push((child, false));
+            }
+        }
+
+        return sizes;
+    }
+
+    private Split? split;
+
+    private L SplitChain(Chain chain, Split s)
+    {
+        var acc = NewLocal("acc");
+        var statements = new List<L>();
+        var end = Run(chain.Rest, 0, s.Size(chain.First), s);
+        statements.Add(L.Assign(acc, L.Invoke(L.Constant(Part(s, chain with { Rest = chain.Rest[..end] })), s.Args)));
+        while (end < chain.Rest.Length)
+        {
+            var next = Run(chain.Rest, end, 0, s);
+            statements.Add(L.Assign(acc, L.Invoke(L.Constant(Continuation(s, chain.Rest[end..next])), acc, s.Args)));
+            end = next;
+        }
+
+        statements.Add(acc);
+        return L.Block(typeof(double), statements);
+    }
+
+    // the end of a run of links from `from` that fits one method (at least one link)
+    private static int Run(Link[] links, int from, long size, Split s)
+    {
+        var end = from;
+        do
+        {
+            size += s.Size(links[end].Operand) + 1;
+            end++;
+        }
+        while (end < links.Length && size + s.Size(links[end].Operand) < MaxMethodNodes);
+        return end;
+    }
+
+    // args => first op link op link ...
+    private static Func<double[], double> Part(Split s, Chain chain)
+    {
+        var (compiler, scope, args) = ForPart(s);
+        var body = compiler.LowerChain(chain, scope);
+        return L.Lambda<Func<double[], double>>(compiler.Wrap([body]), "formula_part", [args]).Compile();
+    }
+
+    // (acc, args) => acc op link op link ...
+    private static Func<double, double[], double> Continuation(Split s, Link[] links)
+    {
+        var (compiler, scope, args) = ForPart(s);
+        var acc = L.Parameter(typeof(double), "acc");
+        var body = compiler.Accumulate(acc, [.. links.Select<Link, Func<L, L>>(link => a => compiler.Step(link, a, scope))]);
+        return L.Lambda<Func<double, double[], double>>(compiler.Wrap([body]), "formula_part", [acc, args]).Compile();
+    }
+
+    private static (LinqCompiler Compiler, ImmutableDictionary<string, L> Scope, ParameterExpression Args) ForPart(Split s)
+    {
+        var args = L.Parameter(typeof(double[]), "args");
+        var scope = RootScope(args, s.Parameters);
+        var compiler = new LinqCompiler(false) { split = s with { Scope = scope, Args = args } };
+        return (compiler, scope, args);
+    }
+
+    private static ImmutableDictionary<string, L> RootScope(ParameterExpression args, IReadOnlyList<string> parameters) =>
+        ImmutableDictionary.CreateRange(StringComparer.Ordinal, parameters.Select((p, i) => KeyValuePair.Create(p, (L)L.ArrayIndex(args, L.Constant(i)))));
 
     // Applies the steps left to right: nested for short chains, as assignments to one local for long ones,
     // so a million-term sum is not a million-deep expression.
@@ -277,12 +421,11 @@ internal sealed class LinqCompiler
             : node;
     }
 
-    // an upper bound on the locals a tree needs: one per binding, power temporary and long chain
-    private static int CountLocals(Expr tree) => Nodes.Walk(tree, distinct: false).Sum(node => node switch
+    // an upper bound on the locals a tree needs: the power temporary, one per binding and long chain
+    private static int CountLocals(Expr tree) => 1 + Nodes.Walk(tree, distinct: false).Sum(node => node switch
     {
         Sum s => s.Terms.Length > MaxNestedChain ? 1 : 0,
         Product p => p.Factors.Length > MaxNestedChain ? 1 : 0,
-        Power => 1,
         Let l => l.Bindings.Length,
         _ => 0,
     });
