@@ -120,7 +120,7 @@ public static class Backpropagation
         if (!trace)
         {
             statements.Add(tape.Value(output));
-            return (L.Lambda<GradientFunction>(Locals.Block(statements, tape.Compiler.Locals, tape.Inputs), "gradient", [point, gradient]), tape.Nodes);
+            return (L.Lambda<GradientFunction>(Locals.Block(statements, tape.Compiler.Locals, tape.Inputs, [point, gradient]), "gradient", [point, gradient]), tape.Nodes);
         }
 
         var values = L.Parameter(typeof(double[]), "values");

@@ -16,24 +16,29 @@ internal static class Locals
     /// A local's first reference must assign it (nested blocks may assign and read a local within one statement).</param>
     /// <param name="locals">The locals the statements use.</param>
     /// <param name="initializers">Locals to assign from an expression just before their first use.</param>
+    /// <param name="parameters">The parameters of the lambda the block is the body of, to split a long
+    /// block into methods that take them; null to keep one method.</param>
     public static BlockExpression Block(IReadOnlyList<L> statements, IEnumerable<ParameterExpression> locals,
-        IReadOnlyDictionary<ParameterExpression, L> initializers)
+        IReadOnlyDictionary<ParameterExpression, L> initializers, IReadOnlyList<ParameterExpression>? parameters = null)
     {
         var candidates = locals.Concat(initializers.Keys).ToHashSet();
         var ordered = new List<L>(statements.Count + initializers.Count);
         var uses = new List<ParameterExpression[]>(ordered.Capacity);
+        var sizes = new List<int>(ordered.Capacity);
         var initialized = new HashSet<ParameterExpression>();
         foreach (var statement in statements)
         {
-            var referenced = References(statement, candidates);
+            var (referenced, size) = References(statement, candidates);
             foreach (var local in referenced.Where(l => initializers.ContainsKey(l) && initialized.Add(l)))
             {
                 ordered.Add(L.Assign(local, initializers[local]));
                 uses.Add([local]);
+                sizes.Add(2);
             }
 
             ordered.Add(statement);
             uses.Add(referenced);
+            sizes.Add(size);
         }
 
         var last = new Dictionary<ParameterExpression, int>();
@@ -72,7 +77,9 @@ internal static class Locals
         if (declared.Count <= LinqCompiler.MaxIlLocals || declared.Any(l => l.Type != typeof(double)))
         {
             var rename = new Rename(shared.ToDictionary(kv => kv.Key, kv => (L)kv.Value));
-            return L.Block(ordered[^1].Type, declared, ordered.Select(rename.Visit)!);
+            var body = ordered.Select(rename.Visit).ToList();
+            return parameters is null ? L.Block(ordered[^1].Type, declared, body!)
+                : L.Block(ordered[^1].Type, declared, SplitIntoMethods(body!, uses, sizes, last, shared, parameters));
         }
 
         var slots = L.Variable(typeof(double[]), "slots");
@@ -82,21 +89,99 @@ internal static class Locals
             ordered.Select(toSlots.Visit).Prepend(L.Assign(slots, L.NewArrayBounds(typeof(double), L.Constant(declared.Count))))!);
     }
 
-    private static ParameterExpression[] References(L statement, HashSet<ParameterExpression> candidates)
+    // The JIT compiles a method without optimizing it past about 8,000 references to locals (or 20,000 IL
+    // instructions). A long block is cut, where few values are alive, into runs of statements with about
+    // this many references; each run becomes a method that takes the lambda's parameters and, by
+    // reference, the locals alive across its ends, and the block calls them in order.
+    private const int MaxMethodReferences = 5_000;
+    private const int MaxCarried = 12;
+
+    private static List<L> SplitIntoMethods(List<L> body, List<ParameterExpression[]> uses, List<int> sizes,
+        Dictionary<ParameterExpression, int> last, Dictionary<ParameterExpression, ParameterExpression> shared,
+        IReadOnlyList<ParameterExpression> parameters)
+    {
+        if (sizes.Sum() <= MaxMethodReferences)
+        {
+            return body;
+        }
+
+        // alive across boundary b (between statements b-1 and b): first use before b, last use at b or after
+        var firsts = new Dictionary<ParameterExpression, int>();
+        var change = new int[body.Count + 1];
+        for (var i = 0; i < uses.Count; i++)
+        {
+            foreach (var local in uses[i].Where(local => firsts.TryAdd(local, i)))
+            {
+                change[i + 1]++;
+                change[last[local] + 1]--;
+            }
+        }
+
+        var cuts = new List<int> { 0 };
+        var alive = 0;
+        var size = 0;
+        for (var b = 1; b < body.Count; b++)
+        {
+            alive += change[b];
+            size += sizes[b - 1];
+            if (size >= MaxMethodReferences && alive <= MaxCarried)
+            {
+                cuts.Add(b);
+                size = 0;
+            }
+        }
+
+        if (cuts.Count == 1)
+        {
+            return body;
+        }
+
+        HashSet<ParameterExpression> Carried(int b) =>
+            [.. firsts.Where(kv => kv.Value < b && last[kv.Key] >= b).Select(kv => shared[kv.Key])];
+
+        var physical = shared.Values.ToHashSet();
+        var result = new List<L>();
+        for (var k = 0; k + 1 < cuts.Count; k++)
+        {
+            var (start, end) = (cuts[k], cuts[k + 1]);
+            var carried = Carried(start).Union(Carried(end)).ToList();
+            // inside, every local is the method's own (a register): carried ones are copied in and out
+            var byRef = carried.ToDictionary(local => local, local => L.Parameter(local.Type.MakeByRefType(), local.Name));
+            var own = body.Skip(start).Take(end - start).SelectMany(statement => References(statement, physical).Referenced)
+                .Concat(carried).Distinct().ToDictionary(local => local, local => L.Variable(local.Type, local.Name));
+            var rename = new Rename(own.ToDictionary(kv => kv.Key, kv => (L)kv.Value));
+            var methodParameters = parameters.Concat(byRef.Values).ToList();
+            var type = L.GetDelegateType([.. methodParameters.Select(p => p.IsByRef ? p.Type.MakeByRefType() : p.Type), typeof(void)]);
+            var statements = carried.Select(local => (L)L.Assign(own[local], byRef[local]))
+                .Concat(body.Skip(start).Take(end - start).Select(rename.Visit)!)
+                .Concat(carried.Select(local => L.Assign(byRef[local], own[local])));
+            var method = L.Lambda(type, L.Block(typeof(void), own.Values, statements!), "part", methodParameters).Compile();
+            result.Add(L.Invoke(L.Constant(method, type), parameters.Concat<L>(carried)));
+        }
+
+        result.AddRange(body.Skip(cuts[^1]));
+        return result;
+    }
+
+    private static (ParameterExpression[] Referenced, int Size) References(L statement, HashSet<ParameterExpression> candidates)
     {
         var finder = new Finder(candidates);
         finder.Visit(statement);
-        return [.. finder.Found];
+        return ([.. finder.Found], finder.Size);
     }
 
     private sealed class Finder(HashSet<ParameterExpression> candidates) : ExpressionVisitor
     {
         public List<ParameterExpression> Found { get; } = [];
 
+        public int Size { get; private set; }
+
         private readonly HashSet<ParameterExpression> seen = [];
+
 
         protected override L VisitParameter(ParameterExpression node)
         {
+            Size++;
             if (candidates.Contains(node) && seen.Add(node))
             {
                 Found.Add(node);
