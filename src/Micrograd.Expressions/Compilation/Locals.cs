@@ -8,6 +8,7 @@ namespace Micrograd.Expressions.Compilation;
 /// from its initializer just before its first use, and locals whose lifetimes do not overlap share one IL
 /// local. Generated code with one local per value (a gradient tape has thousands) then stays within what
 /// the JIT tracks in registers, and within IL's limit on locals; past that limit they live in one array.
+/// A block too long for the JIT to optimize is cut into several methods.
 /// </summary>
 internal static class Locals
 {
@@ -106,27 +107,31 @@ internal static class Locals
         }
 
         // alive across boundary b (between statements b-1 and b): first use before b, last use at b or after
-        var firsts = new Dictionary<ParameterExpression, int>();
-        var change = new int[body.Count + 1];
+        var born = new List<ParameterExpression>[body.Count + 1];
+        var dead = new List<ParameterExpression>[body.Count + 1];
+        var seen = new HashSet<ParameterExpression>();
         for (var i = 0; i < uses.Count; i++)
         {
-            foreach (var local in uses[i].Where(local => firsts.TryAdd(local, i)))
+            foreach (var local in uses[i].Where(seen.Add))
             {
-                change[i + 1]++;
-                change[last[local] + 1]--;
+                (born[i + 1] ??= []).Add(local);
+                (dead[last[local] + 1] ??= []).Add(local);
             }
         }
 
         var cuts = new List<int> { 0 };
-        var alive = 0;
+        var carriedAt = new List<HashSet<ParameterExpression>> { new() };
+        var alive = new HashSet<ParameterExpression>();
         var size = 0;
         for (var b = 1; b < body.Count; b++)
         {
-            alive += change[b];
+            alive.UnionWith(born[b] ?? []);
+            alive.ExceptWith(dead[b] ?? []);
             size += sizes[b - 1];
-            if (size >= MaxMethodReferences && alive <= MaxCarried)
+            if (size >= MaxMethodReferences && alive.Count <= MaxCarried)
             {
                 cuts.Add(b);
+                carriedAt.Add([.. alive.Select(local => shared[local])]);
                 size = 0;
             }
         }
@@ -136,15 +141,12 @@ internal static class Locals
             return body;
         }
 
-        HashSet<ParameterExpression> Carried(int b) =>
-            [.. firsts.Where(kv => kv.Value < b && last[kv.Key] >= b).Select(kv => shared[kv.Key])];
-
         var physical = shared.Values.ToHashSet();
         var result = new List<L>();
         for (var k = 0; k + 1 < cuts.Count; k++)
         {
             var (start, end) = (cuts[k], cuts[k + 1]);
-            var carried = Carried(start).Union(Carried(end)).ToList();
+            var carried = carriedAt[k].Union(carriedAt[k + 1]).ToList();
             // inside, every local is the method's own (a register): carried ones are copied in and out
             var byRef = carried.ToDictionary(local => local, local => L.Parameter(local.Type.MakeByRefType(), local.Name));
             var own = body.Skip(start).Take(end - start).SelectMany(statement => References(statement, physical).Referenced)
