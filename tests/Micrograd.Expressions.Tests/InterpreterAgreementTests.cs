@@ -44,7 +44,12 @@ public class InterpreterAgreementTests
         var formula = Formula.Parse("fun x y -> " + LargeFormula(shape));
         Assert.That(Syntax.Nodes.Walk(formula.Tree, distinct: false).Count(), Is.GreaterThan(6000), $"{shape} must be large enough to split");
         var expected = AssertSameBits(formula, [0.9, -0.4], shape);
-        Assert.That(double.IsFinite(expected), Is.True, $"{shape}: oracle {expected:R}");
+        var typed = formula.Compile<Func<double, double, double>>()(0.9, -0.4);
+        Assert.Multiple(() =>
+        {
+            Assert.That(double.IsFinite(expected), Is.True, $"{shape}: oracle {expected:R}");
+            Assert.That(typed.Equals(expected), Is.True, $"{shape}: Compile<Func<double, double, double>> {typed:R}, oracle {expected:R}");
+        });
     }
 
     private static string LargeFormula(string shape) => shape switch

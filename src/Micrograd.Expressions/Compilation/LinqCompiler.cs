@@ -75,31 +75,32 @@ internal sealed class LinqCompiler
     internal static LinqCompiler ForStatements() => new(false);
 
     /// <summary>A lambda <c>double[] args => ...</c> reading the parameters in order.</summary>
-    public static Expression<Func<double[], double>> ToArrayLambda(Expr tree, IReadOnlyList<string> parameters) =>
-        ToArrayLambda(tree, parameters, Nodes.Walk(tree, distinct: false).Skip(MaxMethodNodes).Any() ? Sizes(tree) : null);
-
-    // sizes: subtree sizes when the formula is large enough to split, shared by the methods it is split into
-    private static Expression<Func<double[], double>> ToArrayLambda(Expr tree, IReadOnlyList<string> parameters, Dictionary<Expr, long>? sizes)
+    public static Expression<Func<double[], double>> ToArrayLambda(Expr tree, IReadOnlyList<string> parameters)
     {
         var args = L.Parameter(typeof(double[]), "args");
-        var compiler = new LinqCompiler(CountLocals(tree) > MaxIlLocals);
-        var scope = RootScope(args, parameters);
-        if (sizes is not null && sizes[tree] > MaxMethodNodes)
-        {
-            compiler.split = new Split(tree, scope, args, parameters, sizes);
-        }
-
-        var statements = new List<L> { compiler.Lower(tree, scope) };
-        return L.Lambda<Func<double[], double>>(compiler.Wrap(statements), "formula", [args]);
+        var scope = ImmutableDictionary.CreateRange(StringComparer.Ordinal,
+            parameters.Select((p, i) => KeyValuePair.Create(p, (L)L.ArrayIndex(args, L.Constant(i)))));
+        return (Expression<Func<double[], double>>)Lambda(typeof(Func<double[], double>), tree, scope, [args]);
     }
 
     /// <summary>A lambda with one <c>double</c> parameter per formula parameter, of the given delegate type.</summary>
     public static LambdaExpression ToLambda(Type delegateType, Expr tree, IReadOnlyList<string> parameters)
     {
         var ps = parameters.Select(p => L.Parameter(typeof(double), p)).ToList();
-        var compiler = new LinqCompiler(CountLocals(tree) > MaxIlLocals);
         var scope = ImmutableDictionary.CreateRange(StringComparer.Ordinal, ps.Select(p => KeyValuePair.Create(p.Name!, (L)p)));
-        return L.Lambda(delegateType, compiler.Wrap([compiler.Lower(tree, scope)]), "formula", ps);
+        return Lambda(delegateType, tree, scope, ps);
+    }
+
+    // the lambda over `parameters` computing the tree, whose free names the scope binds to them
+    private static LambdaExpression Lambda(Type delegateType, Expr tree, ImmutableDictionary<string, L> scope, IReadOnlyList<ParameterExpression> parameters)
+    {
+        var compiler = new LinqCompiler(CountLocals(tree) > MaxIlLocals);
+        if (Nodes.Walk(tree, distinct: false).Skip(MaxMethodNodes).Any())
+        {
+            compiler.split = new Split(tree, scope, parameters, Sizes(tree));
+        }
+
+        return L.Lambda(delegateType, compiler.Wrap([compiler.Lower(tree, scope)]), "formula", parameters);
     }
 
     /// <summary>The statements as one block that declares every local this compiler created.</summary>
@@ -139,7 +140,8 @@ internal sealed class LinqCompiler
         if (split is { } whole && ReferenceEquals(scope, whole.Scope) && !ReferenceEquals(e, whole.Root) && e is not (Number or Variable)
             && whole.Size(e) is > MaxMethodNodes / 8 and <= MaxMethodNodes)
         {
-            return L.Invoke(L.Constant(ToArrayLambda(e, whole.Parameters, whole.Sizes).Compile()), whole.Args);
+            var method = new LinqCompiler(CountLocals(e) > MaxIlLocals);
+            return whole.Call(method.Wrap([method.Lower(e, scope)]), []);
         }
 
         return e switch
@@ -214,11 +216,21 @@ internal sealed class LinqCompiler
     // steps, each method continuing from the previous one's result so every rounding stays in order.
     private const int MaxMethodNodes = 3000;
 
-    // where splitting may happen: lowering in the root scope (no let-bound names), reading args
-    private sealed record Split(Expr Root, ImmutableDictionary<string, L> Scope, ParameterExpression Args,
-        IReadOnlyList<string> Parameters, Dictionary<Expr, long> Sizes)
+    // where splitting may happen: lowering in the root scope (no let-bound names), whose expressions read
+    // the lambda's parameters; each method split off takes the same parameters
+    private sealed record Split(Expr Root, ImmutableDictionary<string, L> Scope, IReadOnlyList<ParameterExpression> Parameters,
+        Dictionary<Expr, long> Sizes)
     {
         public long Size(Expr e) => Sizes[e];
+
+        // compiles body as a method of (leading..., the lambda's parameters) and calls it with arguments
+        public L Call(L body, IReadOnlyList<(ParameterExpression Parameter, L Argument)> leading)
+        {
+            var parameters = leading.Select(l => l.Parameter).Concat(Parameters).ToList();
+            var type = L.GetDelegateType([.. parameters.Select(p => p.Type), typeof(double)]);
+            var method = L.Lambda(type, body, "formula_part", parameters).Compile();
+            return L.Invoke(L.Constant(method, type), leading.Select(l => l.Argument).Concat(Parameters));
+        }
     }
 
     // the size of every subtree (as the compilers lower it: a shared subtree once per use), in one pass
@@ -258,11 +270,15 @@ internal sealed class LinqCompiler
         var acc = NewLocal("acc");
         var statements = new List<L>();
         var end = Run(chain.Rest, 0, s.Size(chain.First), s);
-        statements.Add(L.Assign(acc, L.Invoke(L.Constant(Part(s, chain with { Rest = chain.Rest[..end] })), s.Args)));
+        var first = new LinqCompiler(chain.Rest[..end].Sum(link => CountLocals(link.Operand)) + CountLocals(chain.First) > MaxIlLocals) { split = s };
+        statements.Add(L.Assign(acc, s.Call(first.Wrap([first.LowerChain(chain with { Rest = chain.Rest[..end] }, s.Scope)]), [])));
         while (end < chain.Rest.Length)
         {
             var next = Run(chain.Rest, end, 0, s);
-            statements.Add(L.Assign(acc, L.Invoke(L.Constant(Continuation(s, chain.Rest[end..next])), acc, s.Args)));
+            var part = new LinqCompiler(chain.Rest[end..next].Sum(link => CountLocals(link.Operand)) > MaxIlLocals) { split = s };
+            var previous = L.Parameter(typeof(double), "acc");
+            var body = part.Accumulate(previous, [.. chain.Rest[end..next].Select<Link, Func<L, L>>(link => a => part.Step(link, a, s.Scope))]);
+            statements.Add(L.Assign(acc, s.Call(part.Wrap([body]), [(previous, acc)])));
             end = next;
         }
 
@@ -282,34 +298,6 @@ internal sealed class LinqCompiler
         while (end < links.Length && size + s.Size(links[end].Operand) < MaxMethodNodes);
         return end;
     }
-
-    // args => first op link op link ...
-    private static Func<double[], double> Part(Split s, Chain chain)
-    {
-        var (compiler, scope, args) = ForPart(s);
-        var body = compiler.LowerChain(chain, scope);
-        return L.Lambda<Func<double[], double>>(compiler.Wrap([body]), "formula_part", [args]).Compile();
-    }
-
-    // (acc, args) => acc op link op link ...
-    private static Func<double, double[], double> Continuation(Split s, Link[] links)
-    {
-        var (compiler, scope, args) = ForPart(s);
-        var acc = L.Parameter(typeof(double), "acc");
-        var body = compiler.Accumulate(acc, [.. links.Select<Link, Func<L, L>>(link => a => compiler.Step(link, a, scope))]);
-        return L.Lambda<Func<double, double[], double>>(compiler.Wrap([body]), "formula_part", [acc, args]).Compile();
-    }
-
-    private static (LinqCompiler Compiler, ImmutableDictionary<string, L> Scope, ParameterExpression Args) ForPart(Split s)
-    {
-        var args = L.Parameter(typeof(double[]), "args");
-        var scope = RootScope(args, s.Parameters);
-        var compiler = new LinqCompiler(false) { split = s with { Scope = scope, Args = args } };
-        return (compiler, scope, args);
-    }
-
-    private static ImmutableDictionary<string, L> RootScope(ParameterExpression args, IReadOnlyList<string> parameters) =>
-        ImmutableDictionary.CreateRange(StringComparer.Ordinal, parameters.Select((p, i) => KeyValuePair.Create(p, (L)L.ArrayIndex(args, L.Constant(i)))));
 
     // Applies the steps left to right: nested for short chains, as assignments to one local for long ones,
     // so a million-term sum is not a million-deep expression.
