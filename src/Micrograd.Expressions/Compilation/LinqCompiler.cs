@@ -382,17 +382,28 @@ internal sealed class LinqCompiler
     private L LowerLet(Let let, ImmutableDictionary<string, L> scope)
     {
         var statements = new List<L>();
+        var outer = split;
         foreach (var binding in let.Bindings)
         {
             var value = Lower(binding.Value, scope);
             var local = NewLocal(binding.Name);
             statements.Add(L.Assign(local, value));
-            scope = scope.SetItem(binding.Name, local);
+            var inner = scope.SetItem(binding.Name, local);
+
+            // methods split off below a binding take its value as one more parameter
+            split = split is { } s && ReferenceEquals(scope, s.Scope) && local is ParameterExpression p && s.Parameters.Count < MaxSplitParameters
+                ? s with { Scope = inner, Parameters = [.. s.Parameters, p] }
+                : null;
+            scope = inner;
         }
 
         statements.Add(Lower(let.Body, scope));
+        split = outer;
         return L.Block(number, statements);
     }
+
+    // past this many parameters and let-bound values, a let body is not split into methods
+    private const int MaxSplitParameters = 64;
 
     // A node whose operands are all constants becomes the constant the compiled code would compute.
     private static L Fold(L node, Func<double[], double> evaluate)
