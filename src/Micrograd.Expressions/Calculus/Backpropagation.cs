@@ -366,7 +366,7 @@ public static class Backpropagation
 
                     if (node < inputs)
                     {
-                        statements.Add(L.Assign(L.ArrayAccess(gradient, L.Constant(node)), g));
+                        Store(node, g);
                     }
                 }
             }
@@ -395,11 +395,13 @@ public static class Backpropagation
             {
                 if (!done[input])
                 {
-                    statements.Add(L.Assign(L.ArrayAccess(gradient, L.Constant(input)), Adjoint(input)));
+                    Store(input, Adjoint(input));
                 }
             }
 
             return statements;
+
+            void Store(int input, L g) => statements.Add(L.Assign(L.ArrayAccess(gradient, L.Constant(input)), g));
         }
 
         // g * partial, with the products the compiled code would compute exactly done now: 1*u = u, -1*u = -u

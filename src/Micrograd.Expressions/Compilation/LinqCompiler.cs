@@ -246,7 +246,7 @@ internal sealed class LinqCompiler
                 continue;
             }
 
-            var children = node is Let l ? [.. l.Bindings.Select(b => b.Value), l.Body] : Nodes.Children(node);
+            var children = Nodes.Inside(node);
             if (expanded)
             {
                 sizes[node] = Math.Min(long.MaxValue / 2, 1 + children.Sum(c => sizes[c]));

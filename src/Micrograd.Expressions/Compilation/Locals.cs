@@ -141,7 +141,6 @@ internal static class Locals
             return body;
         }
 
-        var physical = shared.Values.ToHashSet();
         var result = new List<L>();
         for (var k = 0; k + 1 < cuts.Count; k++)
         {
@@ -149,7 +148,7 @@ internal static class Locals
             var carried = carriedAt[k].Union(carriedAt[k + 1]).ToList();
             // inside, every local is the method's own (a register): carried ones are copied in and out
             var byRef = carried.ToDictionary(local => local, local => L.Parameter(local.Type.MakeByRefType(), local.Name));
-            var own = body.Skip(start).Take(end - start).SelectMany(statement => References(statement, physical).Referenced)
+            var own = uses.Skip(start).Take(end - start).SelectMany(used => used.Select(local => shared[local]))
                 .Concat(carried).Distinct().ToDictionary(local => local, local => L.Variable(local.Type, local.Name));
             var rename = new Rename(own.ToDictionary(kv => kv.Key, kv => (L)kv.Value));
             var methodParameters = parameters.Concat(byRef.Values).ToList();

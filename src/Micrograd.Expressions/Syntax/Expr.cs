@@ -133,20 +133,15 @@ internal static class Nodes
             }
 
             yield return node;
-            if (node is Let l)
+            var inside = Inside(node);
+            for (var i = inside.Length - 1; i >= 0; i--)
             {
-                stack.Push(l.Body);
-                for (var i = l.Bindings.Length - 1; i >= 0; i--)
-                {
-                    stack.Push(l.Bindings[i].Value);
-                }
-            }
-
-            var children = Children(node);
-            for (var i = children.Length - 1; i >= 0; i--)
-            {
-                stack.Push(children[i]);
+                stack.Push(inside[i]);
             }
         }
     }
+
+    /// <summary>The operands of a node, and for a <see cref="Let"/> its bound values and body, in evaluation order.</summary>
+    public static ImmutableArray<Expr> Inside(Expr e) =>
+        e is Let l ? [.. l.Bindings.Select(b => b.Value), l.Body] : Children(e);
 }
