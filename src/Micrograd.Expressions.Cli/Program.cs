@@ -38,7 +38,23 @@ public static class Program
             BatchCommand.Create(io),
         };
         var result = root.Parse(args);
-        return result.Invoke(new InvocationConfiguration { Output = output, Error = error });
+        if (result.Errors.Count > 0)
+        {
+            // one line, as every other mgx error; --help shows the usage
+            var command = string.Join(" ", result.CommandResult.Command.Name == root.Name ? ["mgx"] : ["mgx", result.CommandResult.Command.Name]);
+            error.WriteLine($"mgx: {result.Errors[0].Message} (see `{command} --help`)");
+            return Report.Usage;
+        }
+
+        try
+        {
+            return result.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
+        }
+        catch (Exception e)
+        {
+            error.WriteLine($"mgx: {e.Message}");
+            return Report.Failed;
+        }
     }
 }
 

@@ -23,10 +23,11 @@ public sealed partial class Formula : IEquatable<Formula>, IFormattable
     private readonly Lazy<GradientFunction> gradient;
     private readonly Lazy<BatchCompiler.Kernel> batch;
 
-    private Formula(Expr tree, IReadOnlyList<string> parameters)
+    private Formula(Expr tree, IReadOnlyList<string> parameters, FormulaOptions? options = null)
     {
         Tree = tree;
         Parameters = parameters;
+        Options = options ?? FormulaOptions.Default;
         compiled = new Lazy<Func<double[], double>>(
             () => CompileCache.GetOrCompile(ToString(), Parameters, () => LinqCompiler.ToArrayLambda(Tree, Parameters).Compile()),
             LazyThreadSafetyMode.ExecutionAndPublication);
@@ -43,6 +44,12 @@ public sealed partial class Formula : IEquatable<Formula>, IFormattable
     /// </summary>
     public IReadOnlyList<string> Parameters { get; }
 
+    /// <summary>
+    /// The limits this formula was read with; the formulas computed from it (derivatives, simplifications)
+    /// keep them. <see cref="FormulaOptions.Default"/> for trees wrapped by <see cref="FromTree"/>.
+    /// </summary>
+    public FormulaOptions Options { get; }
+
     /// <summary>Reads formula text.</summary>
     /// <param name="text">The formula, e.g. <c>3*x**2 - 4*x + 5</c>; see docs/language.md.</param>
     /// <param name="options">Limits; <see cref="FormulaOptions.Default"/> when null.</param>
@@ -56,7 +63,7 @@ public sealed partial class Formula : IEquatable<Formula>, IFormattable
         {
             var (header, body) = Syntax.Parser.Read(text, options);
             var (tree, parameters) = Scope.Bind(text, header, body, options);
-            return new Formula(tree, parameters);
+            return new Formula(tree, parameters, options);
         }
         catch (InsufficientExecutionStackException)
         {
@@ -286,17 +293,28 @@ public sealed partial class Formula : IEquatable<Formula>, IFormattable
     /// <param name="order">How many times to differentiate; 0 returns this formula.</param>
     /// <returns>The derivative.</returns>
     /// <exception cref="ArgumentOutOfRangeException">The order is negative.</exception>
+    /// <exception cref="FormulaException">
+    /// Kind <see cref="FormulaErrorKind.Limit"/>: the order exceeds <see cref="FormulaOptions.MaxOrder"/>, or the
+    /// derivative would exceed <see cref="FormulaOptions.MaxResultNodes"/>.
+    /// </exception>
     public Formula Derivative(string variable, int order = 1)
     {
         ArgumentNullException.ThrowIfNull(variable);
         ArgumentOutOfRangeException.ThrowIfNegative(order);
-        var tree = Tree;
-        for (var i = 0; i < order; i++)
+        if (order > Options.MaxOrder)
         {
-            tree = Guard(() => Differentiator.Differentiate(tree, variable));
+            throw new FormulaException(FormulaErrorKind.Limit,
+                $"the order {order} exceeds the limit (FormulaOptions.MaxOrder) of {Options.MaxOrder}");
         }
 
-        return new Formula(tree, Parameters);
+        var tree = Tree;
+        for (var i = 0; i < order && tree is not Number { Value: 0 }; i++)
+        {
+            tree = Guard(() => Differentiator.Differentiate(tree, variable));
+            Budget.CheckResult(tree, Options, $"the derivative of order {i + 1}");
+        }
+
+        return new Formula(tree, Parameters, Options);
     }
 
     /// <summary>Every first partial derivative, in parameter order.</summary>
@@ -326,7 +344,12 @@ public sealed partial class Formula : IEquatable<Formula>, IFormattable
     /// and like factors combined, unused bindings dropped. Equal in exact arithmetic; rounding may differ.
     /// </summary>
     /// <returns>The simplified formula, with the same parameters.</returns>
-    public Formula Simplify() => new(Guard(() => Simplifier.Simplify(Tree)), Parameters);
+    public Formula Simplify()
+    {
+        var tree = Guard(() => Simplifier.Simplify(Tree));
+        Budget.CheckResult(tree, Options, "the simplified formula");
+        return new Formula(tree, Parameters, Options);
+    }
 
     // the documented error for a tree too deep for the current thread's stack
     private static T Guard<T>(Func<T> operation)
@@ -343,7 +366,7 @@ public sealed partial class Formula : IEquatable<Formula>, IFormattable
 
     /// <summary>The canonical text: the formula language with the fewest parentheses; it parses back to an equal tree.</summary>
     /// <returns>The text.</returns>
-    public override string ToString() => Guard(() => Printer.Print(Tree, Dialect.Formula));
+    public override string ToString() => Guard(() => Printer.Print(Tree, Dialect.Formula, Options));
 
     /// <summary>
     /// The formula as text in a dialect: <c>"G"</c> (default, the formula language), <c>"C#"</c>,
@@ -357,21 +380,36 @@ public sealed partial class Formula : IEquatable<Formula>, IFormattable
     public string ToString(string? format, IFormatProvider? formatProvider = null)
     {
         var dialect = ParseDialect(format);
-        return Guard(() => Printer.Print(Tree, dialect));
+        return Guard(() => Printer.Print(Tree, dialect, Options));
     }
 
     /// <summary>Reads a dialect name as accepted by <see cref="ToString(string?, IFormatProvider?)"/>.</summary>
     /// <param name="format">The name.</param>
     /// <returns>The dialect.</returns>
     /// <exception cref="FormatException">Unknown name.</exception>
-    public static Dialect ParseDialect(string? format) => format?.Trim().ToUpperInvariant() switch
+    public static Dialect ParseDialect(string? format) =>
+        TryParseDialect(format, out var dialect) ? dialect : throw new FormatException($"unknown format `{format}`; use {DialectNames}");
+
+    /// <summary>Reads a dialect name as accepted by <see cref="ToString(string?, IFormatProvider?)"/>, without throwing.</summary>
+    /// <param name="format">The name; null or empty is the formula language.</param>
+    /// <param name="dialect">The dialect, when the name is known.</param>
+    /// <returns>True when the name is one of the dialects.</returns>
+    public static bool TryParseDialect(string? format, out Dialect dialect)
     {
-        null or "" or "G" or "FORMULA" => Dialect.Formula,
-        "C#" or "CSHARP" or "CS" => Dialect.CSharp,
-        "LATEX" or "TEX" => Dialect.LaTeX,
-        "DYNAMICLINQ" or "DYNAMIC-LINQ" or "LINQ" => Dialect.DynamicLinq,
-        _ => throw new FormatException($"unknown format `{format}`; use G, C#, LaTeX or DynamicLinq"),
-    };
+        Dialect? known = format?.Trim().ToUpperInvariant() switch
+        {
+            null or "" or "G" or "FORMULA" => Dialect.Formula,
+            "C#" or "CSHARP" or "CS" => Dialect.CSharp,
+            "LATEX" or "TEX" => Dialect.LaTeX,
+            "DYNAMICLINQ" or "DYNAMIC-LINQ" or "LINQ" => Dialect.DynamicLinq,
+            _ => null,
+        };
+        dialect = known ?? Dialect.Formula;
+        return known is not null;
+    }
+
+    /// <summary>The dialect names, as listed in messages.</summary>
+    public const string DialectNames = "G (formula), C# (csharp), LaTeX or DynamicLinq (dynamic-linq)";
 
     /// <inheritdoc/>
     public bool Equals(Formula? other) =>

@@ -291,12 +291,12 @@ public class BackpropagationTests
     }
 
     [Test]
-    public void GraphCommand_UnknownExtension_Error()
+    public void GraphCommand_UnknownExtension_UsageError()
     {
         var (code, _, error) = Mgx.Run("graph", "a", "a=1", "--out", "graph.bmp");
         Assert.Multiple(() =>
         {
-            Assert.That(code, Is.EqualTo(1));
+            Assert.That(code, Is.EqualTo(2));
             Assert.That(error, Does.Contain("unknown output type"));
         });
     }

@@ -51,7 +51,7 @@ public class BatchTests
     [TestCase("""{"op": "eval", "formula": "x*y", "at": {"x": 1}}""", "name", "no value for parameter `y`")]
     [TestCase("""{"op": "diff", "formula": "x", "order": "two"}""", "request", "field `order` must be an integer")]
     [TestCase("""{"op": "diff", "formula": "x", "order": -1}""", "request", "field `order` must be 0 or more")]
-    [TestCase("""{"op": "diff", "formula": "x", "format": "Fortran"}""", "request", "unknown format")]
+    [TestCase("""{"op": "diff", "formula": "x", "format": "Fortran"}""", "request", "field `format` must be one of")]
     [TestCase("""{"op": "diff", "formula": "x", "wrt": 5}""", "request", "field `wrt` must be a string")]
     public void Handle_BadRequest_ErrorOfKind(string request, string kind, string fragment)
     {

@@ -236,6 +236,6 @@ public class FiniteDifferenceTests
     public void BatchCheck_UnknownMethod_RequestError()
     {
         using var response = JsonDocument.Parse(BatchSession.Handle("""{"op":"check","formula":"x","at":{"x":3},"method":"sideways"}"""));
-        Assert.That(response.RootElement.GetProperty("error").GetProperty("message").GetString(), Does.Contain("unknown method"));
+        Assert.That(response.RootElement.GetProperty("error").GetProperty("message").GetString(), Does.Contain("field `method` must be one of forward, backward, central, richardson"));
     }
 }

@@ -59,14 +59,14 @@ public class PlotTests
         });
     }
 
-    [TestCase("x*y", "one parameter")]
-    [TestCase("x", "unknown picture type")]
-    public void Plot_BadRequest_ExitsOne(string formula, string fragment)
+    [TestCase("x*y", 1, "one parameter")]
+    [TestCase("x", 2, "unknown picture type")]
+    public void Plot_BadRequest_ExitsWithMessage(string formula, int expectedCode, string fragment)
     {
         var (code, _, error) = Mgx.Run("plot", formula, "--out", Path.Combine(directory, "f.bmp"));
         Assert.Multiple(() =>
         {
-            Assert.That(code, Is.EqualTo(1));
+            Assert.That(code, Is.EqualTo(expectedCode), error);
             Assert.That(error, Does.Contain(fragment));
         });
     }

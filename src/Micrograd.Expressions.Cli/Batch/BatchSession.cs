@@ -1,5 +1,4 @@
-using System.Text;
-using System.Text.Encodings.Web;
+
 using System.Text.Json;
 using Micrograd.Expressions.Syntax;
 
@@ -7,7 +6,8 @@ namespace Micrograd.Expressions.Cli.Batch;
 
 /// <summary>
 /// The JSON Lines protocol: one request object per line in, one response object per line out, in order and
-/// flushed. A request that cannot be served gets <c>{"id": ..., "error": {...}}</c> and the session goes on.
+/// flushed. A request that cannot be served gets <c>{"id": ..., "error": {...}}</c> and the session goes on:
+/// no request, however malformed or costly, ends the session.
 /// </summary>
 public static class BatchSession
 {
@@ -25,101 +25,186 @@ public static class BatchSession
         }
     }
 
-    /// <summary>Answers one request line.</summary>
+    /// <summary>Answers one request line. Never throws for any line: every failure is an error response.</summary>
     /// <param name="line">The request text.</param>
     /// <returns>The response, one line of JSON.</returns>
     public static string Handle(string line)
     {
-        using var stream = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
-        {
-            writer.WriteStartObject();
-            Answer(line, writer);
-            writer.WriteEndObject();
-        }
-
-        return Encoding.UTF8.GetString(stream.ToArray());
-    }
-
-    private static void Answer(string line, Utf8JsonWriter writer)
-    {
-        JsonDocument document;
+        ArgumentNullException.ThrowIfNull(line);
+        JsonDocument? document = null;
         try
         {
-            document = JsonDocument.Parse(line, new JsonDocumentOptions { MaxDepth = 64 });
-        }
-        catch (JsonException e)
-        {
-            WriteError(writer, "request", string.IsNullOrWhiteSpace(line) ? "empty request line" : $"malformed JSON: {e.Message}");
-            return;
-        }
+            try
+            {
+                document = JsonDocument.Parse(line, new JsonDocumentOptions { MaxDepth = 64 });
+            }
+            catch (JsonException e)
+            {
+                return Error(null, string.IsNullOrWhiteSpace(line) ? "empty request line" : $"malformed JSON: {e.Message}");
+            }
 
-        using (document)
-        {
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
             {
-                WriteError(writer, "request", $"a request must be a JSON object, not {root.ValueKind.ToString().ToLowerInvariant()}");
-                return;
+                return Error(null, $"a request must be a JSON object, not {root.ValueKind.ToString().ToLowerInvariant()}");
             }
 
-            if (root.TryGetProperty("id", out var id))
-            {
-                writer.WritePropertyName("id");
-                id.WriteTo(writer);
-            }
-
+            var id = root.TryGetProperty("id", out var given) ? given : (JsonElement?)null;
             try
             {
-                var request = new Request(root);
-                var respond = request.String("op") switch
-                {
-                    "eval" => Ops.Eval(request),
-                    "parse" => Ops.Parse(request),
-                    "diff" => Ops.Diff(request),
-                    "check" => Ops.Check(request),
-                    "grad" => Ops.Grad(request),
-                    var op => throw new RequestException($"unknown op `{op}`; the ops are eval, parse, diff, check, grad"),
-                };
-                respond(writer);
+                return Respond(root, id);
             }
-            catch (RequestException e)
+            catch (Exception e) when (Failures.Describe(e) is { } failure)
             {
-                WriteError(writer, "request", e.Message);
+                return Error(id, failure);
             }
-            catch (FormulaSyntaxException e)
-            {
-                WriteError(writer, Kind(e.Kind), e.Message, e.Line, e.Column);
-            }
-            catch (FormulaException e)
-            {
-                WriteError(writer, Kind(e.Kind), e.Message);
-            }
-            catch (FormatException e)
-            {
-                WriteError(writer, "request", e.Message);
-            }
+        }
+        catch (Exception e) when (Failures.Describe(e) is { } failure)
+        {
+            return Error(null, failure);
+        }
+        finally
+        {
+            document?.Dispose();
         }
     }
 
-    private static string Kind(FormulaErrorKind kind) => kind switch
+    private static string Respond(JsonElement root, JsonElement? id)
     {
-        FormulaErrorKind.Name => "name",
-        FormulaErrorKind.Arity => "arity",
-        _ => "syntax",
-    };
+        Strings.Validate(root);
+        var request = new Request(root);
+        var respond = request.String("op") switch
+        {
+            "eval" => Ops.Eval(request),
+            "parse" => Ops.Parse(request),
+            "diff" => Ops.Diff(request),
+            "check" => Ops.Check(request),
+            "grad" => Ops.Grad(request),
+            var op => throw new RequestException($"unknown op `{op}`; the ops are eval, parse, diff, check, grad"),
+        };
+        return Ops.Json(writer =>
+        {
+            WriteId(writer, id);
+            respond(writer);
+        });
+    }
 
-    private static void WriteError(Utf8JsonWriter writer, string kind, string message, int? line = null, int? column = null)
+    private static string Error(JsonElement? id, Failure failure) => Ops.Json(writer =>
     {
+        WriteId(writer, id);
         writer.WriteStartObject("error");
-        writer.WriteString("kind", kind);
-        writer.WriteString("message", message);
-        if (line is { } l && column is { } c)
+        writer.WriteString("kind", failure.Kind);
+        writer.WriteString("message", failure.Message);
+        if (failure.Line is { } l && failure.Column is { } c)
         {
             writer.WriteNumber("line", l);
             writer.WriteNumber("column", c);
         }
 
         writer.WriteEndObject();
+    });
+
+    private static string Error(JsonElement? id, string message) => Error(id, new Failure("request", message));
+
+    private static void WriteId(Utf8JsonWriter writer, JsonElement? id)
+    {
+        if (id is { } value && Strings.IsValid(value))
+        {
+            writer.WritePropertyName("id");
+            value.WriteTo(writer);
+        }
+    }
+}
+
+/// <summary>An error response: its kind (syntax, name, arity, limit, request, internal), message and position.</summary>
+/// <param name="Kind">The kind, as the protocol names it.</param>
+/// <param name="Message">A sentence for a person.</param>
+/// <param name="Line">The 1-based line in the formula, for errors in formula text.</param>
+/// <param name="Column">The 1-based column in the formula.</param>
+internal sealed record Failure(string Kind, string Message, int? Line = null, int? Column = null);
+
+/// <summary>How the batch protocol and the commands report an exception of a request.</summary>
+internal static class Failures
+{
+    /// <summary>The response for an exception; null for the few that must not be caught (none here).</summary>
+    public static Failure? Describe(Exception e) => e switch
+    {
+        FormulaSyntaxException s => new Failure(Kind(s.Kind), s.Message, s.Line, s.Column),
+        FormulaException f => new Failure(Kind(f.Kind), f.Message),
+        RequestException or FormatException => new Failure("request", e.Message),
+        ArgumentException a => new Failure("request", a.Message),
+        InsufficientExecutionStackException => new Failure("limit", "the request nests too deeply for this thread's stack"),
+        OutOfMemoryException => new Failure("limit", "the request needs more memory than the process can have; lower its size"),
+        InvalidProgramException => new Failure("limit", "the formula is too large to compile"),
+        _ => new Failure("internal", $"{e.GetType().Name}: {e.Message}"),
+    };
+
+    /// <summary>The protocol's name of an error kind.</summary>
+    public static string Kind(FormulaErrorKind kind) => kind switch
+    {
+        FormulaErrorKind.Name => "name",
+        FormulaErrorKind.Arity => "arity",
+        FormulaErrorKind.Limit => "limit",
+        _ => "syntax",
+    };
+}
+
+/// <summary>Checks that every string of a request (names and values) is valid UTF-16, naming the field that is not.</summary>
+internal static class Strings
+{
+    public static void Validate(JsonElement root)
+    {
+        var pending = new Stack<(JsonElement Value, string Path)>();
+        pending.Push((root, ""));
+        while (pending.Count > 0)
+        {
+            var (value, path) = pending.Pop();
+            switch (value.ValueKind)
+            {
+                case JsonValueKind.Object:
+                    var index = 0;
+                    foreach (var property in value.EnumerateObject())
+                    {
+                        index++;
+                        if (!TryText(() => property.Name, out var name))
+                        {
+                            throw new RequestException($"the name of member {index} of {Where(path)} is not valid Unicode (a lone surrogate escape such as \\ud800)");
+                        }
+
+                        pending.Push((property.Value, path.Length == 0 ? name : $"{path}.{name}"));
+                    }
+
+                    break;
+                case JsonValueKind.Array:
+                    var i = 0;
+                    foreach (var item in value.EnumerateArray())
+                    {
+                        pending.Push((item, $"{path}[{i++}]"));
+                    }
+
+                    break;
+                case JsonValueKind.String when !IsValid(value):
+                    throw new RequestException($"field `{path}` is not valid Unicode (a lone surrogate escape such as \\ud800)");
+            }
+        }
+    }
+
+    public static bool IsValid(JsonElement value) =>
+        value.ValueKind != JsonValueKind.String || TryText(() => value.GetString(), out _);
+
+    private static string Where(string path) => path.Length == 0 ? "the request" : $"field `{path}`";
+
+    private static bool TryText(Func<string?> read, out string text)
+    {
+        try
+        {
+            text = read() ?? "";
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            text = "";
+            return false;
+        }
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Micrograd.Expressions.Calculus;
+using Micrograd.Expressions.Cli.Commands;
 
 namespace Micrograd.Expressions.Cli.Batch;
 
@@ -39,7 +40,11 @@ internal static class Ops
         }
 
         var format = request.OptionalString("format");
-        Formula.ParseDialect(format);
+        if (format is not null && !Formula.TryParseDialect(format, out _))
+        {
+            throw new RequestException($"field `format` must be one of {Formula.DialectNames}, not `{format}`");
+        }
+
         if (request.OptionalString("wrt") is { } wrt)
         {
             var derivative = formula.Derivative(wrt, order).ToString(format);
@@ -65,10 +70,16 @@ internal static class Ops
         var method = request.OptionalString("method") switch
         {
             null => DifferenceMethod.Central,
-            var m when Enum.TryParse<DifferenceMethod>(m, ignoreCase: true, out var parsed) => parsed,
-            var m => throw new RequestException($"unknown method `{m}`; use forward, backward, central or richardson"),
+            var m when Choices.TryMethod(m, out var parsed) => parsed,
+            var m => throw new RequestException($"field `method` must be one of {Choices.Methods}, not `{m}`"),
         };
-        var check = DerivativeChecker.Check(formula, request.Point(), method, request.OptionalDouble("h"));
+        var h = request.OptionalDouble("h");
+        if (h is { } step && !(step > 0 && double.IsFinite(step)))
+        {
+            throw new RequestException($"field `h` must be a positive finite number, not {Bindings.Describe(step)}");
+        }
+
+        var check = DerivativeChecker.Check(formula, request.Point(), method, h);
         return writer => WriteCheck(writer, check);
     }
 

@@ -15,6 +15,49 @@ internal static class Bindings
     public static Argument<string[]> Argument(string description = "Parameter values as name=value (value: a number or a constant formula such as 2/3).") =>
         new("bindings") { Description = description, Arity = ArgumentArity.ZeroOrMore };
 
+    /// <summary>
+    /// Adds a check of an option's value: a value that fails it is a usage error naming the option. A value
+    /// that does not even parse is left to the parser's own error.
+    /// </summary>
+    public static TOption Require<TOption, T>(this TOption option, Func<T, bool> ok, string requirement)
+        where TOption : Option<T>
+    {
+        option.Validators.Add(r =>
+        {
+            T value;
+            try
+            {
+                value = r.GetValueOrDefault<T>();
+            }
+            catch (InvalidOperationException)
+            {
+                return;
+            }
+
+            if (!ok(value))
+            {
+                r.AddError($"{option.Name} must be {requirement}, not {Text(value)}.");
+            }
+        });
+        return option;
+    }
+
+    private static string Text<T>(T value) => value switch
+    {
+        double d => NumberText.Format(d),
+        null => "nothing",
+        _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? "",
+    };
+
+    /// <summary>Refuses an output file whose directory does not exist, before any work is done.</summary>
+    public static void CheckDirectory(FileInfo file)
+    {
+        if (file.Directory is { Exists: false } directory)
+        {
+            throw new UsageException($"cannot write {file.FullName}: the directory {directory.FullName} does not exist");
+        }
+    }
+
     public static Dictionary<string, double> Read(IEnumerable<string> items)
     {
         var values = new Dictionary<string, double>(StringComparer.Ordinal);
@@ -32,6 +75,9 @@ internal static class Bindings
 
         return values;
     }
+
+    /// <summary>A number as the messages show it (round-trip text, NaN and Infinity by name).</summary>
+    public static string Describe(double value) => NumberText.Format(value);
 
     public static double Value(string name, string text)
     {

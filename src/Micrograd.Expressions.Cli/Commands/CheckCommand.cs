@@ -17,15 +17,17 @@ internal static class CheckCommand
     {
         var formula = Bindings.FormulaArgument();
         var bindings = Bindings.Argument("The point as name=value; with --scan, intervals as name=min:max.");
-        var method = new Option<DifferenceMethod?>("--method")
+        var method = new Option<string?>("--method")
         {
             Description = "forward (the seed's rise over run), backward, central or richardson [default: central; forward with --sweep].",
-        };
-        var h = new Option<double?>("--h") { Description = "The step; by default near the error-optimal step of the method." };
+        }.Require<Option<string?>, string?>(m => m is null || Choices.TryMethod(m, out _), $"one of {Choices.Methods}");
+        var h = new Option<double?>("--h") { Description = "The step; by default near the error-optimal step of the method." }
+            .Require<Option<double?>, double?>(s => s is null || (s > 0 && double.IsFinite(s.Value)), "a positive finite number");
         var json = new Option<bool>("--json") { Description = "Print JSON (the batch op check's response) instead of a table." };
         var sweep = new Option<bool>("--sweep") { Description = "Show the finite difference for h = 1e-1 ... 1e-16 at the point." };
         var wrt = new Option<string?>("--wrt") { Description = "The parameter to sweep (default: the first)." };
-        var scan = new Option<int?>("--scan") { Description = "Check this many random points in the box given by the bindings and list the worst." };
+        var scan = new Option<int?>("--scan") { Description = $"Check this many random points (1 to {FormulaOptions.Default.MaxScanPoints}) in the box given by the bindings and list the worst." }
+            .Require<Option<int?>, int?>(n => n is null || (n >= 1 && n <= FormulaOptions.Default.MaxScanPoints), $"a whole number from 1 to {FormulaOptions.Default.MaxScanPoints}");
         var seed = new Option<int>("--seed") { Description = "Random seed for --scan.", DefaultValueFactory = _ => 1 };
         var command = new Command("check", "Check symbolic derivatives against finite differences (bump one input, divide the rise by the run).")
         {
@@ -35,7 +37,9 @@ internal static class CheckCommand
         {
             var f = Formula.Parse(result.GetValue(formula)!);
             var args = result.GetValue(bindings) ?? [];
-            var m = result.GetValue(method) ?? (result.GetValue(sweep) ? DifferenceMethod.Forward : DifferenceMethod.Central);
+            var m = result.GetValue(method) is { } name && Choices.TryMethod(name, out var chosen)
+                ? chosen
+                : result.GetValue(sweep) ? DifferenceMethod.Forward : DifferenceMethod.Central;
             if (result.GetValue(scan) is { } points)
             {
                 Scan(io, f, Box(args), points, result.GetValue(seed), m, result.GetValue(json));

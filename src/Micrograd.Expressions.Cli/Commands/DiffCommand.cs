@@ -11,21 +11,14 @@ internal static class DiffCommand
         var wrt = new Option<string?>("--wrt") { Description = "The parameter to differentiate by (default: every parameter, one line each)." };
         var order = new Option<int>("--order")
         {
-            Description = "How many times to differentiate.",
+            Description = $"How many times to differentiate (0 to FormulaOptions.MaxOrder, {FormulaOptions.Default.MaxOrder}).",
             DefaultValueFactory = _ => 1,
-        };
-        order.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int>() < 0)
-            {
-                r.AddError("--order must be 0 or more.");
-            }
-        });
+        }.Require<Option<int>, int>(n => n >= 0 && n <= FormulaOptions.Default.MaxOrder, $"a whole number from 0 to {FormulaOptions.Default.MaxOrder}");
         var format = new Option<string>("--format")
         {
             Description = "Output dialect: formula (default), latex, csharp or dynamic-linq.",
             DefaultValueFactory = _ => "formula",
-        };
+        }.Require<Option<string>, string>(f => Formula.TryParseDialect(f, out _), $"one of {Formula.DialectNames}");
         var command = new Command("diff", "Differentiate a formula symbolically and print the simplified derivative.")
         {
             formula,

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.ComponentModel;
 using System.Diagnostics;
-using Micrograd.Expressions.Syntax;
 using Micrograd.Expressions.Visual;
 
 namespace Micrograd.Expressions.Cli.Commands;
@@ -23,6 +22,11 @@ internal static class GraphCommand
             var f = Formula.Parse(result.GetValue(formula)!);
             var dot = GraphDot.Write(f.Backpropagate(Bindings.Read(result.GetValue(bindings) ?? [])));
             var file = result.GetValue(output);
+            if (file is not null)
+            {
+                Bindings.CheckDirectory(file);
+            }
+
             switch (file?.Extension.ToLowerInvariant())
             {
                 case null:
@@ -37,7 +41,7 @@ internal static class GraphCommand
                     io.Out.WriteLine($"wrote {file.FullName}");
                     break;
                 default:
-                    throw new FormulaException(FormulaErrorKind.Name, $"unknown output type `{file.Extension}`; use .dot, .svg, .png or .pdf");
+                    throw new UsageException($"unknown output type `{file.Extension}`; use .dot, .svg, .png or .pdf");
             }
         }));
         return command;
@@ -58,7 +62,7 @@ internal static class GraphCommand
         }
         catch (Win32Exception)
         {
-            throw new FormulaException(FormulaErrorKind.Name,
+            throw new CommandException(
                 "Graphviz `dot` was not found on PATH; install Graphviz (Debian: apt-get install graphviz) or write a .dot file with --out graph.dot");
         }
 
@@ -70,7 +74,7 @@ internal static class GraphCommand
             process.WaitForExit();
             if (process.ExitCode != 0)
             {
-                throw new FormulaException(FormulaErrorKind.Name, $"Graphviz dot failed: {errors.Trim()}");
+                throw new CommandException($"Graphviz dot failed: {errors.Trim()}");
             }
         }
     }

@@ -21,8 +21,10 @@ internal static class PlotCommand
         var derivative = new Option<bool>("--derivative") { Description = "Also draw the symbolic derivative f'(x)." };
         var tangent = new Option<double?>("--tangent") { Description = "Draw the tangent line at this x." };
         var sweep = new Option<double?>("--sweep") { Description = "Instead: the forward-difference error against h (1e-1 ... 1e-16) at this x, log-log." };
-        var width = new Option<int>("--width") { Description = "Picture width in pixels.", DefaultValueFactory = _ => 800 };
-        var height = new Option<int>("--height") { Description = "Picture height in pixels.", DefaultValueFactory = _ => 500 };
+        var width = new Option<int>("--width") { Description = "Picture width in pixels (16 to 10000).", DefaultValueFactory = _ => 800 }
+            .Require<Option<int>, int>(n => n is >= 16 and <= 10_000, "a whole number from 16 to 10000");
+        var height = new Option<int>("--height") { Description = "Picture height in pixels (16 to 10000).", DefaultValueFactory = _ => 500 }
+            .Require<Option<int>, int>(n => n is >= 16 and <= 10_000, "a whole number from 16 to 10000");
         var command = new Command("plot", "Plot a formula of one parameter with ScottPlot: f, optionally f' and a tangent, or the finite-difference error sweep.")
         {
             formula, from, to, step, output, derivative, tangent, sweep, width, height,
@@ -37,15 +39,12 @@ internal static class PlotCommand
             }
 
             var (w, h) = (result.GetValue(width), result.GetValue(height));
-            if (w < 16 || h < 16 || w > 10_000 || h > 10_000)
-            {
-                throw new FormulaException(FormulaErrorKind.Limit, "width and height must be between 16 and 10000 pixels");
-            }
 
             var plot = result.GetValue(sweep) is { } at
                 ? Sweep(f, text, at)
                 : Curves(f, text, result.GetValue(from), result.GetValue(to), result.GetValue(step), result.GetValue(derivative), result.GetValue(tangent));
             var file = result.GetValue(output)!;
+            Bindings.CheckDirectory(file);
             switch (file.Extension.ToLowerInvariant())
             {
                 case ".png":
@@ -55,7 +54,7 @@ internal static class PlotCommand
                     plot.SaveSvg(file.FullName, w, h);
                     break;
                 default:
-                    throw new FormulaException(FormulaErrorKind.Name, $"unknown picture type `{file.Extension}`; use .png or .svg");
+                    throw new UsageException($"unknown picture type `{file.Extension}`; use .png or .svg");
             }
 
             io.Out.WriteLine($"wrote {file.FullName}");
@@ -65,9 +64,9 @@ internal static class PlotCommand
 
     private static Plot Curves(Formula f, string text, double from, double to, double step, bool withDerivative, double? tangentAt)
     {
-        if (!(step > 0) || !(to > from) || (to - from) / step > 1_000_000)
+        if (!(step > 0) || !(to > from) || !double.IsFinite(to - from) || (to - from) / step > 1_000_000)
         {
-            throw new FormulaException(FormulaErrorKind.Limit, "need --from < --to and a positive --step giving at most 1,000,000 points");
+            throw new UsageException("plot needs finite --from < --to and a positive --step giving at most 1,000,000 points");
         }
 
         var name = f.Parameters[0];

@@ -2,9 +2,27 @@ using Micrograd.Expressions.Syntax;
 
 namespace Micrograd.Expressions.Cli.Commands;
 
-/// <summary>Turns engine errors into the text and exit code a command-line user sees.</summary>
+/// <summary>A command-line argument that is not acceptable: one <c>mgx:</c> line and exit code 2.</summary>
+/// <param name="message">What is wrong and what is accepted.</param>
+internal sealed class UsageException(string message) : Exception(message);
+
+/// <summary>A command that could not do its work for a reason outside the formula (a tool it runs failed): exit code 1.</summary>
+/// <param name="message">What failed.</param>
+internal sealed class CommandException(string message) : Exception(message);
+
+/// <summary>
+/// Turns every error of a command into the text and exit code a command-line user sees: one <c>mgx:</c> line
+/// on standard error, exit code 2 for a bad argument and 1 for a failure (bad formula, unwritable file, limit).
+/// Never a stack trace.
+/// </summary>
 internal static class Report
 {
+    /// <summary>The exit code of a failure.</summary>
+    public const int Failed = 1;
+
+    /// <summary>The exit code of a usage error.</summary>
+    public const int Usage = 2;
+
     public static int Run(ConsoleIO io, Action action)
     {
         try
@@ -12,20 +30,25 @@ internal static class Report
             action();
             return 0;
         }
+        catch (UsageException e)
+        {
+            io.Error.WriteLine($"mgx: {e.Message}");
+            return Usage;
+        }
         catch (FormulaSyntaxException e)
         {
             io.Error.WriteLine($"mgx: {e.Describe()}");
-            return 1;
+            return Failed;
         }
-        catch (FormulaException e)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.SecurityException)
         {
-            io.Error.WriteLine($"mgx: {e.Message}");
-            return 1;
+            io.Error.WriteLine($"mgx: cannot write the output: {e.Message}");
+            return Failed;
         }
-        catch (FormatException e)
+        catch (Exception e)
         {
-            io.Error.WriteLine($"mgx: {e.Message}");
-            return 1;
+            io.Error.WriteLine($"mgx: {Batch.Failures.Describe(e)?.Message ?? e.Message}");
+            return Failed;
         }
     }
 }

@@ -81,11 +81,12 @@ public static class Simplifier
     internal static Expr Tidy(ImmutableArray<Binding> bindings, Expr body)
     {
         var uses = CountUses(bindings, body);
-        var boundFrom = new HashSet<string>[bindings.Length + 1];
-        boundFrom[bindings.Length] = new HashSet<string>(StringComparer.Ordinal);
-        for (var i = bindings.Length - 1; i >= 0; i--)
+
+        // a name is rebound at or after binding i when its last binding is at i or later (linear, one entry a name)
+        var lastBound = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < bindings.Length; i++)
         {
-            boundFrom[i] = new HashSet<string>(boundFrom[i + 1], StringComparer.Ordinal) { bindings[i].Name };
+            lastBound[bindings[i].Name] = i;
         }
 
         var values = ImmutableDictionary<string, Expr>.Empty;
@@ -100,7 +101,7 @@ public static class Simplifier
             }
 
             var inline = (value is Number || uses[i] == 1 || value is Variable || value is Call { Arguments.Length: 0 })
-                && !FreeNames.Of(value).Any(boundFrom[i].Contains);
+                && !FreeNames.Of(value).Any(name => lastBound.TryGetValue(name, out var last) && last >= i);
             if (inline)
             {
                 values = values.SetItem(bindings[i].Name, value);
@@ -120,6 +121,19 @@ public static class Simplifier
     private static int[] CountUses(ImmutableArray<Binding> bindings, Expr body)
     {
         var uses = new int[bindings.Length];
+
+        // where each name is bound, in order, to find the binding a use sees by binary search
+        var places = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+        for (var i = 0; i < bindings.Length; i++)
+        {
+            if (!places.TryGetValue(bindings[i].Name, out var list))
+            {
+                places[bindings[i].Name] = list = [];
+            }
+
+            list.Add(i);
+        }
+
         Count(body, bindings.Length);
         for (var i = bindings.Length - 1; i >= 0; i--)
         {
@@ -135,12 +149,14 @@ public static class Simplifier
         {
             foreach (var (name, times) in Occurrences(e))
             {
-                for (var j = visibleBefore - 1; j >= 0; j--)
+                if (places.TryGetValue(name, out var list))
                 {
-                    if (bindings[j].Name == name)
+                    // the last binding of the name before visibleBefore
+                    var k = list.BinarySearch(visibleBefore);
+                    k = (k < 0 ? ~k : k) - 1;
+                    if (k >= 0)
                     {
-                        uses[j] += times;
-                        break;
+                        uses[list[k]] += times;
                     }
                 }
             }

@@ -12,26 +12,50 @@ namespace Micrograd.Expressions.Syntax;
 /// Negation is a product whose first factor is <c>-1</c> (exact in IEEE: <c>(-1)*u == -u</c>), subtraction a sum
 /// with a negated term, division a product with a <c>**-1</c> factor; the printer writes them back as
 /// <c>-u</c>, <c>a - b</c> and <c>a/b</c>.
+/// <para>
+/// Equality and hashing are structural and never recurse, so they are safe on trees of any depth on any thread.
+/// </para>
 /// </remarks>
-public abstract record Expr;
+public abstract record Expr
+{
+    /// <inheritdoc/>
+    public virtual bool Equals(Expr? other) => StructuralComparer.Equal(this, other);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => StructuralComparer.Hash(this);
+}
 
 /// <summary>A numeric literal (IEEE double).</summary>
 /// <param name="Value">The value; never NaN or infinite in trees built by the library.</param>
-public sealed record Number(double Value) : Expr;
+public sealed record Number(double Value) : Expr
+{
+    /// <inheritdoc/>
+    public bool Equals(Number? other) => StructuralComparer.Equal(this, other);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => StructuralComparer.Hash(this);
+}
 
 /// <summary>A reference to a parameter or a let-bound name.</summary>
 /// <param name="Name">The identifier as written (case-sensitive).</param>
-public sealed record Variable(string Name) : Expr;
+public sealed record Variable(string Name) : Expr
+{
+    /// <inheritdoc/>
+    public bool Equals(Variable? other) => StructuralComparer.Equal(this, other);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => StructuralComparer.Hash(this);
+}
 
 /// <summary>An n-ary sum, evaluated left to right: <c>((t0 + t1) + t2) + ...</c>.</summary>
 /// <param name="Terms">Two or more terms.</param>
 public sealed record Sum(ImmutableArray<Expr> Terms) : Expr
 {
     /// <inheritdoc/>
-    public bool Equals(Sum? other) => other is not null && Terms.SequenceEqual(other.Terms);
+    public bool Equals(Sum? other) => StructuralComparer.Equal(this, other);
 
     /// <inheritdoc/>
-    public override int GetHashCode() => Hashing.Of(1, Terms);
+    public override int GetHashCode() => StructuralComparer.Hash(this);
 }
 
 /// <summary>
@@ -42,16 +66,23 @@ public sealed record Sum(ImmutableArray<Expr> Terms) : Expr
 public sealed record Product(ImmutableArray<Expr> Factors) : Expr
 {
     /// <inheritdoc/>
-    public bool Equals(Product? other) => other is not null && Factors.SequenceEqual(other.Factors);
+    public bool Equals(Product? other) => StructuralComparer.Equal(this, other);
 
     /// <inheritdoc/>
-    public override int GetHashCode() => Hashing.Of(2, Factors);
+    public override int GetHashCode() => StructuralComparer.Hash(this);
 }
 
 /// <summary><c>Base ** Exponent</c> (Python's <c>**</c>, right-associative).</summary>
 /// <param name="Base">The base.</param>
 /// <param name="Exponent">The exponent.</param>
-public sealed record Power(Expr Base, Expr Exponent) : Expr;
+public sealed record Power(Expr Base, Expr Exponent) : Expr
+{
+    /// <inheritdoc/>
+    public bool Equals(Power? other) => StructuralComparer.Equal(this, other);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => StructuralComparer.Hash(this);
+}
 
 /// <summary>A call of a built-in function, or a named constant (a function of no arguments).</summary>
 /// <param name="Function">The row of the function table.</param>
@@ -59,11 +90,10 @@ public sealed record Power(Expr Base, Expr Exponent) : Expr;
 public sealed record Call(Function Function, ImmutableArray<Expr> Arguments) : Expr
 {
     /// <inheritdoc/>
-    public bool Equals(Call? other) =>
-        other is not null && Function == other.Function && Arguments.SequenceEqual(other.Arguments);
+    public bool Equals(Call? other) => StructuralComparer.Equal(this, other);
 
     /// <inheritdoc/>
-    public override int GetHashCode() => Hashing.Of(Function.GetHashCode(), Arguments);
+    public override int GetHashCode() => StructuralComparer.Hash(this);
 }
 
 /// <summary>
@@ -75,31 +105,23 @@ public sealed record Call(Function Function, ImmutableArray<Expr> Arguments) : E
 public sealed record Let(ImmutableArray<Binding> Bindings, Expr Body) : Expr
 {
     /// <inheritdoc/>
-    public bool Equals(Let? other) =>
-        other is not null && Body.Equals(other.Body) && Bindings.SequenceEqual(other.Bindings);
+    public bool Equals(Let? other) => StructuralComparer.Equal(this, other);
 
     /// <inheritdoc/>
-    public override int GetHashCode() => Hashing.Of(Body.GetHashCode(), Bindings);
+    public override int GetHashCode() => StructuralComparer.Hash(this);
 }
 
 /// <summary>One <c>let Name = Value</c>.</summary>
 /// <param name="Name">The bound name.</param>
 /// <param name="Value">The bound expression.</param>
-public sealed record Binding(string Name, Expr Value);
-
-internal static class Hashing
+public sealed record Binding(string Name, Expr Value)
 {
-    public static int Of<T>(int seed, ImmutableArray<T> items)
-    {
-        var hash = new HashCode();
-        hash.Add(seed);
-        foreach (var item in items)
-        {
-            hash.Add(item);
-        }
+    /// <inheritdoc/>
+    public bool Equals(Binding? other) =>
+        other is not null && Name == other.Name && StructuralComparer.Equal(Value, other.Value);
 
-        return hash.ToHashCode();
-    }
+    /// <inheritdoc/>
+    public override int GetHashCode() => HashCode.Combine(Name, StructuralComparer.Hash(Value));
 }
 
 /// <summary>Structural helpers shared by the operations over trees.</summary>

@@ -11,24 +11,37 @@ internal static class Inliner
 {
     public static Expr Inline(Expr expr) => Substitute(expr, ImmutableDictionary<string, Expr>.Empty);
 
-    public static Expr Substitute(Expr expr, ImmutableDictionary<string, Expr> values)
+    public static Expr Substitute(Expr expr, ImmutableDictionary<string, Expr> values) =>
+        Substitute(expr, values, new Dictionary<Expr, Expr>(ReferenceEqualityComparer.Instance));
+
+    // memo: results for this map of values by node identity, so a subtree shared by reference is inlined once
+    // and the result stays a graph of the input's size (printing it may still be long: see Budget.TextLength)
+    private static Expr Substitute(Expr expr, ImmutableDictionary<string, Expr> values, Dictionary<Expr, Expr> memo)
     {
+        if (memo.TryGetValue(expr, out var done))
+        {
+            return done;
+        }
+
         if (!RuntimeHelpers.TryEnsureSufficientExecutionStack())
         {
             throw new InsufficientExecutionStackException("the formula nests too deeply to inline on this thread");
         }
 
-        return expr switch
+        Expr S(Expr e) => Substitute(e, values, memo);
+        var result = expr switch
         {
             Variable v => values.TryGetValue(v.Name, out var value) ? value : v,
             Number or Call { Arguments.Length: 0 } => expr,
-            Sum s => Exact.Sum(Substitute(s.Terms[0], values), s.Terms.Skip(1).Select(t => Substitute(t, values)).ToList()),
-            Product p => Exact.Product(Substitute(p.Factors[0], values), p.Factors.Skip(1).Select(f => Substitute(f, values)).ToList()),
-            Power p => new Power(Substitute(p.Base, values), Substitute(p.Exponent, values)),
-            Call c => new Call(c.Function, [.. c.Arguments.Select(a => Substitute(a, values))]),
+            Sum s => Exact.Sum(S(s.Terms[0]), s.Terms.Skip(1).Select(S).ToList()),
+            Product p => Exact.Product(S(p.Factors[0]), p.Factors.Skip(1).Select(S).ToList()),
+            Power p => new Power(S(p.Base), S(p.Exponent)),
+            Call c => new Call(c.Function, [.. c.Arguments.Select(S)]),
             Let l => SubstituteLet(l, values),
             _ => throw new InvalidOperationException($"unknown node {expr.GetType().Name}"),
         };
+        memo[expr] = result;
+        return result;
     }
 
     private static Expr SubstituteLet(Let let, ImmutableDictionary<string, Expr> values)

@@ -31,10 +31,10 @@ internal static class Parser
     private static readonly Parser<Expr> Number =
         Map(NumberToken, v => (Expr)new Number(v));
 
-    // arguments = "(" [sum {"," sum}] ")"
+    // arguments = "(" [sum {"," sum}] ")"         (one level deeper)
     private static readonly Parser<IEnumerable<Expr>> Arguments =
         from open in Symbol("(")
-        from args in Later(() => Sum!).DelimitedBy(Symbol(",")).Optional()
+        from args in Nested(Later(() => Sum!).DelimitedBy(Symbol(","))).Optional()
         from close in Symbol(")")
         select args.GetOrElse([]);
 
@@ -42,21 +42,22 @@ internal static class Parser
     private static readonly Parser<Expr> Reference =
         Sequence(Sequence(Here, Name, (position, name) => (position, name)), Arguments.Optional(), (head, args) => Resolve(head.name, args, head.position));
 
-    // atom = number | reference | "(" block ")"
+    // atom = number | reference | "(" block ")"   (one level deeper)
     private static readonly Parser<Expr> Atom = Guarded(
         Number
             .Or(Reference)
             .Or(from open in Symbol("(")
-                from inner in Later(() => Block!)
+                from inner in Nested(Later(() => Block!))
                 from close in Symbol(")")
                 select inner));
 
     // signs = {"-" | "+"}, as a string of the signs read
     private static readonly Parser<string> Signs = Lexeme(ScanSigns, "a sign", optional: true);
 
-    // power = atom {("**" | "^") {sign} atom}      (right-associative; a sign binds the power chain after it)
+    // power = atom {("**" | "^") {sign} atom}      (right-associative, one level deeper per operator;
+    //                                               a sign binds the power chain after it)
     private static readonly Parser<Expr> Power =
-        Chain(Atom, Symbol("**").Or(Symbol("^")), Sequence(Signs, Atom, (signs, atom) => (signs, atom)), (_, item) => item, Exact.FoldPower);
+        Chain(Atom, Symbol("**").Or(Symbol("^")), Sequence(Signs, Atom, (signs, atom) => (signs, atom)), (_, item) => item, Exact.FoldPower, nests: true);
 
     // unary = {"-" | "+"} power
     private static readonly Parser<Expr> Unary = Sequence(Signs, Power, Exact.ApplySigns);
@@ -106,7 +107,7 @@ internal static class Parser
     public static (IReadOnlyList<string>? Header, Expr Body) Read(string text, FormulaOptions options)
     {
         Limits.Check(text, options);
-        var context = new ParseContext(text);
+        var context = new ParseContext(text, options);
         var previous = Current;
         Current = context;
         try
@@ -128,7 +129,45 @@ internal static class Parser
     [ThreadStatic]
     private static ParseContext? Current;
 
-    private sealed record ParseContext(string Text);
+    // the text being read, and how deep the rule being read nests (parentheses, calls, power operators)
+    private sealed class ParseContext(string text, FormulaOptions options)
+    {
+        public string Text { get; } = text;
+
+        public int Depth { get; private set; }
+
+        public void Enter(int offset)
+        {
+            if (++Depth > options.MaxDepth)
+            {
+                Depth--;
+                throw At(Text, offset, FormulaErrorKind.Limit,
+                    $"the formula nests deeper than {options.MaxDepth} levels (FormulaOptions.MaxDepth): each parenthesis, call and power operator is a level");
+            }
+        }
+
+        public void Leave(int levels = 1) => Depth -= levels;
+    }
+
+    // a rule read one level deeper, after its opening parenthesis (which the error points at)
+    private static Parser<T> Nested<T>(Parser<T> parser) => input =>
+    {
+        var open = input.Position - 1;
+        while (open > 0 && char.IsWhiteSpace(input.Source[open]))
+        {
+            open--;
+        }
+
+        Current!.Enter(open);
+        try
+        {
+            return parser(input);
+        }
+        finally
+        {
+            Current!.Leave();
+        }
+    };
 
     private static FormulaSyntaxException Failure<T>(string text, IResult<T> result)
     {
@@ -197,8 +236,10 @@ internal static class Parser
 
     // head {op item}, read in one loop (the hot path of every formula, so no parsers are built per call):
     // stops where op fails without consuming input, fails where op or item fails after consuming some
+    // With nests, each op is one level deeper until the chain ends (a right-nested chain).
     private static Parser<TResult> Chain<THead, TItem, TTail, TResult>(
-        Parser<THead> head, Parser<string> op, Parser<TItem> item, Func<string, TItem, TTail> tail, Func<THead, List<TTail>, TResult> build) => input =>
+        Parser<THead> head, Parser<string> op, Parser<TItem> item, Func<string, TItem, TTail> tail, Func<THead, List<TTail>, TResult> build,
+        bool nests = false) => input =>
     {
         var first = head(input);
         if (!first.WasSuccessful)
@@ -208,24 +249,38 @@ internal static class Parser
 
         var items = new List<TTail>();
         var rest = first.Remainder;
-        while (true)
+        var levels = 0;
+        try
         {
-            var symbol = op(rest);
-            if (!symbol.WasSuccessful)
+            while (true)
             {
-                return symbol.Remainder.Equals(rest)
-                    ? Result.Success(build(first.Value, items), rest)
-                    : Result.Failure<TResult>(symbol.Remainder, symbol.Message, symbol.Expectations);
-            }
+                var symbol = op(rest);
+                if (!symbol.WasSuccessful)
+                {
+                    return symbol.Remainder.Equals(rest)
+                        ? Result.Success(build(first.Value, items), rest)
+                        : Result.Failure<TResult>(symbol.Remainder, symbol.Message, symbol.Expectations);
+                }
 
-            var next = item(symbol.Remainder);
-            if (!next.WasSuccessful)
-            {
-                return Result.Failure<TResult>(next.Remainder, next.Message, next.Expectations);
-            }
+                if (nests)
+                {
+                    Current!.Enter(rest.Position);
+                    levels++;
+                }
 
-            items.Add(tail(symbol.Value, next.Value));
-            rest = next.Remainder;
+                var next = item(symbol.Remainder);
+                if (!next.WasSuccessful)
+                {
+                    return Result.Failure<TResult>(next.Remainder, next.Message, next.Expectations);
+                }
+
+                items.Add(tail(symbol.Value, next.Value));
+                rest = next.Remainder;
+            }
+        }
+        finally
+        {
+            Current!.Leave(levels);
         }
     };
 

@@ -39,13 +39,34 @@ internal static class Printer
         _ => 5,
     };
 
-    public static string Print(Expr expr, Dialect dialect)
+    public static string Print(Expr expr, Dialect dialect, FormulaOptions? options = null)
     {
+        options ??= FormulaOptions.Default;
         var body = dialect == Dialect.Formula ? expr : Inliner.Inline(expr);
+        var bound = Budget.TextLength(body, e => OwnLength(e, dialect));
+        if (bound > options.MaxOutputLength)
+        {
+            var why = dialect == Dialect.Formula
+                ? ""
+                : $"; the {dialect} dialect writes a let-bound value at each of its uses, so it can be far longer than the formula";
+            throw new FormulaException(FormulaErrorKind.Limit,
+                $"the text would be longer than {options.MaxOutputLength} characters, the limit (FormulaOptions.MaxOutputLength){why}");
+        }
+
         var sb = new StringBuilder();
         Write(sb, body, dialect, 0);
         return sb.ToString();
     }
+
+    // At least the characters a node writes besides its children: parentheses, operators, names, numbers.
+    private static int OwnLength(Expr e, Dialect d) => e switch
+    {
+        Number n => NumberText.Format(n.Value).Length + 32,
+        Variable v => (2 * v.Name.Length) + 24,
+        Call c => c.Function.Name.Length + 64 + (16 * c.Arguments.Length),
+        Let l => l.Bindings.Sum(b => b.Name.Length + 16) + 16,
+        _ => 32 + (32 * Nodes.Children(e).Length),
+    };
 
     private static void Write(StringBuilder sb, Expr e, Dialect d, int required)
     {

@@ -3,8 +3,9 @@ using System.Runtime.CompilerServices;
 namespace Micrograd.Expressions.Syntax;
 
 /// <summary>
-/// Structural equality with each node's hash computed once and remembered, so grouping like terms stays
-/// linear on trees that share deep subtrees (derivatives of long compositions).
+/// Structural equality and hashing of trees, without recursion (safe on any thread's stack, whatever the depth),
+/// with each node's hash computed once and remembered, so grouping like terms stays linear on trees that share
+/// deep subtrees. The records of <see cref="Expr"/> use it for their <c>Equals</c> and <c>GetHashCode</c>.
 /// </summary>
 internal sealed class StructuralComparer : IEqualityComparer<Expr>
 {
@@ -12,45 +13,178 @@ internal sealed class StructuralComparer : IEqualityComparer<Expr>
 
     private static readonly ConditionalWeakTable<Expr, StrongBox<int>> Hashes = new();
 
-    public bool Equals(Expr? x, Expr? y) =>
-        ReferenceEquals(x, y) || (x is not null && y is not null && Hash(x) == Hash(y) && x.Equals(y));
+    public bool Equals(Expr? x, Expr? y) => Equal(x, y);
 
     public int GetHashCode(Expr obj) => Hash(obj);
 
+    /// <summary>True when both trees have the same shape, names, functions and numbers (0.0 equals -0.0, NaN equals NaN).</summary>
+    public static bool Equal(Expr? x, Expr? y)
+    {
+        if (ReferenceEquals(x, y))
+        {
+            return true;
+        }
+
+        if (x is null || y is null)
+        {
+            return false;
+        }
+
+        // the stack is made only for nodes with insides; comparing leaves allocates nothing
+        Stack<(Expr A, Expr B)>? pending = null;
+        var (a, b) = (x, y);
+        while (true)
+        {
+            if (!ReferenceEquals(a, b) && !Same(a, b, ref pending))
+            {
+                return false;
+            }
+
+            if (pending is not { Count: > 0 })
+            {
+                return true;
+            }
+
+            (a, b) = pending.Pop();
+        }
+    }
+
+    // compares one pair of nodes and queues the pairs of their insides
+    private static bool Same(Expr a, Expr b, ref Stack<(Expr A, Expr B)>? pending)
+    {
+        {
+            if (a.GetType() != b.GetType() || (Known(a, out var ha) && Known(b, out var hb) && ha != hb))
+            {
+                return false;
+            }
+
+            switch (a, b)
+            {
+                case (Number m, Number n) when !m.Value.Equals(n.Value):
+                case (Variable u, Variable v) when u.Name != v.Name:
+                case (Call c, Call d) when c.Function != d.Function:
+                    return false;
+                case (Let l, Let m):
+                    if (l.Bindings.Length != m.Bindings.Length)
+                    {
+                        return false;
+                    }
+
+                    pending ??= new();
+                    for (var i = 0; i < l.Bindings.Length; i++)
+                    {
+                        if (l.Bindings[i].Name != m.Bindings[i].Name)
+                        {
+                            return false;
+                        }
+
+                        pending.Push((l.Bindings[i].Value, m.Bindings[i].Value));
+                    }
+
+                    pending.Push((l.Body, m.Body));
+                    return true;
+            }
+
+            var left = Nodes.Children(a);
+            var right = Nodes.Children(b);
+            if (left.Length != right.Length)
+            {
+                return false;
+            }
+
+            if (left.Length > 0)
+            {
+                pending ??= new();
+            }
+
+            for (var i = 0; i < left.Length; i++)
+            {
+                pending!.Push((left[i], right[i]));
+            }
+
+            return true;
+        }
+    }
+
+    private static bool Known(Expr e, out int hash)
+    {
+        var found = Hashes.TryGetValue(e, out var box);
+        hash = found ? box!.Value : 0;
+        return found;
+    }
+
+    /// <summary>The structural hash, consistent with <see cref="Equal"/>; computed once per node, bottom-up, without recursion.</summary>
     public static int Hash(Expr e)
     {
-        if (Hashes.TryGetValue(e, out var box))
+        if (Known(e, out var known))
         {
-            return box.Value;
+            return known;
         }
 
-        if (!RuntimeHelpers.TryEnsureSufficientExecutionStack())
+        var stack = new Stack<(Expr Node, bool Expanded)>();
+        stack.Push((e, false));
+        while (stack.Count > 0)
         {
-            throw new InsufficientExecutionStackException("the formula nests too deeply on this thread");
+            var (node, expanded) = stack.Pop();
+            if (Known(node, out _))
+            {
+                continue;
+            }
+
+            var inside = Nodes.Inside(node);
+            if (!expanded)
+            {
+                stack.Push((node, true));
+                foreach (var child in inside)
+                {
+                    stack.Push((child, false));
+                }
+
+                continue;
+            }
+
+            Hashes.AddOrUpdate(node, new StrongBox<int>(Own(node)));
         }
 
-        var hash = e switch
-        {
-            Number n => HashCode.Combine(1, n.Value == 0 ? 0.0 : n.Value),
-            Variable v => HashCode.Combine(2, v.Name),
-            Sum s => Combine(3, s.Terms),
-            Product p => Combine(4, p.Factors),
-            Power p => HashCode.Combine(5, Hash(p.Base), Hash(p.Exponent)),
-            Call c => Combine(HashCode.Combine(6, c.Function.Name), c.Arguments),
-            Let l => Combine(HashCode.Combine(7, Hash(l.Body)), [.. l.Bindings.Select(b => new Variable(b.Name + "=")).Concat(l.Bindings.Select(b => b.Value))]),
-            _ => 0,
-        };
-        Hashes.AddOrUpdate(e, new StrongBox<int>(hash));
+        Known(e, out var hash);
         return hash;
     }
 
-    private static int Combine(int seed, IEnumerable<Expr> items)
+    // the hash of one node from the remembered hashes of its insides
+    private static int Own(Expr e)
     {
+        int Of(Expr child) => Known(child, out var h) ? h : 0;
         var hash = new HashCode();
-        hash.Add(seed);
-        foreach (var item in items)
+        switch (e)
         {
-            hash.Add(Hash(item));
+            case Number n:
+                hash.Add(1);
+                hash.Add(n.Value == 0 ? 0.0 : n.Value);
+                break;
+            case Variable v:
+                hash.Add(2);
+                hash.Add(v.Name);
+                break;
+            case Call c:
+                hash.Add(6);
+                hash.Add(c.Function.Name);
+                break;
+            case Let l:
+                hash.Add(7);
+                foreach (var b in l.Bindings)
+                {
+                    hash.Add(b.Name);
+                }
+
+                break;
+            default:
+                hash.Add(e.GetType().Name);
+                break;
+        }
+
+        foreach (var child in Nodes.Inside(e))
+        {
+            hash.Add(Of(child));
         }
 
         return hash.ToHashCode();

@@ -1,0 +1,298 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Micrograd.Expressions.Cli.Batch;
+using Micrograd.Expressions.Syntax;
+using Micrograd.Expressions.Tests.Support;
+
+namespace Micrograd.Expressions.Tests;
+
+/// <summary>
+/// One fixture per class of defect a hostile user found: each class is tested on the reported example and on
+/// variants, asserting the error kind and message or the right number.
+/// </summary>
+[TestFixture]
+public class ReliabilityTests
+{
+    private static JsonElement Error(string request)
+    {
+        var response = BatchSession.Handle(request);
+        using var document = JsonDocument.Parse(response);
+        Assert.That(document.RootElement.TryGetProperty("error", out var error), Is.True, $"{request} -> {response}");
+        return error.Clone();
+    }
+
+    // class 1: no request ends a batch session
+
+    [TestCase("""{"op":"check","formula":"x**2","at":{"x":3},"h":0}""", "field `h` must be a positive finite number, not 0")]
+    [TestCase("""{"op":"check","formula":"x**2","at":{"x":3},"h":-1e-6}""", "field `h` must be a positive finite number, not -1e-06")]
+    [TestCase("""{"op":"check","formula":"x**2","at":{"x":3},"h":"NaN"}""", "not NaN")]
+    [TestCase("""{"op":"check","formula":"x**2","at":{"x":3},"h":"Infinity"}""", "not Infinity")]
+    [TestCase("""{"op":"check","formula":"x**2","at":{"x":3},"h":"-Infinity"}""", "not -Infinity")]
+    [TestCase("""{"op":"check","formula":"x**2","at":{"x":3},"method":"7"}""", "field `method` must be one of forward, backward, central, richardson, not `7`")]
+    [TestCase("""{"op":"check","formula":"x**2","at":{"x":3},"method":"-1"}""", "field `method` must be one of")]
+    [TestCase("""{"op":"check","formula":"x**2","at":{"x":3},"method":"Forward, Central"}""", "field `method` must be one of")]
+    [TestCase("""{"op":"diff","formula":"x**2","format":"1"}""", "field `format` must be one of")]
+    [TestCase("""{"op":"eval","formula":"x","at":{"x":1},"id":"\ud800"}""", "field `id` is not valid Unicode")]
+    [TestCase("""{"op":"eval","formula":"x","at":{"x":1},"unused":"a\udc00b"}""", "field `unused` is not valid Unicode")]
+    [TestCase("""{"op":"eval","formula":"x\ud800","at":{"x":1}}""", "field `formula` is not valid Unicode")]
+    [TestCase("""{"op":"eval","formula":"x","at":{"\ud800":1}}""", "member 1 of field `at` is not valid Unicode")]
+    [TestCase("""{"op":"eval","formula":"x","at":{"x":1},"deep":[["\udfff"]]}""", "field `deep[0][0]` is not valid Unicode")]
+    public void Batch_BadField_RequestErrorAndSessionGoesOn(string request, string fragment)
+    {
+        using var input = new StringReader(request + "\n" + """{"id":2,"op":"eval","formula":"x+1","at":{"x":1}}""" + "\n");
+        using var output = new StringWriter();
+        BatchSession.Run(input, output);
+        var lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.That(lines, Has.Length.EqualTo(2), output.ToString());
+        using var first = JsonDocument.Parse(lines[0]);
+        using var second = JsonDocument.Parse(lines[1]);
+        Assert.Multiple(() =>
+        {
+            var error = first.RootElement.GetProperty("error");
+            Assert.That(error.GetProperty("kind").GetString(), Is.EqualTo("request"), lines[0]);
+            Assert.That(error.GetProperty("message").GetString(), Does.Contain(fragment), lines[0]);
+            Assert.That(second.RootElement.GetProperty("value").GetDouble(), Is.EqualTo(2.0), lines[1]);
+        });
+    }
+
+    [TestCase(22, "latex")]
+    [TestCase(25, "csharp")]
+    [TestCase(40, "dynamic-linq")]
+    public void Batch_ExponentialDialectText_LimitError(int bindings, string format)
+    {
+        var text = new StringBuilder("let a0 = sin(x) in ");
+        for (var i = 1; i < bindings; i++)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"let a{i} = sin(a{i - 1})*cos(a{i - 1}) in ");
+        }
+
+        text.Append(CultureInfo.InvariantCulture, $"a{bindings - 1}");
+        var error = Error(JsonSerializer.Serialize(new { op = "diff", formula = text.ToString(), format }));
+        Assert.Multiple(() =>
+        {
+            Assert.That(error.GetProperty("kind").GetString(), Is.EqualTo("limit"));
+            Assert.That(error.GetProperty("message").GetString(), Does.Contain("FormulaOptions.MaxOutputLength"));
+        });
+    }
+
+    [TestCase("C#")]
+    [TestCase("LaTeX")]
+    [TestCase("DynamicLinq")]
+    public void ToString_SharedChain_LimitBeforeBuildingText(string dialect)
+    {
+        var text = new StringBuilder("let a0 = x in ");
+        for (var i = 1; i < 60; i++)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"let a{i} = a{i - 1}*a{i - 1} + 1 in ");
+        }
+
+        text.Append("a59");
+        var error = Assert.Throws<FormulaException>(() => Formula.Parse(text.ToString()).ToString(dialect))!;
+        Assert.That(error.Kind, Is.EqualTo(FormulaErrorKind.Limit), error.Message);
+    }
+
+    [TestCase("C#")]
+    [TestCase("LaTeX")]
+    [TestCase("DynamicLinq")]
+    public void ToString_SmallBudget_LimitNamesOption(string dialect)
+    {
+        var f = Formula.Parse("let u = sin(x) + cos(x) in u*u*u", new FormulaOptions { MaxOutputLength = 50 });
+        var error = Assert.Throws<FormulaException>(() => f.ToString(dialect))!;
+        Assert.That(error.Message, Does.Contain("FormulaOptions.MaxOutputLength"));
+    }
+
+    // class 2: memory linear in the number of bindings
+
+    [TestCase(16_000)]
+    [TestCase(50_000)]
+    public void DerivativeAndSimplify_LongLetChain_AllocateLinearly(int k)
+    {
+        var text = new StringBuilder("let a0 = x in ");
+        for (var i = 1; i < k; i++)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"let a{i} = x + a{i - 1} in ");
+        }
+
+        text.Append(CultureInfo.InvariantCulture, $"a{k - 1}");
+        var f = Formula.Parse(text.ToString());
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var derivative = f.Derivative("x");
+        var simplified = f.Simplify();
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        // about 4 KB per binding here; the quadratic version took 230 KB per binding at k = 16,000
+        Assert.Multiple(() =>
+        {
+            Assert.That(allocated / k, Is.LessThan(20_000), $"{allocated} bytes for {k} bindings");
+            Assert.That(derivative.Evaluate(1.0), Is.EqualTo(k), derivative.ToString());
+            Assert.That(simplified.Evaluate(2.0), Is.EqualTo(2.0 * k));
+        });
+    }
+
+    // class 3: no stack overflow on a small stack
+
+    private static T OnSmallStack<T>(Func<T> work, int stack = 256 * 1024)
+    {
+        T result = default!;
+        Exception? failure = null;
+        var thread = new Thread(
+            () =>
+            {
+                try
+                {
+                    result = work();
+                }
+                catch (Exception e)
+                {
+                    failure = e;
+                }
+            },
+            stack);
+        thread.Start();
+        thread.Join();
+        return failure is null ? result : throw failure;
+    }
+
+    [TestCase("sin(", ")", 999)]
+    [TestCase("(1 + ", ")", 999)]
+    [TestCase("exp(-", ")", 999)]
+    public void EqualsAndHash_DeepTreeOnSmallStack_StructuralAnswer(string open, string close, int depth)
+    {
+        string Nest(string inner) => string.Concat(Enumerable.Repeat(open, depth)) + inner + string.Concat(Enumerable.Repeat(close, depth));
+        var a = Formula.Parse(Nest("x")).Tree;
+        var b = Formula.Parse(Nest("x")).Tree;
+        var c = Formula.Parse(Nest("y")).Tree;
+        var (same, hashes, different) = OnSmallStack(() => (a.Equals(b), a.GetHashCode() == b.GetHashCode(), a.Equals(c)));
+        Assert.Multiple(() =>
+        {
+            Assert.That(same, Is.True);
+            Assert.That(hashes, Is.True);
+            Assert.That(different, Is.False);
+        });
+    }
+
+    [TestCase(10_000)]
+    [TestCase(100_000)]
+    public void EqualsAndHash_LongPowerChainOnSmallStack_StructuralAnswer(int length)
+    {
+        var options = new FormulaOptions { MaxDepth = length };
+        var text = string.Join("**", Enumerable.Repeat("x", length));
+        var a = OnSmallStack(() => Formula.Parse(text, options).Tree, 64 * 1024 * 1024);
+        var b = OnSmallStack(() => Formula.Parse(text, options).Tree, 64 * 1024 * 1024);
+        var (same, hashes) = OnSmallStack(() => (a.Equals(b), a.GetHashCode() == b.GetHashCode()), 1024 * 1024);
+        Assert.Multiple(() =>
+        {
+            Assert.That(same, Is.True);
+            Assert.That(hashes, Is.True);
+        });
+    }
+
+    // class 4: depth counted by the grammar
+
+    [TestCase("**\n")]
+    [TestCase("**\r\n")]
+    [TestCase(" ** ")]
+    [TestCase("^\n\n")]
+    public void Parse_PowerChainAcrossLines_DepthLimit(string separator)
+    {
+        var text = string.Join(separator, Enumerable.Repeat("x", 5000));
+        var error = Assert.Throws<FormulaSyntaxException>(() => Formula.Parse(text, new FormulaOptions { MaxDepth = 64 }))!;
+        Assert.Multiple(() =>
+        {
+            Assert.That(error.Kind, Is.EqualTo(FormulaErrorKind.Limit));
+            Assert.That(error.Message, Does.Contain("FormulaOptions.MaxDepth"));
+        });
+    }
+
+    [TestCase("x**a1e", 1001)]
+    [TestCase("x**b2E", 2000)]
+    [TestCase("y**c_1e+x", 1500)]
+    public void Parse_ShallowFormulaWithExponentLikeNames_Accepted(string term, int copies)
+    {
+        var f = Formula.Parse(string.Join("-", Enumerable.Repeat(term, copies)));
+        Assert.That(f.Parameters.Count, Is.GreaterThanOrEqualTo(2), f.Parameters.Count.ToString(CultureInfo.InvariantCulture));
+    }
+
+    [TestCase("(((x)))", 3, true)]
+    [TestCase("(((x)))", 2, false)]
+    [TestCase("sin(cos(x))", 2, true)]
+    [TestCase("sin(cos(x))", 1, false)]
+    [TestCase("x**y**z", 2, true)]
+    [TestCase("x**y**z", 1, false)]
+    [TestCase("x**(y**z)", 3, true)]
+    [TestCase("x**(y**z)", 2, false)]
+    [TestCase("x**2 + y**2 + z**2", 1, true)]
+    public void Parse_Depth_CountsParenthesesCallsAndPowers(string text, int maxDepth, bool accepted)
+    {
+        var ok = Formula.TryParse(text, out _, out var error, new FormulaOptions { MaxDepth = maxDepth });
+        Assert.That(ok, Is.EqualTo(accepted), error?.Message);
+    }
+
+    // class 6: the order of a derivative
+
+    [TestCase(2147483647)]
+    [TestCase(33)]
+    public void Derivative_OrderPastLimit_LimitError(int order)
+    {
+        var error = Assert.Throws<FormulaException>(() => Formula.Parse("x").Derivative("x", order))!;
+        Assert.Multiple(() =>
+        {
+            Assert.That(error.Kind, Is.EqualTo(FormulaErrorKind.Limit));
+            Assert.That(error.Message, Does.Contain("FormulaOptions.MaxOrder"));
+        });
+    }
+
+    [TestCase("x**3", 32, 0.0)]
+    [TestCase("3*x**2 - 4*x + 5", 30, 0.0)]
+    [TestCase("exp(x)", 32, 1.0)]
+    public void Derivative_HighOrderWithinLimit_Value(string text, int order, double expected) =>
+        Assert.That(Formula.Parse(text).Derivative("x", order).Evaluate(0.0), Is.EqualTo(expected));
+
+    [Test]
+    public void Derivative_GrowingResult_LimitError()
+    {
+        var f = Formula.Parse("sigmoid(x)", new FormulaOptions { MaxResultNodes = 2_000 });
+        var error = Assert.Throws<FormulaException>(() => f.Derivative("x", 12))!;
+        Assert.That(error.Message, Does.Contain("FormulaOptions.MaxResultNodes"));
+    }
+
+    [Test]
+    public void BatchDiff_HugeOrder_LimitErrorAndSessionGoesOn()
+    {
+        var error = Error("""{"op":"diff","formula":"x","order":2147483647}""");
+        Assert.That(error.GetProperty("kind").GetString(), Is.EqualTo("limit"));
+    }
+
+    // class 13: every bad argument is one mgx: line (a formula error adds the line with a caret under the
+    // column), exit 2 (usage) or 1 (failure), never a stack trace
+
+    [TestCase(2, "diff", "x", "--order", "abc")]
+    [TestCase(2, "diff", "x", "--order", "-1")]
+    [TestCase(2, "diff", "x", "--order", "2147483647")]
+    [TestCase(2, "check", "x**2", "x=3", "--h", "0")]
+    [TestCase(2, "check", "x**2", "x=3", "--h", "-1")]
+    [TestCase(2, "check", "x**2", "x=3", "--h", "NaN")]
+    [TestCase(2, "check", "x**2", "x=3", "--method", "7")]
+    [TestCase(2, "check", "x**2", "x=-1:1", "--scan", "-1")]
+    [TestCase(2, "check", "x**2", "x=-1:1", "--scan", "2000000000")]
+    [TestCase(2, "plot", "x", "--out", "/nonexistent-directory/f.png")]
+    [TestCase(2, "graph", "x", "x=1", "--out", "/nonexistent-directory/g.dot")]
+    [TestCase(2, "plot", "x", "--out", "f.png", "--width", "0")]
+    [TestCase(2, "frobnicate")]
+    [TestCase(1, "diff", "x +")]
+    [TestCase(1, "eval", "x", "x=abc")]
+    public void Cli_BadArgument_OneLineAndExitCode(int expected, params string[] args)
+    {
+        var (code, output, error) = Mgx.Run(args);
+        var lines = error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Multiple(() =>
+        {
+            Assert.That(code, Is.EqualTo(expected), error);
+            Assert.That(lines.Count(l => l.StartsWith("mgx:", StringComparison.Ordinal)), Is.EqualTo(1), error);
+            Assert.That(error, Does.StartWith("mgx: "));
+            Assert.That(error, Does.Not.Contain("   at "), error);
+            Assert.That(output, Is.Empty);
+        });
+    }
+}
