@@ -29,7 +29,7 @@ public sealed partial class Formula : IEquatable<Formula>, IFormattable
         Parameters = parameters;
         Options = options ?? FormulaOptions.Default;
         compiled = new Lazy<Func<double[], double>>(
-            () => CompileCache.GetOrCompile(ToString(), Parameters, () => LinqCompiler.ToArrayLambda(Tree, Parameters).Compile()),
+            () => CompileCache.GetOrCompile(Tree, Parameters, () => LinqCompiler.ToArrayLambda(Tree, Parameters).Compile()),
             LazyThreadSafetyMode.ExecutionAndPublication);
         gradient = new Lazy<GradientFunction>(() => Backpropagation.Compile(this), LazyThreadSafetyMode.ExecutionAndPublication);
         batch = new Lazy<BatchCompiler.Kernel>(() => BatchCompiler.Compile(Tree, Parameters, out _), LazyThreadSafetyMode.ExecutionAndPublication);
@@ -142,7 +142,7 @@ public sealed partial class Formula : IEquatable<Formula>, IFormattable
     // costs about 100 µs to build and then nanoseconds per call. Both give the same bits.
     private double Run(double[] values)
     {
-        if (compiled.IsValueCreated || Interlocked.Increment(ref evaluations) > InterpretedEvaluations)
+        if (compiled.IsValueCreated || (Interlocked.Increment(ref evaluations) > InterpretedEvaluations && IsCompilable))
         {
             return Compile()(values);
         }
@@ -151,7 +151,7 @@ public sealed partial class Formula : IEquatable<Formula>, IFormattable
         {
             return Interpreter.Evaluate(Tree, Parameters, values);
         }
-        catch (InsufficientExecutionStackException)
+        catch (InsufficientExecutionStackException) when (IsCompilable)
         {
             return Compile()(values);
         }
@@ -165,7 +165,8 @@ public sealed partial class Formula : IEquatable<Formula>, IFormattable
     /// compiled once per formula and is safe to call from many threads.
     /// </summary>
     /// <returns>A delegate that reads exactly <c>Parameters.Count</c> values.</returns>
-    public Func<double[], double> Compile() => Guard(() => compiled.Value);
+    /// <exception cref="FormulaException">Kind <see cref="FormulaErrorKind.Limit"/>: the formula is larger than <see cref="FormulaOptions.MaxCompiledNodes"/>.</exception>
+    public Func<double[], double> Compile() => Compiled("compile", () => compiled.Value);
 
     /// <summary>Compiles the formula to a delegate with one <c>double</c> parameter per formula parameter.</summary>
     /// <typeparam name="TDelegate">A <c>Func&lt;double, ..., double&gt;</c> with <c>Parameters.Count</c> inputs.</typeparam>
@@ -183,7 +184,7 @@ public sealed partial class Formula : IEquatable<Formula>, IFormattable
                 nameof(TDelegate));
         }
 
-        return Guard(() => (TDelegate)LinqCompiler.ToLambda(typeof(TDelegate), Tree, Parameters).Compile());
+        return Compiled("compile", () => (TDelegate)LinqCompiler.ToLambda(typeof(TDelegate), Tree, Parameters).Compile());
     }
 
     /// <summary>
@@ -225,7 +226,7 @@ public sealed partial class Formula : IEquatable<Formula>, IFormattable
             {
                 var n = Math.Min(input.Length, x.Length - start);
                 x.Slice(start, n).CopyTo(input);
-                Guard(() => batch.Value)([input], output, 0, n);
+                Compiled("evaluate in a batch", () => batch.Value)([input], output, 0, n);
                 output.AsSpan(0, n).CopyTo(y[start..]);
             }
         }
@@ -258,7 +259,7 @@ public sealed partial class Formula : IEquatable<Formula>, IFormattable
             throw new ArgumentException($"the output has {results.Length} elements, fewer than the {length} points", nameof(results));
         }
 
-        Guard(() => batch.Value)([.. columns], results, 0, length);
+        Compiled("evaluate in a batch", () => batch.Value)([.. columns], results, 0, length);
     }
 
     /// <summary>
@@ -274,7 +275,7 @@ public sealed partial class Formula : IEquatable<Formula>, IFormattable
     /// double value = grad([2, -3, 10], g);   // 4; g = [-3, 2, 1]
     /// </code>
     /// </example>
-    public GradientFunction CompileGradient() => Guard(() => gradient.Value);
+    public GradientFunction CompileGradient() => Compiled("compile the gradient of", () => gradient.Value);
 
     /// <summary>
     /// One forward and backward pass that reports the value and gradient of every parameter and every
@@ -282,7 +283,25 @@ public sealed partial class Formula : IEquatable<Formula>, IFormattable
     /// </summary>
     /// <param name="values">A value for every parameter.</param>
     /// <returns>The value, the gradient and the per-node results.</returns>
-    public BackpropResult Backpropagate(IReadOnlyDictionary<string, double> values) => Guard(() => Backpropagation.Run(this, values));
+    public BackpropResult Backpropagate(IReadOnlyDictionary<string, double> values) => Compiled("backpropagate through", () => Backpropagation.Run(this, values));
+
+    // Compiled code costs time and memory per node far beyond interpretation, so the compiling operations
+    // refuse formulas past MaxCompiledNodes up front; Evaluate interprets them instead.
+    private T Compiled<T>(string operation, Func<T> work)
+    {
+        if (!IsCompilable)
+        {
+            throw new FormulaException(FormulaErrorKind.Limit,
+                $"the formula is too large to {operation}: it has more than {Options.MaxCompiledNodes} nodes, the limit (FormulaOptions.MaxCompiledNodes); Evaluate still interprets it");
+        }
+
+        return Guard(work);
+    }
+
+    // nodes as the compilers lower them (a let-bound value once, a subtree shared by reference at each use)
+    private bool IsCompilable => compilable ??= !Nodes.Walk(Tree, distinct: false).Skip(Options.MaxCompiledNodes).Any();
+
+    private bool? compilable;
 
     /// <summary>
     /// The symbolic derivative with respect to one parameter, simplified, with the same parameters as this
@@ -366,7 +385,13 @@ public sealed partial class Formula : IEquatable<Formula>, IFormattable
 
     /// <summary>The canonical text: the formula language with the fewest parentheses; it parses back to an equal tree.</summary>
     /// <returns>The text.</returns>
-    public override string ToString() => Guard(() => Printer.Print(Tree, Dialect.Formula, Options));
+    public override string ToString() => Header() + Guard(() => Printer.Print(Tree, Dialect.Formula, Options));
+
+    // "fun e x -> " when a parameter shadows a constant: without it, the text would read the constant back
+    private string Header() =>
+        Parameters.Any(p => Function.TryLookup(p, out var f) && f.IsConstant)
+            ? $"fun {string.Join(" ", Parameters)} -> "
+            : "";
 
     /// <summary>
     /// The formula as text in a dialect: <c>"G"</c> (default, the formula language), <c>"C#"</c>,
@@ -380,7 +405,7 @@ public sealed partial class Formula : IEquatable<Formula>, IFormattable
     public string ToString(string? format, IFormatProvider? formatProvider = null)
     {
         var dialect = ParseDialect(format);
-        return Guard(() => Printer.Print(Tree, dialect, Options));
+        return (dialect == Dialect.Formula ? Header() : "") + Guard(() => Printer.Print(Tree, dialect, Options));
     }
 
     /// <summary>Reads a dialect name as accepted by <see cref="ToString(string?, IFormatProvider?)"/>.</summary>

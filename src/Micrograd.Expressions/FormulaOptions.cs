@@ -6,19 +6,33 @@ namespace Micrograd.Expressions;
 /// </summary>
 public sealed record FormulaOptions
 {
-    /// <summary>The defaults: 10,000,000 characters, nesting depth 1,000, 4,000,000 nodes.</summary>
+    /// <summary>
+    /// The defaults: 1,000,000 characters, nesting depth 1,000, 100,000 nodes, 50,000 compiled nodes, order 32.
+    /// Within them every operation on any formula finishes in seconds and bounded memory (docs/security.md has
+    /// the measured worst cases); raise them for trusted input.
+    /// </summary>
     public static FormulaOptions Default { get; } = new();
 
     /// <summary>The longest formula text accepted, in UTF-16 characters.</summary>
-    public int MaxLength { get; init; } = 10_000_000;
+    public int MaxLength { get; init; } = 1_000_000;
 
     /// <summary>
     /// The deepest nesting accepted: each open parenthesis, function call and power operator counts one level.
     /// </summary>
     public int MaxDepth { get; init; } = 1_000;
 
-    /// <summary>The most syntax-tree nodes a formula may have.</summary>
-    public int MaxNodes { get; init; } = 4_000_000;
+    /// <summary>The most syntax-tree nodes a formula may have: 100,000.</summary>
+    public int MaxNodes { get; init; } = 100_000;
+
+    /// <summary>
+    /// The most nodes a formula may have for the operations that compile it: <see cref="Formula.Compile()"/>,
+    /// <c>Compile&lt;TDelegate&gt;</c>, <c>EvaluateBatch</c>, <see cref="Formula.CompileGradient"/> and
+    /// <see cref="Formula.Backpropagate"/>: 50,000 (a let-bound value counts once, a subtree shared by reference
+    /// at each use). Past it they are refused with kind <see cref="Syntax.FormulaErrorKind.Limit"/>, because
+    /// compiled code costs far more per node than interpretation; <see cref="Formula.Evaluate(double[])"/>
+    /// interprets such formulas instead, in time linear in their size.
+    /// </summary>
+    public int MaxCompiledNodes { get; init; } = 50_000;
 
     /// <summary>
     /// The highest order of derivative <see cref="Formula.Derivative(string, int)"/> computes: 32. Orders above
@@ -27,11 +41,11 @@ public sealed record FormulaOptions
     public int MaxOrder { get; init; } = 32;
 
     /// <summary>
-    /// The most distinct nodes a computed formula (a derivative, a simplification) may have: 4,000,000, the same
-    /// as <see cref="MaxNodes"/> by default. A result that would grow past it is refused with kind
-    /// <see cref="Syntax.FormulaErrorKind.Limit"/> instead of exhausting memory.
+    /// The most distinct nodes a computed formula (a derivative, a simplification) may have: 1,000,000. A result
+    /// that grows past it is refused with kind <see cref="Syntax.FormulaErrorKind.Limit"/> (checked after each
+    /// order of a derivative) instead of exhausting memory in the next step.
     /// </summary>
-    public int MaxResultNodes { get; init; } = 4_000_000;
+    public int MaxResultNodes { get; init; } = 1_000_000;
 
     /// <summary>
     /// The longest text <see cref="Formula.ToString(string?, IFormatProvider?)"/> writes, in characters: 20,000,000.
@@ -41,6 +55,6 @@ public sealed record FormulaOptions
     /// </summary>
     public int MaxOutputLength { get; init; } = 20_000_000;
 
-    /// <summary>The most random points one derivative scan (<c>mgx check --scan</c>) checks: 1,000,000.</summary>
-    public int MaxScanPoints { get; init; } = 1_000_000;
+    /// <summary>The most random points one derivative scan (<c>mgx check --scan</c>) checks: 100,000.</summary>
+    public int MaxScanPoints { get; init; } = 100_000;
 }

@@ -110,7 +110,11 @@ public sealed class Function
     /// <summary>
     /// The table. One row per function: name, domain, the method it compiles to, the derivative of each
     /// argument as a template, then LaTeX, C# and Dynamic LINQ renderings.
-    /// Convention at kinks: the one-sided slope from the left, so abs'(0) = sign(0) = 0 and relu'(0) = heaviside(0) = 0.
+    /// Convention at kinks: the slope there is 0 (micrograd's and PyTorch's for relu and abs): abs'(0) = sign(0) = 0,
+    /// relu'(0) = heaviside(0) = 0, and at a tie of min or max the slope goes to the second argument (0 to the
+    /// first), so max(x, 0) and relu(x) agree at 0 and the partials of min(x, x) still add up to 1.
+    /// The C# and Dynamic LINQ renderings of min and max call Math.Min and Math.Max, which differ from the
+    /// engine only when an argument is NaN or both are zeros of opposite signs.
     /// </summary>
     internal static readonly Function[] All =
     [
@@ -138,8 +142,10 @@ public sealed class Function
         F("heaviside", "all reals (heaviside(0) = 0)", B, nameof(Builtins.Heaviside), "0", @"H\left({0}\right)",
             "({0} > 0.0 ? 1.0 : {0} <= 0.0 ? 0.0 : {0})"),
         F2("pow", ["x", "y"], "as x**y", M, "Pow", ["y*x**(y - 1)", "log(x)*x**y"], @"{{{0}}}^{{{1}}}"),
-        F2("min", ["x", "y"], "all reals", M, "Min", ["1 - heaviside(x - y)", "heaviside(x - y)"], @"\min\left({0}, {1}\right)"),
-        F2("max", ["x", "y"], "all reals", M, "Max", ["1 - heaviside(y - x)", "heaviside(y - x)"], @"\max\left({0}, {1}\right)"),
+        F2("min", ["x", "y"], "all reals (Python's: y when y < x, else x)", B, nameof(Builtins.Min), ["heaviside(y - x)", "1 - heaviside(y - x)"], @"\min\left({0}, {1}\right)",
+            "Math.Min({0}, {1})"),
+        F2("max", ["x", "y"], "all reals (Python's: y when y > x, else x)", B, nameof(Builtins.Max), ["heaviside(x - y)", "1 - heaviside(x - y)"], @"\max\left({0}, {1}\right)",
+            "Math.Max({0}, {1})"),
         F2("atan2", ["y", "x"], "all reals (atan2(0, 0) = 0)", M, "Atan2", ["x/(x**2 + y**2)", "-y/(x**2 + y**2)"], @"\operatorname{{atan2}}\left({0}, {1}\right)"),
         C("pi", Math.PI, @"\pi", "Math.PI"),
         C("e", Math.E, "e", "Math.E"),
@@ -187,6 +193,25 @@ public static class Builtins
     /// <param name="x">The argument.</param>
     /// <returns>A value in [0, 1].</returns>
     public static double Sigmoid(double x) => 1.0 / (1.0 + Math.Exp(-x));
+
+    /// <summary>
+    /// Python's <c>min(x, y)</c>: <c>y</c> when <c>y &lt; x</c>, else <c>x</c>. So a tie, ±0 or a NaN in <c>y</c>
+    /// gives <c>x</c> (<c>min(-0.0, 0.0)</c> is -0.0, <c>min(1, NaN)</c> is 1, <c>min(NaN, 1)</c> is NaN), unlike
+    /// <see cref="Math.Min(double, double)"/>. Every evaluation tier computes exactly this.
+    /// </summary>
+    /// <param name="x">The first argument.</param>
+    /// <param name="y">The second argument.</param>
+    /// <returns>The smaller argument, the first on a tie.</returns>
+    public static double Min(double x, double y) => y < x ? y : x;
+
+    /// <summary>
+    /// Python's <c>max(x, y)</c>: <c>y</c> when <c>y &gt; x</c>, else <c>x</c> (<c>max(-0.0, 0.0)</c> is -0.0,
+    /// <c>max(1, NaN)</c> is 1, <c>max(NaN, 1)</c> is NaN), unlike <see cref="Math.Max(double, double)"/>.
+    /// </summary>
+    /// <param name="x">The first argument.</param>
+    /// <param name="y">The second argument.</param>
+    /// <returns>The larger argument, the first on a tie.</returns>
+    public static double Max(double x, double y) => y > x ? y : x;
 
     /// <summary>The unit step: 1 for positive, 0 for zero and negative, NaN for NaN.</summary>
     /// <param name="x">The argument.</param>

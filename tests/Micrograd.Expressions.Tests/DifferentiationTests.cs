@@ -53,9 +53,9 @@ public class DifferentiationTests
     [TestCase("abs(x)", "x", "sign(x)")]
     [TestCase("sign(x)", "x", "0")]
     [TestCase("heaviside(x)", "x", "0")]
-    [TestCase("min(x, y)", "y", "heaviside(x - y)")]
-    [TestCase("max(x, y)", "x", "1 - heaviside(y - x)")]
-    [TestCase("max(x, y)", "y", "heaviside(y - x)")]
+    [TestCase("min(x, y)", "y", "1 - heaviside(y - x)")]
+    [TestCase("max(x, y)", "x", "heaviside(x - y)")]
+    [TestCase("max(x, y)", "y", "1 - heaviside(x - y)")]
     [TestCase("atan2(y, x)", "x", "-y/(x**2 + y**2)")]
     [TestCase("atan2(y, x)", "y", "x/(x**2 + y**2)")]
     [TestCase("pow(x, y)", "x", "y*x**(y - 1)")]
@@ -134,7 +134,9 @@ public class DifferentiationTests
         Assert.That(Formula.Parse("relu(x)").Derivative("x").Evaluate(x), Is.EqualTo(expected));
 
     [TestCase("abs(x)", 0.0, 0.0)]
-    [TestCase("max(x, 0)", 0.0, 1.0)]
+    [TestCase("max(x, 0)", 0.0, 0.0)]
+    [TestCase("max(0, x)", 0.0, 1.0)]
+    [TestCase("min(x, 0)", 0.0, 0.0)]
     [TestCase("min(x, x)", 1.5, 1.0)]
     [TestCase("max(x, x)", 1.5, 1.0)]
     public void Derivative_PiecewiseAtKink_DocumentedConvention(string text, double x, double expected) =>

@@ -14,6 +14,9 @@ namespace Micrograd.Expressions.Tests;
 [TestFixture]
 public class ReliabilityTests
 {
+    // limits raised past the defaults, as an application with trusted input would, to test how costs scale
+    private static readonly FormulaOptions Large = new() { MaxLength = 10_000_000, MaxNodes = 4_000_000 };
+
     private static JsonElement Error(string request)
     {
         var response = BatchSession.Handle(request);
@@ -115,7 +118,7 @@ public class ReliabilityTests
         }
 
         text.Append(CultureInfo.InvariantCulture, $"a{k - 1}");
-        var f = Formula.Parse(text.ToString());
+        var f = Formula.Parse(text.ToString(), Large);
         var before = GC.GetAllocatedBytesForCurrentThread();
         var derivative = f.Derivative("x");
         var simplified = f.Simplify();
@@ -176,7 +179,7 @@ public class ReliabilityTests
     [TestCase(100_000)]
     public void EqualsAndHash_LongPowerChainOnSmallStack_StructuralAnswer(int length)
     {
-        var options = new FormulaOptions { MaxDepth = length };
+        var options = Large with { MaxDepth = length };
         var text = string.Join("**", Enumerable.Repeat("x", length));
         var a = OnSmallStack(() => Formula.Parse(text, options).Tree, 64 * 1024 * 1024);
         var b = OnSmallStack(() => Formula.Parse(text, options).Tree, 64 * 1024 * 1024);
@@ -295,4 +298,196 @@ public class ReliabilityTests
             Assert.That(output, Is.Empty);
         });
     }
+
+    // class 8: one semantics for min and max, in every tier (Python's)
+
+    private static double[] AllTiers(string text, double x)
+    {
+        var f = Formula.Parse(text);
+        var interpreted = f.Evaluate(x);
+        var compiled = f.Compile()([x]);
+        var typed = f.Compile<Func<double, double>>()(x);
+        var batch = new double[1];
+        f.EvaluateBatch(new[] { x }, batch);
+        Span<double> spanned = stackalloc double[1];
+        f.EvaluateBatch(new ReadOnlySpan<double>(in x), spanned);
+        return [interpreted, compiled, typed, batch[0], spanned[0]];
+    }
+
+    [TestCase("1/min(-0.0, x)", 0.0, double.NegativeInfinity)]
+    [TestCase("1/min(x, -0.0)", 0.0, double.PositiveInfinity)]
+    [TestCase("1/max(-0.0, x)", 0.0, double.NegativeInfinity)]
+    [TestCase("1/max(x, -0.0)", 0.0, double.PositiveInfinity)]
+    [TestCase("max(1, x)", double.NaN, 1.0)]
+    [TestCase("max(x, 1)", double.NaN, double.NaN)]
+    [TestCase("min(2, x)", double.NaN, 2.0)]
+    [TestCase("min(x, 2)", double.NaN, double.NaN)]
+    [TestCase("max(x, 3)", 5.0, 5.0)]
+    [TestCase("min(x, 3)", 5.0, 3.0)]
+    public void MinMax_SignedZeroAndNaN_PythonSemanticsInEveryTier(string text, double x, double expected)
+    {
+        var values = AllTiers(text, x);
+        Assert.That(values, Is.All.EqualTo(expected), $"{text} at {x}: interpreted, compiled, typed, batch = {string.Join(", ", values)}");
+    }
+
+    [TestCase("-x + 0")]
+    [TestCase("-(x*x)")]
+    [TestCase("-x/-1")]
+    public void Tiers_NaNInput_AllNaN(string text)
+    {
+        var values = AllTiers(text, double.NaN);
+        Assert.That(values, Is.All.NaN, string.Join(", ", values));
+    }
+
+    // class 9: non-finite constants survive the text, and the compile cache is keyed by the tree
+
+    [TestCase("1e999*x", "1e999*x")]
+    [TestCase("-1e999*x", "-1e999*x")]
+    [TestCase("x - 1e999", "x - 1e999")]
+    public void ToString_InfiniteConstant_ParsesBackToIt(string text, string canonical)
+    {
+        var f = Formula.Parse(text);
+        var back = Formula.Parse(f.ToString());
+        Assert.Multiple(() =>
+        {
+            Assert.That(f.ToString(), Is.EqualTo(canonical));
+            Assert.That(back, Is.EqualTo(f));
+            Assert.That(back.Evaluate(2.0), Is.EqualTo(f.Evaluate(2.0)));
+        });
+    }
+
+    [Test]
+    public void Derivative_OverflowingConstant_PrintsParseableInfinity()
+    {
+        var d = Formula.Parse("1e200*1e200*x").Derivative("x");
+        Assert.Multiple(() =>
+        {
+            Assert.That(d.ToString(), Is.EqualTo("1e999"));
+            Assert.That(Formula.Parse(d.ToString()).Evaluate(), Is.EqualTo(double.PositiveInfinity));
+        });
+    }
+
+    [Test]
+    public void Compile_ParameterNamedInfinityThenInfiniteConstant_NoCacheCollision()
+    {
+        var named = Formula.Parse("fun x Infinity -> Infinity + x");
+        Assert.That(named.Compile()([1.0, 5.0]), Is.EqualTo(6.0));
+        var constant = Formula.Parse("fun x Infinity -> 1e999 + x");
+        Assert.Multiple(() =>
+        {
+            Assert.That(constant.Compile()([1.0, 5.0]), Is.EqualTo(double.PositiveInfinity));
+            Assert.That(constant.Evaluate(1.0, 5.0), Is.EqualTo(double.PositiveInfinity));
+        });
+    }
+
+    // class 11: the interpreted tier is linear in the number of names
+
+    [TestCase(20_000)]
+    [TestCase(100_000)]
+    public void Evaluate_ManyParameters_InterpretedExactSum(int n)
+    {
+        var f = Formula.Parse(string.Join(" + ", Enumerable.Range(0, n).Select(i => $"p{i}")), Large);
+        var values = Enumerable.Range(0, n).Select(i => (double)i).ToArray();
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var sum = f.Evaluate(values);
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Multiple(() =>
+        {
+            Assert.That(sum, Is.EqualTo((double)n * (n - 1) / 2));
+            Assert.That(allocated / n, Is.LessThan(400), $"{allocated} bytes for {n} parameters");
+        });
+    }
+
+    [Test]
+    public void Evaluate_TwentyThousandLets_InterpretedValue()
+    {
+        var text = new StringBuilder("let a0 = x in ");
+        for (var i = 1; i < 20_000; i++)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"let a{i} = a{i - 1} + 1 in ");
+        }
+
+        text.Append("a19999");
+        Assert.That(Formula.Parse(text.ToString()).Evaluate(0.5), Is.EqualTo(19_999.5));
+    }
+
+    // class 14: the offside rule of bindings
+
+    [TestCase("let u = x*x\n-u", 3.0, -9.0)]
+    [TestCase("let u = x*x\n+u", 3.0, 9.0)]
+    [TestCase("let u = x + 1\n(u)*2", 3.0, 8.0)]
+    [TestCase("let u = x\n*2", 3.0, double.NaN)]
+    [TestCase("let u = x\n/2", 3.0, double.NaN)]
+    [TestCase("let u = x\n**2", 3.0, double.NaN)]
+    [TestCase("let u = x\n^2", 3.0, double.NaN)]
+    [TestCase("let u = x +\n1\nu", 3.0, 4.0)]
+    [TestCase("let u = x *\n2\nu", 3.0, 6.0)]
+    [TestCase("let u = (x\n- 1)\nu", 3.0, 2.0)]
+    [TestCase("let u = sin(\nx)\nu", 0.0, 0.0)]
+    [TestCase("let u = x\nu\n- 1", 3.0, 2.0)]
+    [TestCase("let u = (let v = x\n-v)\nu + 1", 3.0, -2.0)]
+    public void Parse_OperatorAtLineStart_OffsideRule(string escaped, double x, double expected)
+    {
+        var text = escaped.Replace("\\n", "\n", StringComparison.Ordinal);
+        if (double.IsNaN(expected))
+        {
+            var error = Assert.Throws<FormulaSyntaxException>(() => Formula.Parse(text))!;
+            Assert.That(error.Line, Is.EqualTo(2), error.Message);
+            return;
+        }
+
+        Assert.That(Formula.Parse(text).Evaluate(x), Is.EqualTo(expected), text);
+    }
+
+    // class 15: messages and small semantics
+
+    [TestCase("log(x", "expected \")\"", 1, 6)]
+    [TestCase("max(x, 1", "expected \")\"", 1, 9)]
+    [TestCase("0x10", "hexadecimal, binary and octal numbers are not supported", 1, 1)]
+    [TestCase("2*0b101", "hexadecimal, binary and octal numbers are not supported", 1, 3)]
+    [TestCase("0beta", "write `0*beta`", 1, 2)]
+    public void Parse_Mistake_Message(string text, string fragment, int line, int column)
+    {
+        var error = Assert.Throws<FormulaSyntaxException>(() => Formula.Parse(text))!;
+        Assert.Multiple(() =>
+        {
+            Assert.That(error.Message, Does.Contain(fragment));
+            Assert.That((error.Line, error.Column), Is.EqualTo((line, column)), error.Message);
+        });
+    }
+
+    [TestCase("let m = 3 in m*x", "m", 2.0)]
+    [TestCase("let m = pi in m*x", "m", 2.0)]
+    [TestCase("let m = 3\nlet n = m*m\nn*x", "m", 12.0)]
+    public void Backpropagate_LetBoundConstant_HasItsGradient(string escaped, string node, double expected)
+    {
+        var f = Formula.Parse(escaped.Replace("\\n", "\n", StringComparison.Ordinal));
+        var pass = f.Backpropagate(new Dictionary<string, double> { ["x"] = 2.0 });
+        Assert.That(pass.Nodes.Single(n => n.Name == node).Grad, Is.EqualTo(expected), string.Join("; ", pass.Nodes));
+    }
+
+    [Test]
+    public void Backpropagate_LetNamedE_KeepsItsName()
+    {
+        var pass = Formula.Parse("let e = 2*x in e*e + e*exp(1)").Backpropagate(new Dictionary<string, double> { ["x"] = 1.0 });
+        Assert.That(pass.Nodes.Select(n => n.Name), Is.EqualTo(new[] { "x", "e" }));
+    }
+
+    [TestCase("fun e x -> e**x + e*x", "x", "fun e x -> e**x*log(e) + e")]
+    [TestCase("fun pi r -> pi*r**2", "r", "fun pi r -> 2*pi*r")]
+    public void Derivative_ParameterShadowsConstant_PrintsHeader(string text, string variable, string expected)
+    {
+        var f = Formula.Parse(text);
+        var d = f.Derivative(variable);
+        Assert.Multiple(() =>
+        {
+            Assert.That(d.ToString(), Is.EqualTo(expected));
+            Assert.That(Formula.Parse(d.ToString()).Evaluate(3.0, 2.0), Is.EqualTo(d.Evaluate(3.0, 2.0)));
+        });
+    }
+
+    [TestCase("0**x", 2.0, 0.0)]
+    [TestCase("0**(x*x)", 1.5, 0.0)]
+    public void Derivative_ZeroBase_Zero(string text, double x, double expected) =>
+        Assert.That(Formula.Parse(text).Derivative("x").Evaluate(x), Is.EqualTo(expected));
 }

@@ -7,6 +7,9 @@ internal sealed class Names
 {
     private readonly HashSet<string> taken = new(StringComparer.Ordinal);
 
+    // per stem, the number to try first: numbers below it are taken, so n fresh names cost n probes, not n²
+    private readonly Dictionary<string, int> next = new(StringComparer.Ordinal);
+
     public Names(Expr tree)
     {
         foreach (var node in Nodes.Walk(tree))
@@ -32,12 +35,13 @@ internal sealed class Names
             return stem;
         }
 
-        for (var i = 1; ; i++)
+        for (var i = next.GetValueOrDefault(stem, 1); ; i++)
         {
             var name = $"{stem}{i}";
             if (!taken.Contains(name) && !Function.TryLookup(name, out _))
             {
                 taken.Add(name);
+                next[stem] = i + 1;
                 return name;
             }
         }

@@ -61,7 +61,7 @@ public static class Backpropagation
     public static GradientFunction Compile(Formula formula)
     {
         ArgumentNullException.ThrowIfNull(formula);
-        var (lambda, _) = Build(formula, trace: false);
+        var (lambda, _, _) = Build(formula, trace: false);
         return (GradientFunction)lambda.Compile();
     }
 
@@ -81,7 +81,7 @@ public static class Backpropagation
             throw new FormulaException(FormulaErrorKind.Name, $"unknown parameter `{unknown}`; the parameters are {string.Join(", ", formula.Parameters)}");
         }
 
-        var (lambda, tape) = Build(formula, trace: true);
+        var (lambda, tape, builtins) = Build(formula, trace: true);
         var run = (Func<double[], double[], double[], double[], double>)lambda.Compile(preferInterpretation: tape.Count > 2000);
         var gradient = new double[point.Length];
         var nodeValues = new double[tape.Count];
@@ -92,7 +92,7 @@ public static class Backpropagation
         var nodes = new List<NodeGradient>();
         for (var i = 0; i < tape.Count; i++)
         {
-            if (tape[i].Label is { } label)
+            if (tape[i].Label is { } label && !builtins.Contains(i))
             {
                 var count = seen[label] = seen.GetValueOrDefault(label) + 1;
                 nodes.Add(new NodeGradient(count == 1 ? label : $"{label}#{count}", nodeValues[i], nodeGrads[i]));
@@ -103,11 +103,11 @@ public static class Backpropagation
         return new BackpropResult(value, byName, nodes, tape, nodeValues, nodeGrads);
     }
 
-    private static (LambdaExpression Lambda, IReadOnlyList<GraphNode> Tape) Build(Formula formula, bool trace)
+    private static (LambdaExpression Lambda, IReadOnlyList<GraphNode> Tape, HashSet<int> Builtins) Build(Formula formula, bool trace)
     {
         var point = L.Parameter(typeof(double[]), "point");
         var gradient = L.Parameter(typeof(double[]), "gradient");
-        var tape = new Tape(LinqCompiler.ForStatements());
+        var tape = new Tape(LinqCompiler.ForStatements(), trace);
         var scope = ImmutableDictionary<string, int>.Empty.WithComparers(StringComparer.Ordinal);
         foreach (var (name, i) in formula.Parameters.Select((p, i) => (p, i)))
         {
@@ -120,7 +120,7 @@ public static class Backpropagation
         if (!trace)
         {
             statements.Add(tape.Value(output));
-            return (L.Lambda<GradientFunction>(Locals.Block(statements, tape.Compiler.Locals, tape.Inputs, [point, gradient]), "gradient", [point, gradient]), tape.Nodes);
+            return (L.Lambda<GradientFunction>(Locals.Block(statements, tape.Compiler.Locals, tape.Inputs, [point, gradient]), "gradient", [point, gradient]), tape.Nodes, tape.BuiltinConstants);
         }
 
         var values = L.Parameter(typeof(double[]), "values");
@@ -133,12 +133,16 @@ public static class Backpropagation
 
         statements.Add(tape.Value(output));
         var lambda = L.Lambda<Func<double[], double[], double[], double[], double>>(Locals.Block(statements, tape.Compiler.Locals, tape.Inputs), "trace", [point, gradient, values, grads]);
-        return (lambda, tape.Nodes);
+        return (lambda, tape.Nodes, tape.BuiltinConstants);
     }
 
     // The graph under construction: forward statements, and per node its operands' local derivatives.
-    private sealed class Tape(LinqCompiler compiler)
+    // With trace, gradients flow into constants too, so a let-bound constant reports its gradient.
+    private sealed class Tape(LinqCompiler compiler, bool trace)
     {
+        // the nodes of the built-in constants (pi, e): drawn with their name, but not let-bound names
+        public HashSet<int> BuiltinConstants { get; } = [];
+
         private readonly List<L> values = [];
         private readonly List<L?> adjoints = [];
         private readonly List<bool> constant = [];
@@ -181,7 +185,9 @@ public static class Backpropagation
                     return scope.TryGetValue(v.Name, out var bound) ? bound
                         : throw new FormulaException(FormulaErrorKind.Name, $"unknown name `{v.Name}`");
                 case Call { Function: { IsConstant: true } f }:
-                    return Add(new GraphNode(f.Name, "const", [], f.ConstantValue), L.Constant(f.ConstantValue), isConstant: true);
+                    var builtin = Add(new GraphNode(f.Name, "const", [], f.ConstantValue), L.Constant(f.ConstantValue), isConstant: true);
+                    BuiltinConstants.Add(builtin);
+                    return builtin;
                 case Sum s:
                     return s.Terms.Skip(1).Aggregate(Lower(s.Terms[0], scope), (acc, term) => term is Product { Factors: [Number { Value: -1 }, _, ..] } negated
                         ? Binary("-", acc, Lower(WithoutSign(negated), scope), (a, b) => L.Subtract(a, b), (a, b, _) => (one, () => L.Constant(-1.0)))
@@ -283,7 +289,7 @@ public static class Backpropagation
             forward.Add(computed ? null : L.Assign(values[index], value));
             foreach (var (operand, partial) in operandPartials ?? [])
             {
-                if (!constant[operand])
+                if (!constant[operand] || trace)
                 {
                     edges.Add((index, operand, partial));
                 }

@@ -65,6 +65,7 @@ public static class Differentiator
         {
             (Number { Value: 0 }, Number { Value: 0 }) => Zero,
             (_, Number { Value: 0 }) => Mul(v, Pow(u, Sub(v, One)), du),                        // (u**c)' = c*u**(c-1)*u'
+            (Number { Value: 0 }, _) when u is Number { Value: 0 } => Zero,                    // (0**v)' = 0 where it exists (v > 0)
             (Number { Value: 0 }, _) => Mul(Pow(u, v), Call(Function.Named("log"), u), dv),    // (c**v)' = c**v*log(c)*v'
             _ => Mul(Pow(u, v), Add(Mul(dv, Call(Function.Named("log"), u)), Div(Mul(v, du), u))), // (u**v)' = u**v*(v'*log(u) + v*u'/u)
         };

@@ -1,20 +1,22 @@
 using System.Collections.Concurrent;
+using Micrograd.Expressions.Syntax;
 
 namespace Micrograd.Expressions.Compilation;
 
 /// <summary>
-/// Compiled delegates shared between formulas with the same canonical text and parameter order, so an
-/// application that parses the same formula string again does not compile it again. Bounded: past
-/// <see cref="Capacity"/> entries, the least recently used tenth is dropped. Thread-safe.
+/// Compiled delegates shared between formulas with equal trees and the same parameter order, so an
+/// application that parses the same formula string again does not compile it again. Keyed by the tree itself
+/// (structural equality, which tells every number apart, infinities and NaN included), never by text. Bounded:
+/// past <see cref="Capacity"/> entries, the least recently used tenth is dropped. Thread-safe.
 /// </summary>
 internal static class CompileCache
 {
     public const int Capacity = 1024;
 
-    // formulas longer than this are compiled without caching: their key would cost more than it saves
-    private const int MaxKeyLength = 4096;
+    // formulas with more nodes than this are compiled without caching: keeping them alive would cost more than it saves
+    private const int MaxKeyNodes = 2048;
 
-    private static readonly ConcurrentDictionary<string, Entry> Entries = new(StringComparer.Ordinal);
+    private static readonly ConcurrentDictionary<(string Parameters, Expr Tree), Entry> Entries = new();
     private static long clock;
 
     private sealed class Entry(Lazy<Func<double[], double>> compiled)
@@ -24,14 +26,14 @@ internal static class CompileCache
         public long LastUse;
     }
 
-    public static Func<double[], double> GetOrCompile(string canonical, IReadOnlyList<string> parameters, Func<Func<double[], double>> compile)
+    public static Func<double[], double> GetOrCompile(Expr tree, IReadOnlyList<string> parameters, Func<Func<double[], double>> compile)
     {
-        if (canonical.Length > MaxKeyLength)
+        if (Nodes.Walk(tree, distinct: false).Skip(MaxKeyNodes).Any())
         {
             return compile();
         }
 
-        var key = $"{string.Join(",", parameters)}|{canonical}";
+        var key = (string.Join(",", parameters), tree);
         var entry = Entries.GetOrAdd(key, _ => new Entry(new Lazy<Func<double[], double>>(compile, LazyThreadSafetyMode.ExecutionAndPublication)));
         Interlocked.Exchange(ref entry.LastUse, Interlocked.Increment(ref clock));
         if (Entries.Count > Capacity)

@@ -12,32 +12,40 @@ internal static class Interpreter
 {
     public static double Evaluate(Expr tree, IReadOnlyList<string> parameters, double[] values)
     {
-        var scope = new Scope(null, null, 0);
+        var scope = new Scope();
         for (var i = 0; i < parameters.Count; i++)
         {
-            scope = new Scope(scope, parameters[i], values[i]);
+            scope.Bind(parameters[i], values[i]);
         }
 
         return Eval(tree, scope);
     }
 
-    // a linked list of bindings: formulas bind few names, and a lookup walks from the newest
-    private sealed record Scope(Scope? Outer, string? Name, double Value)
+    // the visible value of each name: a stack of values per name, so a lookup is one hash probe however
+    // many names are bound (parameters and lets), and leaving a let pops what it pushed
+    private sealed class Scope
     {
-        public double this[string name]
-        {
-            get
-            {
-                for (var s = this; s is not null; s = s.Outer)
-                {
-                    if (s.Name == name)
-                    {
-                        return s.Value;
-                    }
-                }
+        private readonly Dictionary<string, List<double>> values = new(StringComparer.Ordinal);
 
-                throw new FormulaException(FormulaErrorKind.Name, $"unknown name `{name}`");
+        public double this[string name] =>
+            values.TryGetValue(name, out var stack) && stack.Count > 0
+                ? stack[^1]
+                : throw new FormulaException(FormulaErrorKind.Name, $"unknown name `{name}`");
+
+        public void Bind(string name, double value)
+        {
+            if (!values.TryGetValue(name, out var stack))
+            {
+                values[name] = stack = new List<double>(1);
             }
+
+            stack.Add(value);
+        }
+
+        public void Unbind(string name)
+        {
+            var stack = values[name];
+            stack.RemoveAt(stack.Count - 1);
         }
     }
 
@@ -83,10 +91,16 @@ internal static class Interpreter
             case Let l:
                 foreach (var binding in l.Bindings)
                 {
-                    scope = new Scope(scope, binding.Name, Eval(binding.Value, scope));
+                    scope.Bind(binding.Name, Eval(binding.Value, scope));
                 }
 
-                return Eval(l.Body, scope);
+                var result = Eval(l.Body, scope);
+                foreach (var binding in l.Bindings)
+                {
+                    scope.Unbind(binding.Name);
+                }
+
+                return result;
             default:
                 throw new InvalidOperationException($"unknown node {e.GetType().Name}");
         }

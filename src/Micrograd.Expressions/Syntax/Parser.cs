@@ -33,14 +33,14 @@ internal static class Parser
 
     // arguments = "(" [sum {"," sum}] ")"         (one level deeper)
     private static readonly Parser<IEnumerable<Expr>> Arguments =
-        from open in Symbol("(")
+        from open in SameLine(Symbol("("))
         from args in Nested(Later(() => Sum!).DelimitedBy(Symbol(","))).Optional()
         from close in Symbol(")")
         select args.GetOrElse([]);
 
     // reference = name [arguments]
     private static readonly Parser<Expr> Reference =
-        Sequence(Sequence(Here, Name, (position, name) => (position, name)), Arguments.Optional(), (head, args) => Resolve(head.name, args, head.position));
+        Sequence(Sequence(Here, Name, (position, name) => (position, name)), Arguments.XOptional(), (head, args) => Resolve(head.name, args, head.position));
 
     // atom = number | reference | "(" block ")"   (one level deeper)
     private static readonly Parser<Expr> Atom = Guarded(
@@ -57,29 +57,30 @@ internal static class Parser
     // power = atom {("**" | "^") {sign} atom}      (right-associative, one level deeper per operator;
     //                                               a sign binds the power chain after it)
     private static readonly Parser<Expr> Power =
-        Chain(Atom, Symbol("**").Or(Symbol("^")), Sequence(Signs, Atom, (signs, atom) => (signs, atom)), (_, item) => item, Exact.FoldPower, nests: true);
+        Chain(Atom, SameLine(Symbol("**").Or(Symbol("^"))), Sequence(Signs, Atom, (signs, atom) => (signs, atom)), (_, item) => item, Exact.FoldPower, nests: true);
 
     // unary = {"-" | "+"} power
     private static readonly Parser<Expr> Unary = Sequence(Signs, Power, Exact.ApplySigns);
 
     // product = unary {("*" | "/") unary}
     private static readonly Parser<Expr> Product =
-        Chain(Unary, Symbol("*", notFollowedBy: '*').Or(Symbol("/")), Unary, (op, operand) => op == "/" ? Exact.Reciprocal(operand) : operand, Exact.Product);
+        Chain(Unary, SameLine(Symbol("*", notFollowedBy: '*').Or(Symbol("/"))), Unary, (op, operand) => op == "/" ? Exact.Reciprocal(operand) : operand, Exact.Product);
 
     // sum = product {("+" | "-") product}
     private static readonly Parser<Expr> Sum =
-        Chain(Product, Symbol("+").Or(Symbol("-")), Product, (op, operand) => op == "-" ? Exact.Negate(operand) : operand, Exact.Sum);
+        Chain(Product, SameLine(Symbol("+").Or(Symbol("-"))), Product, (op, operand) => op == "-" ? Exact.Negate(operand) : operand, Exact.Sum);
 
     // separator = ";" | "in" | newline
     private static readonly Parser<string> Separator =
         Symbol(";").Or(Keyword("in")).Or(NewlineBefore).Named("\";\", \"in\" or a new line");
 
-    // binding = "let" binder "=" sum separator
+    // binding = "let" binder "=" sum separator       (a new line ends the value unless inside parentheses
+    //                                                or after an operator: see SameLine)
     private static readonly Parser<Binding> LetBinding =
         from keyword in Keyword("let")
         from name in Binder
         from eq in Symbol("=")
-        from value in Sum
+        from value in BindingValue(Later(() => Sum!))
         from separator in Separator
         select new Binding(name, value);
 
@@ -136,6 +137,13 @@ internal static class Parser
 
         public int Depth { get; private set; }
 
+        // open parentheses and calls, and their number where the binding being read started (-1: none)
+        public int Parentheses { get; set; }
+
+        public int BindingParentheses { get; set; } = -1;
+
+        public bool InBindingValue => BindingParentheses == Parentheses;
+
         public void Enter(int offset)
         {
             if (++Depth > options.MaxDepth)
@@ -149,6 +157,30 @@ internal static class Parser
         public void Leave(int levels = 1) => Depth -= levels;
     }
 
+    // The offside rule of bindings: in a binding's value, outside parentheses, an operator or a call's "(" at
+    // the start of a new line does not continue the value; the new line ends the binding, and the line is the
+    // next binding or the result. A line that ends with an operator, or an open parenthesis, continues.
+    private static Parser<T> SameLine<T>(Parser<T> parser) => input =>
+        Current!.InBindingValue && NewlineBefore(input).WasSuccessful
+            ? Result.Failure<T>(input, "a new line ends the binding", ["the rest of the line"])
+            : parser(input);
+
+    // a binding's value, read with the offside rule at the current nesting
+    private static Parser<T> BindingValue<T>(Parser<T> parser) => input =>
+    {
+        var context = Current!;
+        var outer = context.BindingParentheses;
+        context.BindingParentheses = context.Parentheses;
+        try
+        {
+            return parser(input);
+        }
+        finally
+        {
+            context.BindingParentheses = outer;
+        }
+    };
+
     // a rule read one level deeper, after its opening parenthesis (which the error points at)
     private static Parser<T> Nested<T>(Parser<T> parser) => input =>
     {
@@ -158,14 +190,17 @@ internal static class Parser
             open--;
         }
 
-        Current!.Enter(open);
+        var context = Current!;
+        context.Enter(open);
+        context.Parentheses++;
         try
         {
             return parser(input);
         }
         finally
         {
-            Current!.Leave();
+            context.Parentheses--;
+            context.Leave();
         }
     };
 
@@ -403,6 +438,12 @@ internal static class Parser
             }
         }
 
+        if (RadixLiteralEnd(text, start, i) is { } literalEnd)
+        {
+            throw At(text, start, FormulaErrorKind.Syntax,
+                $"`{text[start..literalEnd]}`: hexadecimal, binary and octal numbers are not supported; write the number in decimal");
+        }
+
         if (i < text.Length && (char.IsLetter(text[i]) || text[i] == '_'))
         {
             var number = text[start..i];
@@ -424,6 +465,31 @@ internal static class Parser
         var value = double.Parse(text.AsSpan(start, i - start), NumberStyles.Float, CultureInfo.InvariantCulture);
         return Result.Success(value, AdvancePast(input, SkipSpace(text, i) - start));
     };
+
+    // the end of 0x1F, 0b101 or 0o17 written where a number starts, or null
+    private static int? RadixLiteralEnd(string text, int start, int i)
+    {
+        if (i - start != 1 || text[start] != '0' || i + 1 >= text.Length)
+        {
+            return null;
+        }
+
+        Func<char, bool>? digit = char.ToLowerInvariant(text[i]) switch
+        {
+            'x' => char.IsAsciiHexDigit,
+            'b' => c => c is '0' or '1',
+            'o' => c => c is >= '0' and <= '7',
+            _ => null,
+        };
+        var end = i + 1;
+        while (digit is not null && end < text.Length && digit(text[end]))
+        {
+            end++;
+        }
+
+        var word = end < text.Length && (char.IsLetterOrDigit(text[end]) || text[end] == '_');
+        return digit is not null && end > i + 1 && !word ? end : null;
+    }
 
     // A token read by a scanner that returns its end offset (start when nothing matched); trailing
     // whitespace is consumed, as every token does.

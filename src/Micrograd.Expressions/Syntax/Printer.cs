@@ -58,15 +58,20 @@ internal static class Printer
         return sb.ToString();
     }
 
-    // At least the characters a node writes besides its children: parentheses, operators, names, numbers.
-    private static int OwnLength(Expr e, Dialect d) => e switch
+    // At least the characters a node writes besides its children: its name or number, and per child the
+    // operator and parentheses around it (LaTeX's \left( \right) \cdot are the longest).
+    private static int OwnLength(Expr e, Dialect d)
     {
-        Number n => NumberText.Format(n.Value).Length + 32,
-        Variable v => (2 * v.Name.Length) + 24,
-        Call c => c.Function.Name.Length + 64 + (16 * c.Arguments.Length),
-        Let l => l.Bindings.Sum(b => b.Name.Length + 16) + 16,
-        _ => 32 + (32 * Nodes.Children(e).Length),
-    };
+        var perChild = d == Dialect.LaTeX ? 24 : d == Dialect.Formula ? 6 : 12;
+        return e switch
+        {
+            Number n => NumberText.Format(n.Value).Length + 24,
+            Variable v => (2 * v.Name.Length) + 10,
+            Call c => c.Function.Name.Length + 40 + (perChild * c.Arguments.Length),
+            Let l => l.Bindings.Sum(b => b.Name.Length + 12) + 4,
+            _ => 4 + (perChild * Nodes.Children(e).Length),
+        };
+    }
 
     private static void Write(StringBuilder sb, Expr e, Dialect d, int required)
     {
@@ -299,7 +304,12 @@ internal static class Printer
         var text = NumberText.Format(value);
         return d switch
         {
+            // text that reads back as the same number: 1e999 overflows to Infinity, 0/0 is NaN
+            Dialect.Formula when double.IsNaN(value) => "(0/0)",
+            Dialect.Formula when double.IsInfinity(value) => value > 0 ? "1e999" : "-1e999",
             Dialect.Formula => text,
+            Dialect.LaTeX when double.IsNaN(value) => @"\mathrm{NaN}",
+            Dialect.LaTeX when double.IsInfinity(value) => value > 0 ? @"\infty" : @"-\infty",
             Dialect.LaTeX => LaTeXNumber(text),
             _ when double.IsNaN(value) => "(0.0 / 0.0)",
             _ when double.IsPositiveInfinity(value) => "(1.0 / 0.0)",
