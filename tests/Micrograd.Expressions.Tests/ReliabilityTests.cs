@@ -490,4 +490,31 @@ public class ReliabilityTests
     [TestCase("0**(x*x)", 1.5, 0.0)]
     public void Derivative_ZeroBase_Zero(string text, double x, double expected) =>
         Assert.That(Formula.Parse(text).Derivative("x").Evaluate(x), Is.EqualTo(expected));
+
+    // class 16: a branch that is not taken passes no NaN into the gradient
+
+    [TestCase("max((b - b)**0.5, b**2 - 0.1) * b", 1.2, 4.22)]
+    [TestCase("(cosh(max(b, 1)) * sin(b - b))**0.5", 0.7, 0.0)]
+    [TestCase("max(sqrt(b - b), 2*b)", 1.5, 2.0)]
+    [TestCase("relu(b - 2)*sqrt(b)", 0.0, 0.0)]
+    [TestCase("max(sqrt(b), 5)", 0.0, 0.0)]
+    [TestCase("min(b, 3) + heaviside(b)*log(b)", 0.0, 1.0)]
+    public void Gradient_UntakenBranch_NoNaN(string text, double b, double expected)
+    {
+        var f = Formula.Parse(text);
+        var gradient = new double[1];
+        f.CompileGradient()([b], gradient);
+        var traced = f.Backpropagate(new Dictionary<string, double> { ["b"] = b }).Gradient["b"];
+        Assert.Multiple(() =>
+        {
+            Assert.That(gradient[0], Is.EqualTo(expected).Within(1e-12), "CompileGradient");
+            Assert.That(traced, Is.EqualTo(expected).Within(1e-12), "Backpropagate");
+        });
+    }
+
+    [TestCase("max((b - b)**0.5, b**2 - 0.1) * b", 1.2, 4.22)]
+    [TestCase("(cosh(max(b, 1)) * sin(b - b))**0.5", 0.7, 0.0)]
+    [TestCase("max(sqrt(b - b), 2*b)", 1.5, 2.0)]
+    public void Derivative_CancellingDifference_NoNaN(string text, double b, double expected) =>
+        Assert.That(Formula.Parse(text).Derivative("b").Evaluate(b), Is.EqualTo(expected).Within(1e-12));
 }

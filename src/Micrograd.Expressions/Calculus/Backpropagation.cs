@@ -189,9 +189,10 @@ public static class Backpropagation
                     BuiltinConstants.Add(builtin);
                     return builtin;
                 case Sum s:
-                    return s.Terms.Skip(1).Aggregate(Lower(s.Terms[0], scope), (acc, term) => term is Product { Factors: [Number { Value: -1 }, _, ..] } negated
+                    var sum = s.Terms.Skip(1).Aggregate(Lower(s.Terms[0], scope), (acc, term) => term is Product { Factors: [Number { Value: -1 }, _, ..] } negated
                         ? Binary("-", acc, Lower(WithoutSign(negated), scope), (a, b) => L.Subtract(a, b), (a, b, _) => (one, () => L.Constant(-1.0)))
                         : Binary("+", acc, Lower(term, scope), (a, b) => L.Add(a, b), (a, b, _) => (one, one)));
+                    return Cancels(s) ? Constant(sum) : sum;
                 case Product p:
                     return LowerProduct(p, scope);
                 case Power { Exponent: Number { Value: var k } } p when k == Math.Round(k) && Math.Abs(k) <= LinqCompiler.MaxUnrolledPower:
@@ -296,6 +297,28 @@ public static class Backpropagation
             }
 
             return index;
+        }
+
+        // u - u is 0 in real arithmetic: its value is still computed as written, but no gradient flows through
+        // it, so an infinite slope inside u (sqrt at 0) cannot turn the gradient into inf - inf = NaN
+        private int Constant(int node)
+        {
+            constant[node] = true;
+            edges.RemoveAll(e => e.Node == node);
+            return node;
+        }
+
+        // the terms of the sum cancel in pairs: each term has an equal term of the opposite sign
+        private static bool Cancels(Sum s)
+        {
+            var balance = new Dictionary<Expr, int>();
+            foreach (var term in s.Terms)
+            {
+                var (expr, sign) = term is Product { Factors: [Number { Value: -1 }, _, ..] } negated ? (WithoutSign(negated), -1) : (term, 1);
+                balance[expr] = balance.GetValueOrDefault(expr) + sign;
+            }
+
+            return balance.Values.All(b => b == 0);
         }
 
         private int Relabel(int node, string name)
@@ -410,15 +433,17 @@ public static class Backpropagation
             void Store(int input, L g) => statements.Add(L.Assign(L.ArrayAccess(gradient, L.Constant(input)), g));
         }
 
-        // g * partial, with the products the compiled code would compute exactly done now: 1*u = u, -1*u = -u
+        // g * partial, with the products the compiled code would compute exactly done now: 1*u = u, -1*u = -u.
+        // A zero on either side is a strong zero (Chain.Times): a branch not taken passes no gradient, even
+        // where the other side is infinite or NaN, as the symbolic simplifier's 0*u = 0.
         private static L Scale(L g, L partial) => (g, partial) switch
         {
             (_, ConstantExpression { Value: 1.0 }) => g,
             (ConstantExpression { Value: 1.0 }, _) => partial,
-            (ConstantExpression { Value: double a }, ConstantExpression { Value: double b }) => L.Constant(a * b),
+            (ConstantExpression { Value: double a }, ConstantExpression { Value: double b }) => L.Constant(Chain.Times(a, b)),
             (_, ConstantExpression { Value: -1.0 }) => L.Negate(g),
             (ConstantExpression { Value: -1.0 }, _) => L.Negate(partial),
-            _ => L.Multiply(g, partial),
+            _ => L.Call(typeof(Chain).GetMethod(nameof(Chain.Times))!, g, partial),
         };
 
         private static Expr WithoutSign(Product p) => p.Factors.Length == 2 ? p.Factors[1] : new Product(p.Factors.RemoveAt(0));
@@ -426,4 +451,20 @@ public static class Backpropagation
         private static ImmutableDictionary<string, L> Scope(L u) =>
             ImmutableDictionary<string, L>.Empty.Add("u", u);
     }
+}
+
+/// <summary>The product of the chain rule in reverse mode.</summary>
+public static class Chain
+{
+    /// <summary>
+    /// <c>gradient * partial</c> with a strong zero: 0 when either is 0, even against an infinite or NaN other
+    /// side. A gradient of 0 means the value does not reach the output here (a min, max, relu or heaviside
+    /// that selected the other branch, or a factor that is exactly 0), so nothing flows on, as in the
+    /// symbolic derivative, which simplifies <c>0*u</c> to 0.
+    /// </summary>
+    /// <param name="gradient">The gradient of the node.</param>
+    /// <param name="partial">The local derivative of the node with respect to one operand.</param>
+    /// <returns>The contribution to the operand's gradient.</returns>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public static double Times(double gradient, double partial) => gradient == 0 || partial == 0 ? 0.0 : gradient * partial;
 }
