@@ -108,7 +108,7 @@ public static class BatchSession
 
     private static void WriteId(Utf8JsonWriter writer, JsonElement? id)
     {
-        if (id is { } value && Strings.IsValid(value))
+        if (id is { } value && Strings.IsValidTree(value))
         {
             writer.WritePropertyName("id");
             value.WriteTo(writer);
@@ -186,6 +186,20 @@ internal static class Strings
                 case JsonValueKind.String when !IsValid(value):
                     throw new RequestException($"field `{path}` is not valid Unicode (a lone surrogate escape such as \\ud800)");
             }
+        }
+    }
+
+    /// <summary>True when every name and string inside the value is valid UTF-16.</summary>
+    public static bool IsValidTree(JsonElement value)
+    {
+        try
+        {
+            Validate(value);
+            return true;
+        }
+        catch (RequestException)
+        {
+            return false;
         }
     }
 
