@@ -327,6 +327,7 @@ public sealed partial class Formula : IEquatable<Formula>, IFormattable
         }
 
         var tree = Tree;
+        using var work = Work.Begin(Options);
         for (var i = 0; i < order && tree is not Number { Value: 0 }; i++)
         {
             tree = Guard(() => Differentiator.Differentiate(tree, variable));
@@ -365,6 +366,7 @@ public sealed partial class Formula : IEquatable<Formula>, IFormattable
     /// <returns>The simplified formula, with the same parameters.</returns>
     public Formula Simplify()
     {
+        using var work = Work.Begin(Options);
         var tree = Guard(() => Simplifier.Simplify(Tree));
         Budget.CheckResult(tree, Options, "the simplified formula");
         return new Formula(tree, Parameters, Options);

@@ -48,6 +48,14 @@ public sealed record FormulaOptions
     public int MaxResultNodes { get; init; } = 1_000_000;
 
     /// <summary>
+    /// The most work one <see cref="Formula.Derivative(string, int)"/> or <see cref="Formula.Simplify"/> may do,
+    /// measured as the bytes it allocates: 1 GiB, about 2 to 8 seconds of one core on the 2-core machine of
+    /// docs/security.md. High orders swell threefold or more per order, so a derivative that would run past it
+    /// is stopped with kind <see cref="Syntax.FormulaErrorKind.Limit"/> while it runs, not after.
+    /// </summary>
+    public long MaxSymbolicBytes { get; init; } = 1L << 30;
+
+    /// <summary>
     /// The longest text <see cref="Formula.ToString(string?, IFormatProvider?)"/> writes, in characters: 20,000,000.
     /// The C#, LaTeX and Dynamic LINQ dialects write a let-bound value at every use, so their text can be
     /// exponentially longer than the formula; past this budget they are refused with kind

@@ -260,6 +260,26 @@ public class ReliabilityTests
         Assert.That(error.Message, Does.Contain("FormulaOptions.MaxResultNodes"));
     }
 
+    [TestCase("x**x**x", 12)]
+    [TestCase("sigmoid(x)", 14)]
+    [TestCase("exp(sin(x))*log(x)", 14)]
+    public void Derivative_SwellingHighOrder_StoppedByWorkBudget(string text, int order)
+    {
+        var error = Assert.Throws<FormulaException>(() => Formula.Parse(text).Derivative("x", order))!;
+        Assert.Multiple(() =>
+        {
+            Assert.That(error.Kind, Is.EqualTo(FormulaErrorKind.Limit));
+            Assert.That(error.Message, Does.Contain("FormulaOptions.MaxSymbolicBytes").Or.Contain("FormulaOptions.MaxResultNodes"));
+        });
+    }
+
+    [Test]
+    public void Derivative_WorkBudgetSpent_NextOperationHasItsOwn()
+    {
+        Assert.Throws<FormulaException>(() => Formula.Parse("x**x**x").Derivative("x", 12));
+        Assert.That(Formula.Parse("x**x**x").Derivative("x", 3).Evaluate(1.0), Is.EqualTo(9.0).Within(1e-12));
+    }
+
     [Test]
     public void BatchDiff_HugeOrder_LimitErrorAndSessionGoesOn()
     {

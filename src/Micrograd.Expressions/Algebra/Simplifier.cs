@@ -46,6 +46,8 @@ public static class Simplifier
             throw new InsufficientExecutionStackException("the formula nests too deeply to simplify on this thread");
         }
 
+        Work.Step();
+
         Expr S(Expr e) => Substitute(e, values, memo);
         var result = expr switch
         {

@@ -40,6 +40,8 @@ public static class Differentiator
             throw new InsufficientExecutionStackException("the formula nests too deeply to differentiate on this thread");
         }
 
+        Work.Step();
+
         return e switch
         {
             Number => Zero,                                                          // c' = 0

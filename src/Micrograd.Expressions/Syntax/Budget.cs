@@ -64,3 +64,55 @@ internal static class Budget
         return lengths[tree];
     }
 }
+
+/// <summary>
+/// A budget of symbolic work for one operation on the current thread, measured as the bytes the operation
+/// allocates (the engine's trees are immutable, so building the result is its work): a derivative or a
+/// simplification that would take more than <see cref="FormulaOptions.MaxSymbolicBytes"/> is stopped with kind
+/// <see cref="FormulaErrorKind.Limit"/> while it runs, so the cost of any accepted request is bounded even where
+/// the size of the result cannot be known in advance (high orders swell threefold per order).
+/// </summary>
+internal static class Work
+{
+    [ThreadStatic]
+    private static long limit;
+
+    [ThreadStatic]
+    private static bool active;
+
+    /// <summary>Starts a budget; an operation inside another keeps the outer one.</summary>
+    public static Scope Begin(FormulaOptions options) => active ? default : new Scope(options.MaxSymbolicBytes);
+
+    /// <summary>Called at each node visited; throws once the budget is spent.</summary>
+    public static void Step()
+    {
+        if (active && GC.GetAllocatedBytesForCurrentThread() > limit)
+        {
+            active = false;
+            throw new FormulaException(FormulaErrorKind.Limit,
+                "the result would be too large: computing it takes more than the limit of work (FormulaOptions.MaxSymbolicBytes); lower the order or simplify the formula first");
+        }
+    }
+
+    /// <summary>The extent of one budget.</summary>
+    public readonly struct Scope : IDisposable
+    {
+        private readonly bool owner;
+
+        public Scope(long budget)
+        {
+            var start = GC.GetAllocatedBytesForCurrentThread();
+            limit = budget > long.MaxValue - start ? long.MaxValue : start + budget;
+            active = true;
+            owner = true;
+        }
+
+        public void Dispose()
+        {
+            if (owner)
+            {
+                active = false;
+            }
+        }
+    }
+}
