@@ -32,7 +32,7 @@ public sealed partial class Formula : IEquatable<Formula>, IFormattable
             () => CompileCache.GetOrCompile(Tree, Parameters, () => LinqCompiler.ToArrayLambda(Tree, Parameters).Compile()),
             LazyThreadSafetyMode.ExecutionAndPublication);
         gradient = new Lazy<GradientFunction>(() => Backpropagation.Compile(this), LazyThreadSafetyMode.ExecutionAndPublication);
-        batch = new Lazy<BatchCompiler.Kernel>(() => BatchCompiler.Compile(Tree, Parameters, out _), LazyThreadSafetyMode.ExecutionAndPublication);
+        batch = new Lazy<BatchCompiler.Kernel>(() => BatchCompiler.CompileOrFallBack(Tree, Parameters, () => compiled.Value), LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     /// <summary>The syntax tree.</summary>

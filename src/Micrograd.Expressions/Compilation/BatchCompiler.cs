@@ -17,6 +17,43 @@ internal static class BatchCompiler
     /// <summary>(columns, results, start, count): results[i] = f(columns[0][i], columns[1][i], ...) for i in [start, start + count).</summary>
     public delegate void Kernel(double[][] columns, double[] results, int start, int count);
 
+    // past this many parameters the loop would need more IL locals than a method may have
+    private const int MaxLoopParameters = 4096;
+
+    /// <summary>
+    /// The one-loop kernel, or, where the formula is too large for one method (too many parameters, or the
+    /// runtime rejects the method), a loop that calls the scalar delegate per point: the same bits, slower.
+    /// </summary>
+    public static Kernel CompileOrFallBack(Expr tree, IReadOnlyList<string> parameters, Func<Func<double[], double>> scalar)
+    {
+        if (parameters.Count <= MaxLoopParameters)
+        {
+            try
+            {
+                return Compile(tree, parameters, out _);
+            }
+            catch (InvalidProgramException)
+            {
+            }
+        }
+
+        var f = scalar();
+        var width = parameters.Count;
+        return (columns, results, start, count) =>
+        {
+            var point = new double[width];
+            for (var i = start; i < start + count; i++)
+            {
+                for (var k = 0; k < width; k++)
+                {
+                    point[k] = columns[k][i];
+                }
+
+                results[i] = f(point);
+            }
+        };
+    }
+
     public static Kernel Compile(Expr tree, IReadOnlyList<string> parameters, out bool vectorized)
     {
         var columns = L.Parameter(typeof(double[][]), "columns");
