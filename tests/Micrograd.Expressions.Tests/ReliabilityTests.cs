@@ -446,6 +446,7 @@ public class ReliabilityTests
     [TestCase("let u = sin(\nx)\nu", 0.0, 0.0)]
     [TestCase("let u = x\nu\n- 1", 3.0, 2.0)]
     [TestCase("let u = (let v = x\n-v)\nu + 1", 3.0, -2.0)]
+    [TestCase("let u = x*x +\n        x*x\nlet v = (u\n         - 1)\n-v", 2.0, -7.0)]
     public void Parse_OperatorAtLineStart_OffsideRule(string escaped, double x, double expected)
     {
         var text = escaped.Replace("\\n", "\n", StringComparison.Ordinal);
