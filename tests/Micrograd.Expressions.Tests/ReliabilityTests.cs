@@ -507,6 +507,19 @@ public class ReliabilityTests
         });
     }
 
+    [TestCase("fun z -> let z = z*z in z", "z", "2*z")]
+    [TestCase("fun z -> let z = z in 2*z", "z", "2")]
+    [TestCase("fun x -> let x = x + 1 in x*x", "x", "2*(x + 1)")]
+    [TestCase("let x1 = sin(x) in x1*0 + y", "x", "0")]
+    public void Derivative_AliasOrUnusedBinding_Dropped(string text, string variable, string expected) =>
+        Assert.That(Formula.Parse(text).Derivative(variable).ToString(), Is.EqualTo(expected));
+
+    [TestCase("fun z -> let z = z in 2*z", "2*z")]
+    [TestCase("fun z -> let z = z*z in z", "z**2")]
+    [TestCase("let a = sin(x) in let b = a in b*b", "sin(x)**2")]
+    public void Simplify_AliasBinding_Dropped(string text, string expected) =>
+        Assert.That(Formula.Parse(text).Simplify().ToString(), Is.EqualTo(expected));
+
     [TestCase("0**x", 2.0, 0.0)]
     [TestCase("0**(x*x)", 1.5, 0.0)]
     public void Derivative_ZeroBase_Zero(string text, double x, double expected) =>
@@ -538,4 +551,48 @@ public class ReliabilityTests
     [TestCase("max(sqrt(b - b), 2*b)", 1.5, 2.0)]
     public void Derivative_CancellingDifference_NoNaN(string text, double b, double expected) =>
         Assert.That(Formula.Parse(text).Derivative("b").Evaluate(b), Is.EqualTo(expected).Within(1e-12));
+
+    // class 7: formulas the docs say compile do compile (or are refused up front), never InvalidProgramException
+
+    [TestCase(66_000)]
+    public void EvaluateBatch_LetChainPastIlLocals_SameAsEvaluate(int bindings)
+    {
+        var text = new StringBuilder("let a0 = x\n");
+        for (var i = 1; i < bindings; i++)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"let a{i} = a{i - 1} + 1\n");
+        }
+
+        text.Append(CultureInfo.InvariantCulture, $"a{bindings - 1}");
+        var f = Formula.Parse(text.ToString(), Large with { MaxCompiledNodes = 4_000_000 });
+        var ys = new double[3];
+        f.EvaluateBatch(new[] { 0.5, -1.0, 2.0 }, ys);
+        Assert.That(ys, Is.EqualTo(new[] { 0.5 + bindings - 1, -1.0 + bindings - 1, 2.0 + bindings - 1 }));
+    }
+
+    [TestCase(1_000_000, "product")]
+    [TestCase(300_000, "product")]
+    [TestCase(1_000_000, "sum")]
+    public void CompileGradient_HugeFormulaWithinParseLimits_RefusedUpFront(int terms, string shape)
+    {
+        var text = string.Join(shape == "sum" ? "+" : "*", Enumerable.Repeat("x", terms));
+        var f = Formula.Parse(text, Large);
+        var error = Assert.Throws<FormulaException>(() => f.CompileGradient())!;
+        Assert.Multiple(() =>
+        {
+            Assert.That(error.Kind, Is.EqualTo(FormulaErrorKind.Limit));
+            Assert.That(error.Message, Does.Contain("FormulaOptions.MaxCompiledNodes"));
+            Assert.That(f.Evaluate(1.0), Is.EqualTo(shape == "sum" ? terms : 1.0), "Evaluate interprets instead");
+        });
+    }
+
+    [TestCase(2_000_000_000)]
+    [TestCase(100_001)]
+    public void Scan_TooManyPoints_LimitError(int points)
+    {
+        var f = Formula.Parse("x**2");
+        var error = Assert.Throws<FormulaException>(() =>
+            Calculus.DerivativeChecker.Scan(f, new Dictionary<string, (double, double)> { ["x"] = (-1, 1) }, points))!;
+        Assert.That(error.Message, Does.Contain("FormulaOptions.MaxScanPoints"));
+    }
 }

@@ -84,11 +84,16 @@ public static class Simplifier
     {
         var uses = CountUses(bindings, body);
 
-        // a name is rebound at or after binding i when its last binding is at i or later (linear, one entry a name)
+        // a name is rebound after binding i when its last binding that is used comes after i (linear, one entry
+        // a name): inlining binding i's value past that rebinding would capture the name. Binding i itself, and
+        // bindings nobody uses (they are dropped), capture nothing.
         var lastBound = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < bindings.Length; i++)
         {
-            lastBound[bindings[i].Name] = i;
+            if (uses[i] > 0)
+            {
+                lastBound[bindings[i].Name] = i;
+            }
         }
 
         var values = ImmutableDictionary<string, Expr>.Empty;
@@ -103,7 +108,7 @@ public static class Simplifier
             }
 
             var inline = (value is Number || uses[i] == 1 || value is Variable || value is Call { Arguments.Length: 0 })
-                && !FreeNames.Of(value).Any(name => lastBound.TryGetValue(name, out var last) && last >= i);
+                && !FreeNames.Of(value).Any(name => lastBound.TryGetValue(name, out var last) && last > i);
             if (inline)
             {
                 values = values.SetItem(bindings[i].Name, value);

@@ -105,6 +105,12 @@ public static class DerivativeChecker
         ArgumentNullException.ThrowIfNull(formula);
         ArgumentNullException.ThrowIfNull(box);
         ArgumentOutOfRangeException.ThrowIfNegative(points);
+        if (points > formula.Options.MaxScanPoints)
+        {
+            throw new FormulaException(FormulaErrorKind.Limit,
+                $"a scan of {points} points exceeds the limit (FormulaOptions.MaxScanPoints) of {formula.Options.MaxScanPoints}");
+        }
+
         var missing = formula.Parameters.Where(p => !box.ContainsKey(p)).ToList();
         if (missing.Count > 0)
         {
