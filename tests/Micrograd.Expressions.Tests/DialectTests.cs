@@ -50,7 +50,19 @@ public class DialectTests
     public void CSharp_EveryRendering_CompilesWithRoslynAndGivesOurNumbers()
     {
         var formulas = Corpus().ToList();
-        var methods = formulas.Select((f, i) => $"public static double F{i}(double x, double y, double a, double b) => {f.ToString("C#")};");
+        var type = Rendered(formulas.Select(f => f.ToString("C#")));
+        for (var i = 0; i < formulas.Count; i++)
+        {
+            var actual = (double)type.GetMethod($"F{i}")!.Invoke(null, [.. Point.Cast<object>()])!;
+            var expected = formulas[i].Evaluate(Point);
+            Assert.That(Agree(formulas[i], expected, actual), Is.True, $"{formulas[i]} as {formulas[i].ToString("C#")}: ours {expected:R}, C# {actual:R}");
+        }
+    }
+
+    // methods F0, F1, ... (double x, double y, double a, double b) => each C# expression, compiled by Roslyn
+    private static Type Rendered(IEnumerable<string> expressions)
+    {
+        var methods = expressions.Select((text, i) => $"public static double F{i}(double x, double y, double a, double b) => {text};");
         var source = $"using System; public static class Rendered {{ {string.Join("\n", methods)} }}";
         var references = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
             .Where(p => Path.GetFileName(p) is "System.Runtime.dll" or "System.Private.CoreLib.dll" or "netstandard.dll")
@@ -60,13 +72,35 @@ public class DialectTests
         using var stream = new MemoryStream();
         var emitted = compilation.Emit(stream);
         Assert.That(emitted.Success, Is.True, string.Join("\n", emitted.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).Take(5)));
-        var type = Assembly.Load(stream.ToArray()).GetType("Rendered")!;
-        for (var i = 0; i < formulas.Count; i++)
+        return Assembly.Load(stream.ToArray()).GetType("Rendered")!;
+    }
+
+    // bindings whose values are used twice: inlined, the text doubles with each binding
+    [TestCase("let a0 = sin(x) in ", "let a{0} = sin(a{1})*cos(a{1}) in ", 25)]
+    [TestCase("let a0 = x + y in ", "let a{0} = a{1}*a{1} - b/a{1} in ", 40)]
+    [TestCase("fun x y a b -> let x = x*y in ", "let x = x*x + a in ", 30)]
+    public void CSharp_LetChainUsedTwice_LinearTextThatCompilesToOurNumbers(string head, string step, int bindings)
+    {
+        var text = new System.Text.StringBuilder(head);
+        for (var i = 1; i < bindings; i++)
         {
-            var actual = (double)type.GetMethod($"F{i}")!.Invoke(null, [.. Point.Cast<object>()])!;
-            var expected = formulas[i].Evaluate(Point);
-            Assert.That(Agree(formulas[i], expected, actual), Is.True, $"{formulas[i]} as {formulas[i].ToString("C#")}: ours {expected:R}, C# {actual:R}");
+            text.Append(string.Format(System.Globalization.CultureInfo.InvariantCulture, step, i, i - 1));
         }
+
+        text.Append(head.Contains("let x", StringComparison.Ordinal) ? "x" : $"a{bindings - 1}");
+        var formula = Formula.Parse("fun x y a b -> " + text.ToString().Replace("fun x y a b -> ", "", StringComparison.Ordinal));
+        var csharp = formula.ToString("C#");
+        var latex = formula.ToString("LaTeX");
+        var type = Rendered([csharp]);
+        var actual = (double)type.GetMethod("F0")!.Invoke(null, [.. Point.Cast<object>()])!;
+        var expected = formula.Evaluate(Point);
+        Assert.Multiple(() =>
+        {
+            Assert.That(csharp.Length, Is.LessThan(60 * text.Length), csharp);
+            Assert.That(latex.Length, Is.LessThan(60 * text.Length), latex);
+            Assert.That(latex, Does.StartWith(@"\begin{aligned}"));
+            Assert.That(Close.Enough(expected, actual, 1e-9), Is.True, $"{formula} as {csharp}: ours {expected:R}, C# {actual:R}");
+        });
     }
 
     [TestCase("sin(x)/x", @"\frac{\sin\left(x\right)}{x}")]

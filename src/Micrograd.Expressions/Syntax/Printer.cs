@@ -44,6 +44,12 @@ internal static class Printer
         options ??= FormulaOptions.Default;
         var body = dialect == Dialect.Formula ? expr : Inliner.Inline(expr);
         var bound = Budget.TextLength(body, e => OwnLength(e, dialect));
+        if (dialect is Dialect.CSharp or Dialect.LaTeX && expr is Let let && bound > 2 * Budget.TextLength(let, e => OwnLength(e, dialect)))
+        {
+            // writing each let-bound value at each use would more than double the text: keep the bindings
+            return Bindings.Print(let, dialect, options);
+        }
+
         if (bound > options.MaxOutputLength)
         {
             var why = dialect == Dialect.Formula
@@ -71,6 +77,14 @@ internal static class Printer
             Let l => l.Bindings.Sum(b => b.Name.Length + 12) + 4,
             _ => 4 + (perChild * Nodes.Children(e).Length),
         };
+    }
+
+    /// <summary>Writes one expression (let bindings inside it inlined) in a dialect, for the bindings form.</summary>
+    internal static string Expression(Expr e, Dialect d)
+    {
+        var sb = new StringBuilder();
+        Write(sb, e, d, 0);
+        return sb.ToString();
     }
 
     private static void Write(StringBuilder sb, Expr e, Dialect d, int required)
