@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Linq.Expressions;
 using System.Numerics;
 using System.Reflection;
@@ -13,20 +12,18 @@ namespace Micrograd.Expressions.Tests;
 [TestFixture]
 public class HostileInputTests
 {
-    // Either a result or a documented error; never a crash, never a hang.
-    private static void EndsCleanly(string text, TimeSpan budget)
+    // Either a finite result or a documented limit error; never another exception, never a crash.
+    private static void EndsCleanly(string text)
     {
-        var stopwatch = Stopwatch.StartNew();
         try
         {
             var formula = Formula.Parse(text);
-            formula.Evaluate([.. formula.Parameters.Select(_ => 0.5)]);
+            Assert.That(formula.Evaluate([.. formula.Parameters.Select(_ => 0.5)]), Is.Not.NaN, $"{text.Length} characters");
         }
-        catch (FormulaException)
+        catch (FormulaException e)
         {
+            Assert.That(e.Kind, Is.EqualTo(FormulaErrorKind.Limit), e.Message);
         }
-
-        Assert.That(stopwatch.Elapsed, Is.LessThan(budget), $"{text.Length} characters took {stopwatch.Elapsed}");
     }
 
     [Test]
@@ -68,7 +65,7 @@ public class HostileInputTests
 
     [Test]
     public void Parse_TenThousandNestedCalls_CleanError() =>
-        EndsCleanly(string.Concat(Enumerable.Repeat("sin(", 10_000)) + "x" + new string(')', 10_000), TimeSpan.FromSeconds(10));
+        EndsCleanly(string.Concat(Enumerable.Repeat("sin(", 10_000)) + "x" + new string(')', 10_000));
 
     [Test]
     public void Parse_LongPowerChain_CleanError()

@@ -78,12 +78,14 @@ public static class FormulaArbitraries
 public class PropertyTests
 {
     private static int compared;
+    private static int tried;
 
     // Fixed seeds keep CI repeatable; remove Replay to explore new cases locally.
 #pragma warning disable NUnit1027 // FsCheck supplies the arguments of [Property] methods
     [FsCheck.NUnit.Property(Arbitrary = [typeof(FormulaArbitraries)], MaxTest = 1500, QuietOnSuccess = true, Replay = "(11140851039014958035,11272983411355493549)")]
     public Property Derivative_RandomFormula_MatchesRichardson(FormulaCase c)
     {
+        Interlocked.Increment(ref tried);
         var formula = Formula.FromTree(c.Tree, ["x", "y"]);
         double[] at = [c.X, c.Y];
         if (!Numeric.TryRichardson(formula.Compile(), at, 0, out var numeric)
@@ -110,7 +112,13 @@ public class PropertyTests
     }
 #pragma warning restore NUnit1027
 
+    // only when the derivative property ran in full (not when another test of the fixture runs alone)
     [OneTimeTearDown]
-    public void EnoughCasesWereCompared() =>
-        Assert.That(compared, Is.GreaterThan(500), "the generator produced too few smooth cases for the property to mean anything");
+    public void EnoughCasesWereCompared()
+    {
+        if (tried >= 1500)
+        {
+            Assert.That(compared, Is.GreaterThan(500), "the generator produced too few smooth cases for the property to mean anything");
+        }
+    }
 }
