@@ -100,14 +100,15 @@ public sealed partial class Formula : IEquatable<Formula>, IFormattable
     /// <summary>Wraps a tree built in code.</summary>
     /// <param name="tree">The tree.</param>
     /// <param name="parameters">The parameter order; the free names in order of first appearance when null.</param>
+    /// <param name="options">The limits of the operations on the formula; <see cref="FormulaOptions.Default"/> when null.</param>
     /// <returns>The formula.</returns>
-    public static Formula FromTree(Expr tree, IEnumerable<string>? parameters = null)
+    public static Formula FromTree(Expr tree, IEnumerable<string>? parameters = null, FormulaOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(tree);
         var free = FreeNames.Of(tree);
         if (parameters is null)
         {
-            return new Formula(tree, free);
+            return new Formula(tree, free, options);
         }
 
         var list = parameters.ToList();
@@ -118,7 +119,7 @@ public sealed partial class Formula : IEquatable<Formula>, IFormattable
                 $"the tree uses {string.Join(", ", missing.Select(m => $"`{m}`"))}, which is not among the parameters {string.Join(", ", list)}");
         }
 
-        return new Formula(tree, list);
+        return new Formula(tree, list, options);
     }
 
     /// <summary>Evaluates the formula with named values.</summary>

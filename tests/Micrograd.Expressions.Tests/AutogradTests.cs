@@ -1,0 +1,191 @@
+using Micrograd.Expressions.Autograd;
+
+namespace Micrograd.Expressions.Tests;
+
+/// <summary>micrograd's Value, its tests and the lecture's graphs, with micrograd's own numbers as the oracle.</summary>
+[TestFixture]
+public class AutogradTests
+{
+    // micrograd's test_engine.py: test_sanity_check (PyTorch: y = -20, dy/dx = 46)
+    [Test]
+    public void Backward_MicrogradSanityCheck_PyTorchNumbers()
+    {
+        var x = new Value(-4.0);
+        var z = (2 * x) + 2 + x;
+        var q = z.Relu() + (z * x);
+        var h = (z * z).Relu();
+        var y = h + q + (q * x);
+        y.Backward();
+        Assert.Multiple(() =>
+        {
+            Assert.That(y.Data, Is.EqualTo(-20.0));
+            Assert.That(x.Grad, Is.EqualTo(46.0));
+        });
+    }
+
+    // micrograd's test_engine.py: test_more_ops
+    [Test]
+    public void Backward_MicrogradMoreOps_PyTorchNumbers()
+    {
+        var a = new Value(-4.0);
+        var b = new Value(2.0);
+        var c = a + b;
+        var d = (a * b) + b.Pow(3);
+        c += c + 1;
+        c += 1 + c + (-a);
+        d += (d * 2) + (b + a).Relu();
+        d += (3 * d) + (b - a).Relu();
+        var e = c - d;
+        var f = e.Pow(2);
+        var g = f / 2.0;
+        g += 10.0 / f;
+        g.Backward();
+        Assert.Multiple(() =>
+        {
+            Assert.That(g.Data, Is.EqualTo(24.70408163265306).Within(1e-12).Percent);
+            Assert.That(a.Grad, Is.EqualTo(138.83381924198252).Within(1e-12).Percent);
+            Assert.That(b.Grad, Is.EqualTo(645.5772594752186).Within(1e-12).Percent);
+        });
+    }
+
+    // the lecture's expression: L = (a*b + c)*f
+    [Test]
+    public void Backward_LectureGraph_LectureGradients()
+    {
+        var a = new Value(2.0, "a");
+        var b = new Value(-3.0, "b");
+        var c = new Value(10.0, "c");
+        var e = a * b;
+        e.Label = "e";
+        var d = e + c;
+        d.Label = "d";
+        var f = new Value(-2.0, "f");
+        var l = d * f;
+        l.Label = "L";
+        l.Backward();
+        Assert.Multiple(() =>
+        {
+            Assert.That(l.Data, Is.EqualTo(-8.0));
+            Assert.That(new[] { a.Grad, b.Grad, c.Grad, e.Grad, d.Grad, f.Grad, l.Grad }, Is.EqualTo(new[] { 6.0, -4.0, -2.0, -2.0, -2.0, 4.0, 1.0 }));
+            Assert.That(l.Op, Is.EqualTo("*"));
+            Assert.That(l.Children, Is.EqualTo(new[] { d, f }));
+        });
+    }
+
+    // the lecture's tanh neuron: o = tanh(x1*w1 + x2*w2 + b)
+    [Test]
+    public void Backward_LectureTanhNeuron_LectureGradients()
+    {
+        var x1 = new Value(2.0, "x1");
+        var x2 = new Value(0.0, "x2");
+        var w1 = new Value(-3.0, "w1");
+        var w2 = new Value(1.0, "w2");
+        var b = new Value(6.8813735870195432, "b");
+        var o = ((x1 * w1) + (x2 * w2) + b).Tanh();
+        o.Backward();
+        Assert.Multiple(() =>
+        {
+            Assert.That(o.Data, Is.EqualTo(Math.Sqrt(0.5)).Within(1e-12));
+            Assert.That(x1.Grad, Is.EqualTo(-1.5).Within(1e-12));
+            Assert.That(w1.Grad, Is.EqualTo(1.0).Within(1e-12));
+            Assert.That(x2.Grad, Is.EqualTo(0.5).Within(1e-12));
+            Assert.That(w2.Grad, Is.EqualTo(0.0).Within(1e-12));
+        });
+    }
+
+    [TestCase("exp")]
+    [TestCase("log")]
+    [TestCase("sigmoid")]
+    [TestCase("tanh")]
+    [TestCase("pow")]
+    [TestCase("div")]
+    public void Backward_EveryOperation_AgreesWithTheFormulasDerivative(string op)
+    {
+        var x = new Value(0.7, "x");
+        var y = new Value(1.9, "y");
+        var out1 = op switch
+        {
+            "exp" => (x * y).Exp(),
+            "log" => (x + y).Log() * x,
+            "sigmoid" => (x - y).Sigmoid() / y,
+            "tanh" => (x * y).Tanh() - x,
+            "pow" => (x + 1).Pow(3.5) * y.Pow(-2),
+            _ => (x / y) + (2.0 / x) - (y / 4.0),
+        };
+        out1.Backward();
+        var formula = out1.ToFormula();
+        var gradient = formula.Gradient();
+        Assert.Multiple(() =>
+        {
+            Assert.That(formula.Evaluate(0.7, 1.9), Is.EqualTo(out1.Data), $"the same operations, the same bits: {formula}");
+            Assert.That(x.Grad, Is.EqualTo(gradient[0].Evaluate(0.7, 1.9)).Within(1e-12).Percent, gradient[0].ToString());
+            Assert.That(y.Grad, Is.EqualTo(gradient[1].Evaluate(0.7, 1.9)).Within(1e-12).Percent, gradient[1].ToString());
+        });
+    }
+
+    [Test]
+    public void ToFormula_LectureGraph_ParametersLabelsAndSharing()
+    {
+        var a = new Value(2.0, "a");
+        var b = new Value(-3.0, "b");
+        var e = a * b;
+        var l = (e + 1) * e;
+        var formula = l.ToFormula();
+        Assert.Multiple(() =>
+        {
+            Assert.That(formula.Parameters, Is.EqualTo(new[] { "a", "b" }));
+            Assert.That(formula.ToString(), Is.EqualTo("let t2 = a*b; (t2 + 1)*t2"));
+            Assert.That(formula.Evaluate(2.0, -3.0), Is.EqualTo(l.Data));
+            Assert.That(formula.Derivative("a").Evaluate(2.0, -3.0), Is.EqualTo(33.0), "(2e + 1)*b");
+        });
+    }
+
+    [Test]
+    public void BackwardAndToFormula_MillionNodeChainOnOneMegabyteStack_Work()
+    {
+        double data = 0, grad = 0, evaluated = 0;
+        Exception? failure = null;
+        var thread = new Thread(
+            () =>
+            {
+                try
+                {
+                    var x = new Value(0.5, "x");
+                    var chain = x;
+                    for (var i = 0; i < 500_000; i++)
+                    {
+                        chain = (chain * 1.0) + x;
+                    }
+
+                    chain.Backward();
+                    (data, grad) = (chain.Data, x.Grad);
+                    var formula = chain.ToFormula(options: new FormulaOptions { MaxNodes = int.MaxValue });
+                    evaluated = formula.Evaluate(0.5);
+                }
+                catch (Exception e)
+                {
+                    failure = e;
+                }
+            },
+            1024 * 1024);
+        thread.Start();
+        thread.Join();
+        Assert.Multiple(() =>
+        {
+            Assert.That(failure, Is.Null, failure?.ToString());
+            Assert.That(data, Is.EqualTo(0.5 * 500_001));
+            Assert.That(grad, Is.EqualTo(500_001.0));
+            Assert.That(evaluated, Is.EqualTo(data));
+        });
+    }
+
+    [Test]
+    public void Backward_Twice_GradientsAccumulateAsMicrograd()
+    {
+        var x = new Value(3.0);
+        var y = x * x;
+        y.Backward();
+        y.Backward();
+        Assert.That(x.Grad, Is.EqualTo(12.0), "micrograd adds: 6 + 6, each pass starting from y.grad = 1");
+    }
+}
