@@ -35,6 +35,7 @@ public static class Program
             GradCommand.Create(io),
             GraphCommand.Create(io),
             PlotCommand.Create(io),
+            TrainCommand.Create(io),
             BatchCommand.Create(io),
         };
         var result = root.Parse(args);
@@ -42,7 +43,8 @@ public static class Program
         {
             // one line, as every other mgx error; --help shows the usage
             var command = string.Join(" ", result.CommandResult.Command.Name == root.Name ? ["mgx"] : ["mgx", result.CommandResult.Command.Name]);
-            error.WriteLine($"mgx: {result.Errors[0].Message} (see `{command} --help`)");
+            var message = string.Join(" ", result.Errors[0].Message.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
+            error.WriteLine($"mgx: {message} (see `{command} --help`)");
             return Report.Usage;
         }
 

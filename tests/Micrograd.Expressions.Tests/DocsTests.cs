@@ -60,7 +60,7 @@ public partial class DocsTests
     public void Docs_MgxExample_OutputAsShown(string file, int line, string command, string expected)
     {
         var args = Arguments().Matches(command).Select(m => m.Groups[1].Success ? m.Groups[1].Value : m.Value).ToArray();
-        var (_, output, error) = Mgx.Run(args);
+        var (_, output, error) = InRoot(() => Mgx.Run(args));
         Assert.That(output, Is.EqualTo(expected), $"{file}:{line}: mgx {command}\n{error}");
     }
 
@@ -114,7 +114,7 @@ public partial class DocsTests
         Console.SetOut(output);
         try
         {
-            entry.Invoke(null, entry.GetParameters().Length == 0 ? null : [Array.Empty<string>()]);
+            InRoot(() => entry.Invoke(null, entry.GetParameters().Length == 0 ? null : [Array.Empty<string>()]));
         }
         finally
         {
@@ -168,6 +168,21 @@ public partial class DocsTests
         finally
         {
             File.Delete(script);
+        }
+    }
+
+    // examples name files relative to the repository root, as a reader who cloned it runs them
+    private static T InRoot<T>(Func<T> run)
+    {
+        var previous = Environment.CurrentDirectory;
+        Environment.CurrentDirectory = Root();
+        try
+        {
+            return run();
+        }
+        finally
+        {
+            Environment.CurrentDirectory = previous;
         }
     }
 

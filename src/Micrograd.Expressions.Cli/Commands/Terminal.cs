@@ -36,4 +36,6 @@ internal static class Terminal
     }
 
     public static bool IsStderr(TextWriter writer) => ReferenceEquals(writer, Console.Error) && !Console.IsErrorRedirected;
+
+    public static bool IsStdout(TextWriter writer) => ReferenceEquals(writer, Console.Out) && !Console.IsOutputRedirected;
 }
