@@ -11,16 +11,7 @@ namespace Micrograd.Expressions.Tests;
 [TestFixture]
 public partial class DocsTests
 {
-    private static string Root()
-    {
-        var dir = new DirectoryInfo(TestContext.CurrentContext.TestDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Micrograd.Expressions.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return dir?.FullName ?? throw new InvalidOperationException("repository root not found");
-    }
+    private static string Root() => Repository.Root();
 
     public static IEnumerable<TestCaseData> Examples()
     {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Micrograd.Expressions.Nn;
+using Micrograd.Expressions.Tests.Support;
 
 namespace Micrograd.Expressions.Tests;
 
@@ -7,32 +8,21 @@ namespace Micrograd.Expressions.Tests;
 [TestFixture]
 public class NnTests
 {
-    private static string Data(string file)
-    {
-        var dir = new DirectoryInfo(TestContext.CurrentContext.TestDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Micrograd.Expressions.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return Path.Combine(dir!.FullName, "docs", "data", "micrograd", file);
-    }
-
     private static LabelledPoints Moons()
     {
-        using var reader = File.OpenText(Data("moons.csv"));
+        using var reader = File.OpenText(Repository.Micrograd("moons.csv"));
         return LabelledPoints.ReadCsv(reader);
     }
 
     private static IReadOnlyList<double> Initial()
     {
-        using var reader = File.OpenText(Data("init_params.txt"));
+        using var reader = File.OpenText(Repository.Micrograd("init_params.txt"));
         return LabelledPoints.ReadNumbers(reader);
     }
 
     // micrograd's loss and accuracy before each of the 100 updates
     private static List<(double Loss, double Accuracy)> Trajectory() =>
-        [.. File.ReadAllLines(Data("moons_trajectory.txt")).Where(l => l.StartsWith("step ", StringComparison.Ordinal))
+        [.. File.ReadAllLines(Repository.Micrograd("moons_trajectory.txt")).Where(l => l.StartsWith("step ", StringComparison.Ordinal))
             .Select(l => l.Split(' '))
             .Select(w => (double.Parse(w[3], CultureInfo.InvariantCulture), double.Parse(w[5], CultureInfo.InvariantCulture)))];
 

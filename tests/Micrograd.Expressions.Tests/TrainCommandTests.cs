@@ -8,24 +8,13 @@ namespace Micrograd.Expressions.Tests;
 [TestFixture]
 public class TrainCommandTests
 {
-    private static string Data(string file)
-    {
-        var dir = new DirectoryInfo(TestContext.CurrentContext.TestDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Micrograd.Expressions.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return Path.Combine(dir!.FullName, "docs", "data", "micrograd", file);
-    }
-
     [TestCase(false)]
     [TestCase(true)]
     public void Train_DemoWithMicrogradWeights_MicrogradTrajectoryAsJson(bool eager)
     {
-        string[] args = ["train", "--data", Data("moons.csv"), "--init", Data("init_params.txt"), "--json", .. (eager ? new[] { "--eager" } : [])];
+        string[] args = ["train", "--data", Repository.Micrograd("moons.csv"), "--init", Repository.Micrograd("init_params.txt"), "--json", .. (eager ? new[] { "--eager" } : [])];
         var (code, output, error) = Mgx.Run(args);
-        var expected = File.ReadAllLines(Data("moons_trajectory.txt")).Where(l => l.StartsWith("step ", StringComparison.Ordinal))
+        var expected = File.ReadAllLines(Repository.Micrograd("moons_trajectory.txt")).Where(l => l.StartsWith("step ", StringComparison.Ordinal))
             .Select(l => l.Split(' ')).Select(w => double.Parse(w[3], CultureInfo.InvariantCulture)).ToList();
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.That(code, Is.Zero, error);
@@ -53,7 +42,7 @@ public class TrainCommandTests
         var file = Path.Combine(Path.GetTempPath(), $"mgx-train-{Guid.NewGuid():N}{extension}");
         try
         {
-            var (code, output, error) = Mgx.Run("train", "--data", Data("moons.csv"), "--steps", "5", "--plot", file);
+            var (code, output, error) = Mgx.Run("train", "--data", Repository.Micrograd("moons.csv"), "--steps", "5", "--plot", file);
             Assert.Multiple(() =>
             {
                 Assert.That(code, Is.Zero, error);
@@ -70,7 +59,7 @@ public class TrainCommandTests
     [Test]
     public void Train_LectureOptions_RunsAndReportsFinalLoss()
     {
-        var (code, output, error) = Mgx.Run("train", "--data", Data("moons.csv"), "--layers", "4,4,1", "--activation", "tanh", "--output", "tanh",
+        var (code, output, error) = Mgx.Run("train", "--data", Repository.Micrograd("moons.csv"), "--layers", "4,4,1", "--activation", "tanh", "--output", "tanh",
             "--bias", "uniform", "--loss", "squared", "--lr", "0.01", "--steps", "20", "--seed", "7");
         Assert.Multiple(() =>
         {
@@ -92,7 +81,7 @@ public class TrainCommandTests
     [TestCase(2, "--init", "/nonexistent.txt")]
     public void Train_BadOption_OneLineAndExitCode(int expected, string option, string value)
     {
-        var (code, output, error) = Mgx.Run("train", "--data", Data("moons.csv"), option, value);
+        var (code, output, error) = Mgx.Run("train", "--data", Repository.Micrograd("moons.csv"), option, value);
         Assert.Multiple(() =>
         {
             Assert.That(code, Is.EqualTo(expected), error);
