@@ -67,7 +67,7 @@ internal static class GraphFormula
                     tree = new Number(node.Data);
                     break;
                 default:
-                    depth = node.Children.Max(c => depths[c]) + 1;
+                    depth = node.Children.Max(c => depths[c]) + (node.Kind == ValueOp.Dot ? 2 : 1);
                     tree = Operation(node, trees);
                     break;
             }
@@ -94,6 +94,13 @@ internal static class GraphFormula
     // the node that computes the same bits as the value's operation
     private static Expr Operation(Value node, Dictionary<Value, Expr> trees)
     {
+        if (node.Terms is { } terms)
+        {
+            // ((b + w0*x0) + w1*x1) + ...
+            return Exact.Sum(trees[terms[0]], Enumerable.Range(0, terms.Length / 2)
+                .Select(i => Exact.Product(trees[terms[1 + (2 * i)]], [trees[terms[2 + (2 * i)]]])).ToList());
+        }
+
         var a = trees[node.First!];
         return node.Kind switch
         {

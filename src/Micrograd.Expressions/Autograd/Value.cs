@@ -25,6 +25,9 @@ public sealed class Value
 {
     private readonly Value? a;
     private readonly Value? b;
+
+    // a neuron's weighted sum: [bias, w0, x0, w1, x1, ...]; null for every other operation
+    private readonly Value[]? terms;
     private readonly double exponent;
     private int visited;
 
@@ -44,6 +47,13 @@ public sealed class Value
         this.b = b;
         this.exponent = exponent;
         Label = label;
+    }
+
+    private Value(double data, Value[] terms)
+    {
+        Data = data;
+        Kind = ValueOp.Dot;
+        this.terms = terms;
     }
 
     /// <summary>The value; settable, as micrograd's update loop sets <c>p.data</c>.</summary>
@@ -69,11 +79,12 @@ public sealed class Value
         ValueOp.Log => "log",
         ValueOp.Relu => "ReLU",
         ValueOp.Sigmoid => "sigmoid",
+        ValueOp.Dot => "+",
         _ => "",
     };
 
     /// <summary>The values this one was computed from (none for a leaf).</summary>
-    public IReadOnlyList<Value> Children => (a, b) switch
+    public IReadOnlyList<Value> Children => terms ?? (a, b) switch
     {
         (null, _) => [],
         (_, null) => [a],
@@ -86,6 +97,8 @@ public sealed class Value
     internal ValueOp Kind { get; }
 
     internal Value? First => a;
+
+    internal Value[]? Terms => terms;
 
     internal Value? Second => b;
 
@@ -239,6 +252,26 @@ public sealed class Value
 
     internal static Value Constant(double value) => new(value, ValueOp.Constant, null, null, 0);
 
+    /// <summary>
+    /// <c>bias + w0*x0 + w1*x1 + ...</c> as one value: the same additions and products in the same order as
+    /// micrograd's chain of <c>+</c> and <c>*</c> values, so the same data and the same gradients, with one value
+    /// instead of two per input (a neuron's weighted sum).
+    /// </summary>
+    internal static Value WeightedSum(Value bias, IReadOnlyList<Value> weights, IReadOnlyList<Value> inputs)
+    {
+        var terms = new Value[1 + (2 * weights.Count)];
+        terms[0] = bias;
+        var sum = bias.Data;
+        for (var i = 0; i < weights.Count; i++)
+        {
+            terms[1 + (2 * i)] = weights[i];
+            terms[2 + (2 * i)] = inputs[i];
+            sum += weights[i].Data * inputs[i].Data;
+        }
+
+        return new Value(sum, terms);
+    }
+
     internal static double Power(double x, double k) =>
         k == Math.Round(k) && Math.Abs(k) <= LinqCompiler.MaxUnrolledPower ? LinqCompiler.UnrolledPower(x, (int)k) : Math.Pow(x, k);
 
@@ -274,6 +307,16 @@ public sealed class Value
             case ValueOp.Sigmoid:
                 a!.Grad += Data * (1 - Data) * g;
                 break;
+            case ValueOp.Dot:
+                terms![0].Grad += g;
+                for (var i = 1; i < terms.Length; i += 2)
+                {
+                    var (w, x) = (terms[i], terms[i + 1]);
+                    w.Grad += x.Data * g;
+                    x.Grad += w.Data * g;
+                }
+
+                break;
         }
     }
 
@@ -285,35 +328,51 @@ public sealed class Value
     [ThreadStatic]
     private static Value[]? stackBuffer;
 
+    [ThreadStatic]
+    private static int[]? cursorBuffer;
+
+    // the child of this value after the first `from` ones, or null
+    private Value? Child(int from) => terms is not null
+        ? (from < terms.Length ? terms[from] : null)
+        : from switch { 0 => a, 1 => b, _ => null };
+
     // Iterative depth-first search into `order`, children before parents; returns how many. A value is marked
-    // with this search's number when first reached (2·epoch) and when its children are done (2·epoch + 1): no
-    // visited set, no recursion, and plain arrays (kept per thread) for the stack.
+    // with this search's number when first reached (2·epoch) and when its children are done (2·epoch + 1); each
+    // stack entry keeps how many of its children were looked at. No visited set, no recursion, and plain
+    // arrays (kept per thread).
     private int Topological(ref Value[]? order)
     {
         var entered = 2 * Interlocked.Increment(ref epochs);
         var done = entered + 1;
         order ??= new Value[256];
         var stack = stackBuffer ??= new Value[256];
+        var cursor = cursorBuffer ??= new int[256];
         var top = 0;
         var count = 0;
         visited = entered;
-        stack[top++] = this;
+        stack[top] = this;
+        cursor[top++] = 0;
         while (top > 0)
         {
             var node = stack[top - 1];
-            var next = node.a is { } first && first.visited != entered && first.visited != done ? first
-                : node.b is { } second && second.visited != entered && second.visited != done ? second
-                : null;
+            var next = node.Child(cursor[top - 1]++);
             if (next is not null)
             {
+                if (next.visited == entered || next.visited == done)
+                {
+                    continue;
+                }
+
                 next.visited = entered;
                 if (top == stack.Length)
                 {
                     Array.Resize(ref stack, stack.Length * 2);
-                    stackBuffer = stack;
+                    Array.Resize(ref cursor, cursor.Length * 2);
+                    (stackBuffer, cursorBuffer) = (stack, cursor);
                 }
 
-                stack[top++] = next;
+                stack[top] = next;
+                cursor[top++] = 0;
                 continue;
             }
 
@@ -344,4 +403,5 @@ internal enum ValueOp : byte
     Log,
     Relu,
     Sigmoid,
+    Dot,
 }

@@ -96,11 +96,8 @@ public sealed class Neuron : Module
             throw new ArgumentException($"the neuron takes {weights.Length} inputs, not {x.Count}", nameof(x));
         }
 
-        var act = bias;
-        for (var i = 0; i < weights.Length; i++)
-        {
-            act += weights[i] * x[i];
-        }
+        // micrograd's sum((wi*xi for wi, xi in zip(w, x)), b), as one value with the same arithmetic
+        var act = Value.WeightedSum(bias, weights, x);
 
         return Activation switch
         {

@@ -224,9 +224,9 @@ public sealed class Trainer
             }
 
             data = i == 0 ? 0 + term : data + term;
-            for (var j = 0; j < n; j++)
+            if (slope != 0)
             {
-                gradient[j] += g[j] * slope;
+                AddScaled(gradient, g, slope);
             }
         }
 
@@ -245,6 +245,25 @@ public sealed class Trainer
         }
 
         return (loss, Accuracy(scores), gradient);
+    }
+
+    // sum[j] += g[j] * slope for the parameters (the first sum.Length entries of g), on vector lanes
+    private static void AddScaled(double[] sum, double[] g, double slope)
+    {
+        var j = 0;
+        if (System.Numerics.Vector.IsHardwareAccelerated)
+        {
+            var scale = new System.Numerics.Vector<double>(slope);
+            for (var width = System.Numerics.Vector<double>.Count; j + width <= sum.Length; j += width)
+            {
+                (new System.Numerics.Vector<double>(sum, j) + (new System.Numerics.Vector<double>(g, j) * scale)).CopyTo(sum, j);
+            }
+        }
+
+        for (; j < sum.Length; j++)
+        {
+            sum[j] += g[j] * slope;
+        }
     }
 
     private (double[] At, double[] Gradient) Buffers()
