@@ -188,4 +188,23 @@ public class AutogradTests
         y.Backward();
         Assert.That(x.Grad, Is.EqualTo(12.0), "micrograd adds: 6 + 6, each pass starting from y.grad = 1");
     }
+
+    [Test]
+    public void GraphDot_LectureGraphAfterBackward_RecordsWithLabelDataGrad()
+    {
+        var a = new Value(2.0, "a");
+        var b = new Value(-3.0, "b");
+        var l = (a * b) + 10.0;
+        l.Label = "L";
+        l.Backward();
+        var dot = Visual.GraphDot.Write(l);
+        Assert.Multiple(() =>
+        {
+            Assert.That(dot, Does.Contain("{ a | data 2.0000 | grad -3.0000 }"));
+            Assert.That(dot, Does.Contain("{ b | data -3.0000 | grad 2.0000 }"));
+            Assert.That(dot, Does.Contain("{ L | data 4.0000 | grad 1.0000 }"));
+            Assert.That(dot, Does.Contain("[label=\"*\", shape=ellipse]"));
+            Assert.That(dot, Does.StartWith("digraph G {"));
+        });
+    }
 }

@@ -40,6 +40,39 @@ public static class GraphDot
         return dot.ToString();
     }
 
+    /// <summary>
+    /// The DOT text of a <see cref="Autograd.Value"/> graph as it stands (data, and grad after
+    /// <see cref="Autograd.Value.Backward"/>), drawn as micrograd's <c>draw_dot</c>: each value a record
+    /// <c>label | data | grad</c>, each operation a node of its own.
+    /// </summary>
+    /// <param name="output">The value whose graph to draw.</param>
+    /// <returns>A <c>digraph</c> that <c>dot -Tsvg</c> renders.</returns>
+    public static string Write(Autograd.Value output)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        var graph = output.Graph();
+        var ids = new Dictionary<Autograd.Value, int>(ReferenceEqualityComparer.Instance);
+        var dot = new StringBuilder();
+        dot.Append("digraph G {\n  rankdir=LR;\n  node [fontname=\"Helvetica\", fontsize=10];\n");
+        foreach (var value in graph)
+        {
+            var i = ids[value] = ids.Count;
+            dot.Append(CultureInfo.InvariantCulture,
+                $"  v{i} [shape=record, label=\"{{ {Escape(value.Label ?? "")} | data {Fixed(value.Data)} | grad {Fixed(value.Grad)} }}\"];\n");
+            if (value.Children.Count > 0)
+            {
+                dot.Append(CultureInfo.InvariantCulture, $"  op{i} [label=\"{Escape(value.Op)}\", shape=ellipse];\n  op{i} -> v{i};\n");
+                foreach (var child in value.Children.Distinct())
+                {
+                    dot.Append(CultureInfo.InvariantCulture, $"  v{ids[child]} -> op{i};\n");
+                }
+            }
+        }
+
+        dot.Append("}\n");
+        return dot.ToString();
+    }
+
     private static string Fixed(double value) => double.IsFinite(value)
         ? value.ToString("0.0000", CultureInfo.InvariantCulture)
         : Syntax.NumberText.Format(value);
