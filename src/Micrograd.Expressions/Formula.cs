@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Linq.Expressions;
 using Micrograd.Expressions.Algebra;
 using Micrograd.Expressions.Calculus;
 using Micrograd.Expressions.Compilation;
@@ -176,6 +177,20 @@ public sealed partial class Formula : IEquatable<Formula>, IFormattable
     public TDelegate Compile<TDelegate>()
         where TDelegate : Delegate
     {
+        return Compiled("compile", () => ToExpression<TDelegate>().Compile());
+    }
+
+    /// <summary>
+    /// The LINQ expression tree that <see cref="Compile{TDelegate}"/> compiles, to inspect, rewrite or compile
+    /// with another compiler. It may contain blocks and locals (let-bound values are computed once).
+    /// </summary>
+    /// <typeparam name="TDelegate">A <c>Func&lt;double, ..., double&gt;</c> with <c>Parameters.Count</c> inputs.</typeparam>
+    /// <returns>The lambda, its parameters named as the formula's.</returns>
+    /// <exception cref="ArgumentException">The delegate type does not match the parameters.</exception>
+    /// <exception cref="FormulaException">Kind <see cref="FormulaErrorKind.Limit"/>: larger than <see cref="FormulaOptions.MaxCompiledNodes"/>.</exception>
+    public Expression<TDelegate> ToExpression<TDelegate>()
+        where TDelegate : Delegate
+    {
         var invoke = typeof(TDelegate).GetMethod("Invoke")!;
         var inputs = invoke.GetParameters();
         if (invoke.ReturnType != typeof(double) || inputs.Any(p => p.ParameterType != typeof(double)) || inputs.Length != Parameters.Count)
@@ -185,7 +200,33 @@ public sealed partial class Formula : IEquatable<Formula>, IFormattable
                 nameof(TDelegate));
         }
 
-        return Compiled("compile", () => (TDelegate)LinqCompiler.ToLambda(typeof(TDelegate), Tree, Parameters).Compile());
+        return Compiled("compile", () => (Expression<TDelegate>)LinqCompiler.ToLambda(typeof(TDelegate), Tree, Parameters));
+    }
+
+    /// <summary>
+    /// The formula as one expression of type <c>double</c> over expressions of the caller's for its parameters
+    /// (for example member accesses <c>p.X</c> of the caller's own lambda parameter), to splice into a lambda,
+    /// a <c>Where</c> clause or a query provider. It has no <see cref="BlockExpression"/> and no parameters or
+    /// variables of its own: let-bound values are written at each use. Compiled inside the caller's lambda it
+    /// gives the bits of <see cref="Evaluate(double[])"/>.
+    /// </summary>
+    /// <param name="argument">The expression (of type <c>double</c>) for each parameter name.</param>
+    /// <returns>The expression.</returns>
+    /// <exception cref="FormulaException">
+    /// Kind <see cref="FormulaErrorKind.Limit"/>: written out with every let-bound value at each use, the
+    /// expression would have more than <see cref="FormulaOptions.MaxCompiledNodes"/> nodes.
+    /// </exception>
+    public Expression ToExpression(Func<string, Expression> argument)
+    {
+        ArgumentNullException.ThrowIfNull(argument);
+        var size = Budget.TextLength(Inliner.Inline(Tree), _ => 1);
+        if (size > Options.MaxCompiledNodes)
+        {
+            throw new FormulaException(FormulaErrorKind.Limit,
+                $"the expression would have {size:0} nodes with every let-bound value written at each use, more than the limit (FormulaOptions.MaxCompiledNodes) of {Options.MaxCompiledNodes}");
+        }
+
+        return Guard(() => LinqCompiler.BlockFree(Tree, argument));
     }
 
     /// <summary>

@@ -29,6 +29,10 @@ internal sealed class LinqCompiler
     private readonly Type number;
     private int slotCount;
 
+    // no blocks, locals or methods: a let-bound value is the same expression at each use, a power's base is
+    // written at each multiplication, a chain is nested (for LINQ providers that reject blocks)
+    private bool blockFree;
+
     // number: double, or Vector<double> for the lanes of a batch loop (which never uses slots)
     private LinqCompiler(bool useSlots, Type? number = null)
     {
@@ -81,6 +85,20 @@ internal sealed class LinqCompiler
         var scope = ImmutableDictionary.CreateRange(StringComparer.Ordinal,
             parameters.Select((p, i) => KeyValuePair.Create(p, (L)L.ArrayIndex(args, L.Constant(i)))));
         return (Expression<Func<double[], double>>)Lambda(typeof(Func<double[], double>), tree, scope, [args]);
+    }
+
+    /// <summary>
+    /// The tree as one expression of type <c>double</c> over the caller's expressions for its free names: no
+    /// <see cref="BlockExpression"/>, no parameters or variables of its own. The same operations in the same
+    /// order as the compiled formula, so the same bits; a value used several times is computed at each use.
+    /// </summary>
+    public static L BlockFree(Expr tree, Func<string, L> argument)
+    {
+        var names = FreeNames.Of(tree);
+        var scope = ImmutableDictionary.CreateRange(StringComparer.Ordinal,
+            names.Select(n => KeyValuePair.Create(n, argument(n) is { } e && e.Type == typeof(double) ? e
+                : throw new ArgumentException($"the expression for `{n}` must be of type double", nameof(argument)))));
+        return new LinqCompiler(false) { blockFree = true }.Lower(tree, scope);
     }
 
     /// <summary>A lambda with one <c>double</c> parameter per formula parameter, of the given delegate type.</summary>
@@ -303,7 +321,7 @@ internal sealed class LinqCompiler
     // so a million-term sum is not a million-deep expression.
     private L Accumulate(L first, IReadOnlyList<Func<L, L>> steps)
     {
-        if (steps.Count <= MaxNestedChain)
+        if (steps.Count <= MaxNestedChain || blockFree)
         {
             return steps.Aggregate(first, (acc, step) => step(acc));
         }
@@ -337,7 +355,7 @@ internal sealed class LinqCompiler
             return Const(1.0);
         }
 
-        var simple = b is ParameterExpression;
+        var simple = b is ParameterExpression || blockFree;
         var t = simple ? b : powerBase ??= NewLocal("base");
         L power = Math.Abs(n) switch
         {
@@ -381,6 +399,16 @@ internal sealed class LinqCompiler
 
     private L LowerLet(Let let, ImmutableDictionary<string, L> scope)
     {
+        if (blockFree)
+        {
+            foreach (var binding in let.Bindings)
+            {
+                scope = scope.SetItem(binding.Name, Lower(binding.Value, scope));
+            }
+
+            return Lower(let.Body, scope);
+        }
+
         var statements = new List<L>();
         var outer = split;
         foreach (var binding in let.Bindings)
