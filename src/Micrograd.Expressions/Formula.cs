@@ -79,11 +79,18 @@ public sealed partial class Formula : IEquatable<Formula>, IFormattable
     /// <param name="options">Limits; <see cref="FormulaOptions.Default"/> when null.</param>
     /// <returns>True when the text is a formula.</returns>
     public static bool TryParse(
-        string text,
+        string? text,
         [NotNullWhen(true)] out Formula? formula,
         [NotNullWhen(false)] out FormulaSyntaxException? error,
         FormulaOptions? options = null)
     {
+        if (text is null)
+        {
+            formula = null;
+            error = new FormulaSyntaxException(FormulaErrorKind.Syntax, "there is no formula text (null)", "", 1, 1);
+            return false;
+        }
+
         try
         {
             formula = Parse(text, options);

@@ -2,7 +2,7 @@ namespace Micrograd.Expressions;
 
 /// <summary>
 /// Limits that keep hostile or accidental input from exhausting memory or the stack. Exceeding one is a
-/// <see cref="Syntax.FormulaSyntaxException"/> of kind <see cref="Syntax.FormulaErrorKind.Limit"/> that names the limit.
+/// <see cref="FormulaSyntaxException"/> of kind <see cref="FormulaErrorKind.Limit"/> that names the limit.
 /// </summary>
 public sealed record FormulaOptions
 {
@@ -28,7 +28,7 @@ public sealed record FormulaOptions
     /// The most nodes a formula may have for the operations that compile it: <see cref="Formula.Compile()"/>,
     /// <c>Compile&lt;TDelegate&gt;</c>, <c>EvaluateBatch</c>, <see cref="Formula.CompileGradient"/> and
     /// <see cref="Formula.Backpropagate"/>: 50,000 (a let-bound value counts once, a subtree shared by reference
-    /// at each use). Past it they are refused with kind <see cref="Syntax.FormulaErrorKind.Limit"/>, because
+    /// at each use). Past it they are refused with kind <see cref="FormulaErrorKind.Limit"/>, because
     /// compiled code costs far more per node than interpretation; <see cref="Formula.Evaluate(double[])"/>
     /// interprets such formulas instead, in time linear in their size.
     /// </summary>
@@ -36,13 +36,13 @@ public sealed record FormulaOptions
 
     /// <summary>
     /// The highest order of derivative <see cref="Formula.Derivative(string, int)"/> computes: 32. Orders above
-    /// are refused with kind <see cref="Syntax.FormulaErrorKind.Limit"/> (a derivative that becomes 0 stops early).
+    /// are refused with kind <see cref="FormulaErrorKind.Limit"/> (a derivative that becomes 0 stops early).
     /// </summary>
     public int MaxOrder { get; init; } = 32;
 
     /// <summary>
     /// The most distinct nodes a computed formula (a derivative, a simplification) may have: 1,000,000. A result
-    /// that grows past it is refused with kind <see cref="Syntax.FormulaErrorKind.Limit"/> (checked after each
+    /// that grows past it is refused with kind <see cref="FormulaErrorKind.Limit"/> (checked after each
     /// order of a derivative) instead of exhausting memory in the next step.
     /// </summary>
     public int MaxResultNodes { get; init; } = 1_000_000;
@@ -51,7 +51,7 @@ public sealed record FormulaOptions
     /// The most work one <see cref="Formula.Derivative(string, int)"/> or <see cref="Formula.Simplify"/> may do,
     /// measured as the bytes it allocates: 1 GiB, about 2 to 8 seconds of one core on the 2-core machine of
     /// docs/security.md. High orders swell threefold or more per order, so a derivative that would run past it
-    /// is stopped with kind <see cref="Syntax.FormulaErrorKind.Limit"/> while it runs, not after.
+    /// is stopped with kind <see cref="FormulaErrorKind.Limit"/> while it runs, not after.
     /// </summary>
     public long MaxSymbolicBytes { get; init; } = 1L << 30;
 
@@ -59,7 +59,7 @@ public sealed record FormulaOptions
     /// The longest text <see cref="Formula.ToString(string?, IFormatProvider?)"/> writes, in characters: 20,000,000.
     /// The C#, LaTeX and Dynamic LINQ dialects write a let-bound value at every use, so their text can be
     /// exponentially longer than the formula; past this budget they are refused with kind
-    /// <see cref="Syntax.FormulaErrorKind.Limit"/> before any text is built.
+    /// <see cref="FormulaErrorKind.Limit"/> before any text is built.
     /// </summary>
     public int MaxOutputLength { get; init; } = 20_000_000;
 

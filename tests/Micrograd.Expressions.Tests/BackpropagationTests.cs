@@ -234,7 +234,7 @@ public class BackpropagationTests
     [Test]
     public void Backpropagate_MissingValue_NameError() =>
         Assert.That(() => Formula.Parse("a*b").Backpropagate(new Dictionary<string, double> { ["a"] = 1 }),
-            Throws.InstanceOf<Syntax.FormulaException>().With.Message.Contains("`b`"));
+            Throws.InstanceOf<FormulaException>().With.Message.Contains("`b`"));
 
     [Test]
     public void GraphDot_Lecture_RecordsAndOperationNodes()

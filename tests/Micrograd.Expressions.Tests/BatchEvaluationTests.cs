@@ -77,7 +77,7 @@ public class BatchEvaluationTests
         {
             Assert.That(() => formula.EvaluateBatch([new double[3], new double[2]], new double[3]), Throws.ArgumentException);
             Assert.That(() => formula.EvaluateBatch([new double[3], new double[3]], new double[2]), Throws.ArgumentException);
-            Assert.That(() => formula.EvaluateBatch(new double[3], new double[3]), Throws.InstanceOf<Syntax.FormulaException>());
+            Assert.That(() => formula.EvaluateBatch(new double[3], new double[3]), Throws.InstanceOf<FormulaException>());
         });
     }
 }

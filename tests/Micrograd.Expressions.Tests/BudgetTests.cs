@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using Micrograd.Expressions.Syntax;
 
 namespace Micrograd.Expressions.Tests;
 

@@ -1,5 +1,4 @@
 using System.Linq.Expressions;
-using Micrograd.Expressions.Syntax;
 using Micrograd.Expressions.Tests.Support;
 
 namespace Micrograd.Expressions.Tests;

@@ -4,7 +4,6 @@ using System.Reflection;
 using System.Text;
 using Micrograd.Expressions.Cli.Batch;
 using Micrograd.Expressions.Compilation;
-using Micrograd.Expressions.Syntax;
 using Micrograd.Expressions.Tests.Support;
 
 namespace Micrograd.Expressions.Tests;

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Micrograd.Expressions.Cli.Batch;
-using Micrograd.Expressions.Syntax;
 using Micrograd.Expressions.Tests.Support;
 
 namespace Micrograd.Expressions.Tests;
@@ -613,5 +612,17 @@ public class ReliabilityTests
         var error = Assert.Throws<FormulaException>(() =>
             Calculus.DerivativeChecker.Scan(f, new Dictionary<string, (double, double)> { ["x"] = (-1, 1) }, points))!;
         Assert.That(error.Message, Does.Contain("FormulaOptions.MaxScanPoints"));
+    }
+
+    [Test]
+    public void TryParse_Null_FalseWithError()
+    {
+        var ok = Formula.TryParse(null, out var formula, out var error);
+        Assert.Multiple(() =>
+        {
+            Assert.That(ok, Is.False);
+            Assert.That(formula, Is.Null);
+            Assert.That(error!.Kind, Is.EqualTo(FormulaErrorKind.Syntax));
+        });
     }
 }

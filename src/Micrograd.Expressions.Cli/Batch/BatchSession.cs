@@ -1,6 +1,5 @@
 
 using System.Text.Json;
-using Micrograd.Expressions.Syntax;
 
 namespace Micrograd.Expressions.Cli.Batch;
 

@@ -1,4 +1,3 @@
-using Micrograd.Expressions.Syntax;
 
 namespace Micrograd.Expressions.Calculus;
 

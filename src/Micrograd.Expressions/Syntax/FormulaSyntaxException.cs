@@ -1,4 +1,4 @@
-namespace Micrograd.Expressions.Syntax;
+namespace Micrograd.Expressions;
 
 /// <summary>What kind of mistake a <see cref="FormulaException"/> reports.</summary>
 public enum FormulaErrorKind
