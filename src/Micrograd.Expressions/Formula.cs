@@ -388,13 +388,32 @@ public sealed partial class Formula : IEquatable<Formula>, IFormattable
 
     /// <summary>Every first partial derivative, in parameter order.</summary>
     /// <returns>One formula per parameter.</returns>
-    public IReadOnlyList<Formula> Gradient() => [.. Parameters.Select(p => Derivative(p))];
+    /// <exception cref="FormulaException">
+    /// Kind <see cref="FormulaErrorKind.Limit"/>: the derivatives together take more than
+    /// <see cref="FormulaOptions.MaxSymbolicBytes"/> of work (one budget for the whole gradient).
+    /// </exception>
+    public IReadOnlyList<Formula> Gradient()
+    {
+        using var work = Work.Begin(Options);
+        return [.. Parameters.Select(p => Derivative(p))];
+    }
 
     /// <summary>The matrix of second partial derivatives; entry [i, j] is d²f/dxi dxj, and the matrix is symmetric.</summary>
     /// <returns>A square matrix of size <c>Parameters.Count</c>.</returns>
+    /// <exception cref="FormulaException">
+    /// Kind <see cref="FormulaErrorKind.Limit"/>: the derivatives together take more than
+    /// <see cref="FormulaOptions.MaxSymbolicBytes"/> of work (one budget for the whole matrix).
+    /// </exception>
     public Formula[,] Hessian()
     {
+        using var work = Work.Begin(Options);
         var n = Parameters.Count;
+        if ((long)n * n > Options.MaxResultNodes)
+        {
+            throw new FormulaException(FormulaErrorKind.Limit,
+                $"a Hessian of {n} parameters has {(long)n * n} entries, more than the limit (FormulaOptions.MaxResultNodes) of {Options.MaxResultNodes}");
+        }
+
         var gradient = Gradient();
         var hessian = new Formula[n, n];
         for (var i = 0; i < n; i++)
