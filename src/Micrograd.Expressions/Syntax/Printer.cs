@@ -47,7 +47,7 @@ internal static class Printer
         if (dialect is Dialect.CSharp or Dialect.LaTeX && expr is Let let && bound > 2 * Budget.TextLength(let, e => OwnLength(e, dialect)))
         {
             // writing each let-bound value at each use would more than double the text: keep the bindings
-            return Bindings.Print(let, dialect, options);
+            return BindingsForm.Print(let, dialect, options);
         }
 
         if (bound > options.MaxOutputLength)

@@ -9,7 +9,7 @@ namespace Micrograd.Expressions.Syntax;
 /// C#, an expression that runs a block, <c>((Func&lt;double&gt;)(() =&gt; { var u = ...; return ...; }))()</c>;
 /// LaTeX, an <c>aligned</c> environment with one row per binding and the result last.
 /// </summary>
-internal static class Bindings
+internal static class BindingsForm
 {
     public static string Print(Let let, Dialect dialect, FormulaOptions options)
     {
