@@ -20,15 +20,8 @@ public class TrainingBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        using (var reader = File.OpenText(Demo.File("moons.csv")))
-        {
-            points = LabelledPoints.ReadCsv(reader);
-        }
-
-        using (var reader = File.OpenText(Demo.File("init_params.txt")))
-        {
-            initial = LabelledPoints.ReadNumbers(reader);
-        }
+        points = Demo.Points();
+        initial = Demo.Initial();
 
         compiled = Trainer();
         eager = Trainer();
@@ -56,26 +49,5 @@ public class TrainingBenchmarks
         model.Load(initial);
         var trainer = new Trainer(model, points.Inputs, points.Labels);
         return trainer.Train().Last().Loss;
-    }
-}
-
-/// <summary>Finds micrograd's demo data in the repository, wherever BenchmarkDotNet runs the process from.</summary>
-internal static class Demo
-{
-    public static string File(string name)
-    {
-        foreach (var start in new[] { AppContext.BaseDirectory, Environment.CurrentDirectory })
-        {
-            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-            {
-                var candidate = Path.Combine(dir.FullName, "docs", "data", "micrograd", name);
-                if (System.IO.File.Exists(candidate))
-                {
-                    return candidate;
-                }
-            }
-        }
-
-        throw new FileNotFoundException($"docs/data/micrograd/{name} not found above {AppContext.BaseDirectory}");
     }
 }

@@ -60,37 +60,12 @@ public class TrainingStepBenchmarks
     public double TorchSharp() => torchDemo.Step(1);
 }
 
-/// <summary>The demo's data and model, from docs/data/micrograd.</summary>
+/// <summary>The demo's model, with the data of <see cref="Benchmarks.Demo"/>.</summary>
 internal static class Demo
 {
-    public static string File(string name)
-    {
-        foreach (var start in new[] { AppContext.BaseDirectory, Environment.CurrentDirectory })
-        {
-            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-            {
-                var candidate = Path.Combine(dir.FullName, "docs", "data", "micrograd", name);
-                if (System.IO.File.Exists(candidate))
-                {
-                    return candidate;
-                }
-            }
-        }
+    public static LabelledPoints Points() => Benchmarks.Demo.Points();
 
-        throw new FileNotFoundException($"docs/data/micrograd/{name} not found");
-    }
-
-    public static LabelledPoints Points()
-    {
-        using var reader = System.IO.File.OpenText(File("moons.csv"));
-        return LabelledPoints.ReadCsv(reader);
-    }
-
-    public static IReadOnlyList<double> Initial()
-    {
-        using var reader = System.IO.File.OpenText(File("init_params.txt"));
-        return LabelledPoints.ReadNumbers(reader);
-    }
+    public static IReadOnlyList<double> Initial() => Benchmarks.Demo.Initial();
 
     public static Trainer Trainer(bool slow = false)
     {
