@@ -254,7 +254,8 @@ public sealed partial class Formula : IEquatable<Formula>, IFormattable
 
     /// <summary>
     /// Evaluates a one-parameter formula at many points, from spans: the points pass through pooled arrays
-    /// in chunks of 4,096, so prefer the array overload when the data already is in arrays.
+    /// in chunks of 4,096, so prefer the array overload when the data already is in arrays. Large inputs are
+    /// split across cores as for the array overload.
     /// </summary>
     /// <param name="x">The inputs.</param>
     /// <param name="y">Receives the results; at least as long as <paramref name="x"/>.</param>
@@ -266,29 +267,14 @@ public sealed partial class Formula : IEquatable<Formula>, IFormattable
             throw new ArgumentException($"the output has {y.Length} elements, fewer than the {x.Length} inputs", nameof(y));
         }
 
-        const int chunk = 4096;
-        var input = System.Buffers.ArrayPool<double>.Shared.Rent(Math.Min(chunk, Math.Max(1, x.Length)));
-        var output = System.Buffers.ArrayPool<double>.Shared.Rent(input.Length);
-        try
-        {
-            for (var start = 0; start < x.Length; start += input.Length)
-            {
-                var n = Math.Min(input.Length, x.Length - start);
-                x.Slice(start, n).CopyTo(input);
-                Compiled("evaluate in a batch", () => batch.Value)([input], output, 0, n);
-                output.AsSpan(0, n).CopyTo(y[start..]);
-            }
-        }
-        finally
-        {
-            System.Buffers.ArrayPool<double>.Shared.Return(input);
-            System.Buffers.ArrayPool<double>.Shared.Return(output);
-        }
+        BatchRunner.Run(Compiled("evaluate in a batch", () => batch.Value), x, y, Options.MaxDegreeOfParallelism);
     }
 
     /// <summary>
     /// Evaluates at many points given as columns, one array per parameter in parameter order:
-    /// <c>results[i] = f(columns[0][i], columns[1][i], ...)</c>, compiled into one loop.
+    /// <c>results[i] = f(columns[0][i], columns[1][i], ...)</c>, compiled into one loop. From 131,072 points
+    /// on, the points are split across cores (<see cref="FormulaOptions.MaxDegreeOfParallelism"/>), each a
+    /// contiguous range of whole cache lines; the results are the same bits as on one core.
     /// </summary>
     /// <param name="columns">One column per parameter, all of the same length.</param>
     /// <param name="results">Receives the results; at least as long as the columns.</param>
@@ -308,7 +294,7 @@ public sealed partial class Formula : IEquatable<Formula>, IFormattable
             throw new ArgumentException($"the output has {results.Length} elements, fewer than the {length} points", nameof(results));
         }
 
-        Compiled("evaluate in a batch", () => batch.Value)([.. columns], results, 0, length);
+        BatchRunner.Run(Compiled("evaluate in a batch", () => batch.Value), [.. columns], results, length, Options.MaxDegreeOfParallelism);
     }
 
     /// <summary>

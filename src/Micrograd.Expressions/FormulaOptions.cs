@@ -63,6 +63,12 @@ public sealed record FormulaOptions
     /// </summary>
     public int MaxOutputLength { get; init; } = 20_000_000;
 
+    /// <summary>
+    /// The most cores <c>EvaluateBatch</c> uses: -1 (the default) for every core of the machine, 1 for one.
+    /// Each core takes at least 65,536 points, so smaller batches run on one core whatever this says.
+    /// </summary>
+    public int MaxDegreeOfParallelism { get; init; } = -1;
+
     /// <summary>The most random points one derivative scan (<c>mgx check --scan</c>) checks: 100,000.</summary>
     public int MaxScanPoints { get; init; } = 100_000;
 }

@@ -61,3 +61,37 @@ public class BatchBenchmarks
         }
     }
 }
+
+/// <summary>EvaluateBatch at 1,000,000 points on every core against one core, both overloads.</summary>
+public class ParallelBatchBenchmarks
+{
+    private const int N = 1_000_000;
+    private readonly double[] x = [.. Enumerable.Range(0, N).Select(i => (i / (double)N * 10) - 5)];
+    private readonly double[] y = new double[N];
+    private Formula all = null!;
+    private Formula one = null!;
+
+    [Params("3*x**2 - 4*x + 5", "sin(x)*exp(-x*x/8) + sqrt(x*x + 1)")]
+    public string Text { get; set; } = "";
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        all = Formula.Parse(Text);
+        one = Formula.Parse(Text, new FormulaOptions { MaxDegreeOfParallelism = 1 });
+        all.EvaluateBatch(x, y);
+        one.EvaluateBatch(x, y);
+    }
+
+    [Benchmark(Baseline = true)]
+    public void OneCore() => one.EvaluateBatch(x, y);
+
+    [Benchmark]
+    public void AllCores() => all.EvaluateBatch(x, y);
+
+    [Benchmark]
+    public void OneCoreSpan() => one.EvaluateBatch(x.AsSpan(), y.AsSpan());
+
+    [Benchmark]
+    public void AllCoresSpan() => all.EvaluateBatch(x.AsSpan(), y.AsSpan());
+}
