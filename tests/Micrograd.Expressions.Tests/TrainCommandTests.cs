@@ -70,6 +70,7 @@ public class TrainCommandTests
     }
 
     [TestCase(2, "--layers", "16,16")]
+    [TestCase(2, "--layers", "10000,10000,1")]
     [TestCase(2, "--layers", "16,x,1")]
     [TestCase(2, "--activation", "sigmoid")]
     [TestCase(2, "--loss", "hinge")]

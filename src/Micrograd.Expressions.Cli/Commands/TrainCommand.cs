@@ -13,6 +13,9 @@ namespace Micrograd.Expressions.Cli.Commands;
 /// </summary>
 internal static class TrainCommand
 {
+    // a network this size trains in seconds a step; a larger one is refused before anything is allocated
+    private const int MaxParameters = 100_000;
+
     public static Command Create(ConsoleIO io)
     {
         var data = new Option<FileInfo>("--data") { Description = "The points: a CSV file with a header line, the feature columns, then the label (-1 or 1 for the svm loss).", Required = true };
@@ -53,6 +56,12 @@ internal static class TrainCommand
 
             var points = Read(result.GetValue(data)!, LabelledPoints.ReadCsv);
             var sizes = Sizes(result.GetValue(layers)!)!;
+            var weights = sizes.Select((size, i) => (long)size * ((i == 0 ? points.Inputs[0].Length : sizes[i - 1]) + 1)).Sum();
+            if (weights > MaxParameters)
+            {
+                throw new UsageException($"--layers {result.GetValue(layers)} on {points.Inputs[0].Length} features makes {weights} parameters; mgx train takes at most {MaxParameters}");
+            }
+
             var model = new Mlp(points.Inputs[0].Length, sizes, new Random(result.GetValue(seed)),
                 Parse<Activation>(result.GetValue(activation)!), Parse<Activation>(result.GetValue(output)!), Parse<BiasInit>(result.GetValue(bias)!));
             if (result.GetValue(init) is { } file)
