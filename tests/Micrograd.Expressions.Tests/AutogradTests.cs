@@ -1,4 +1,5 @@
 using Micrograd.Expressions.Autograd;
+using Micrograd.Expressions.Tests.Support;
 
 namespace Micrograd.Expressions.Tests;
 
@@ -143,36 +144,23 @@ public class AutogradTests
     [Test]
     public void BackwardAndToFormula_MillionNodeChainOnOneMegabyteStack_Work()
     {
-        double data = 0, grad = 0, evaluated = 0;
-        Exception? failure = null;
-        var thread = new Thread(
+        var (data, grad, evaluated) = Threads.OnStack(
             () =>
             {
-                try
+                var x = new Value(0.5, "x");
+                var chain = x;
+                for (var i = 0; i < 500_000; i++)
                 {
-                    var x = new Value(0.5, "x");
-                    var chain = x;
-                    for (var i = 0; i < 500_000; i++)
-                    {
-                        chain = (chain * 1.0) + x;
-                    }
+                    chain = (chain * 1.0) + x;
+                }
 
-                    chain.Backward();
-                    (data, grad) = (chain.Data, x.Grad);
-                    var formula = chain.ToFormula(options: new FormulaOptions { MaxNodes = int.MaxValue });
-                    evaluated = formula.Evaluate(0.5);
-                }
-                catch (Exception e)
-                {
-                    failure = e;
-                }
+                chain.Backward();
+                var formula = chain.ToFormula(options: new FormulaOptions { MaxNodes = int.MaxValue });
+                return (chain.Data, x.Grad, formula.Evaluate(0.5));
             },
             1024 * 1024);
-        thread.Start();
-        thread.Join();
         Assert.Multiple(() =>
         {
-            Assert.That(failure, Is.Null, failure?.ToString());
             Assert.That(data, Is.EqualTo(0.5 * 500_001));
             Assert.That(grad, Is.EqualTo(500_001.0));
             Assert.That(evaluated, Is.EqualTo(data));

@@ -153,28 +153,6 @@ public class ReliabilityTests
 
     // class 3: no stack overflow on a small stack
 
-    private static T OnSmallStack<T>(Func<T> work, int stack = 256 * 1024)
-    {
-        T result = default!;
-        Exception? failure = null;
-        var thread = new Thread(
-            () =>
-            {
-                try
-                {
-                    result = work();
-                }
-                catch (Exception e)
-                {
-                    failure = e;
-                }
-            },
-            stack);
-        thread.Start();
-        thread.Join();
-        return failure is null ? result : throw failure;
-    }
-
     [TestCase("sin(", ")", 999)]
     [TestCase("(1 + ", ")", 999)]
     [TestCase("exp(-", ")", 999)]
@@ -184,7 +162,7 @@ public class ReliabilityTests
         var a = Formula.Parse(Nest("x")).Tree;
         var b = Formula.Parse(Nest("x")).Tree;
         var c = Formula.Parse(Nest("y")).Tree;
-        var (same, hashes, different) = OnSmallStack(() => (a.Equals(b), a.GetHashCode() == b.GetHashCode(), a.Equals(c)));
+        var (same, hashes, different) = Threads.OnStack(() => (a.Equals(b), a.GetHashCode() == b.GetHashCode(), a.Equals(c)));
         Assert.Multiple(() =>
         {
             Assert.That(same, Is.True);
@@ -199,9 +177,9 @@ public class ReliabilityTests
     {
         var options = Large with { MaxDepth = length };
         var text = string.Join("**", Enumerable.Repeat("x", length));
-        var a = OnSmallStack(() => Formula.Parse(text, options).Tree, 64 * 1024 * 1024);
-        var b = OnSmallStack(() => Formula.Parse(text, options).Tree, 64 * 1024 * 1024);
-        var (same, hashes) = OnSmallStack(() => (a.Equals(b), a.GetHashCode() == b.GetHashCode()), 1024 * 1024);
+        var a = Threads.OnStack(() => Formula.Parse(text, options).Tree, 64 * 1024 * 1024);
+        var b = Threads.OnStack(() => Formula.Parse(text, options).Tree, 64 * 1024 * 1024);
+        var (same, hashes) = Threads.OnStack(() => (a.Equals(b), a.GetHashCode() == b.GetHashCode()), 1024 * 1024);
         Assert.Multiple(() =>
         {
             Assert.That(same, Is.True);
