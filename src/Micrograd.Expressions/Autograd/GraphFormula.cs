@@ -118,7 +118,6 @@ internal static class GraphFormula
 
     private static Call Call(string function, Expr argument) => new(Function.Named(function), [argument]);
 
-    private static bool IsName(string label) =>
-        label.Length > 0 && (char.IsLetter(label[0]) || label[0] == '_') && label.All(c => char.IsLetterOrDigit(c) || c == '_')
-        && label is not ("let" or "in" or "fun") && !Function.TryLookup(label, out _);
+    // a label usable as a parameter or binding name: a name of the language that is not a built-in function or constant
+    private static bool IsName(string label) => Parser.IsName(label) && !Function.TryLookup(label, out _);
 }

@@ -272,8 +272,7 @@ public sealed class Value
         return new Value(sum, terms);
     }
 
-    internal static double Power(double x, double k) =>
-        k == Math.Round(k) && Math.Abs(k) <= LinqCompiler.MaxUnrolledPower ? LinqCompiler.UnrolledPower(x, (int)k) : Math.Pow(x, k);
+    internal static double Power(double x, double k) => LinqCompiler.PowerByLiteral(x, k);
 
     // this value's gradient times its local derivatives, into its children
     private void Propagate()

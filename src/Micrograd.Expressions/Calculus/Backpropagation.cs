@@ -195,7 +195,7 @@ public static class Backpropagation
                     return Cancels(s) ? Constant(sum) : sum;
                 case Product p:
                     return LowerProduct(p, scope);
-                case Power { Exponent: Number { Value: var k } } p when k == Math.Round(k) && Math.Abs(k) <= LinqCompiler.MaxUnrolledPower:
+                case Power { Exponent: Number { Value: var k } } p when LinqCompiler.IsUnrolled(k):
                     return Unary($"**{NumberText.Format(k)}", Lower(p.Base, scope), u => Compiler.Lower(new Power(new Variable("u"), new Number(k)), Scope(u)),
                         (u, _) => () => Compiler.Lower(Algebra.Build.Mul(new Number(k), Algebra.Build.Pow(new Variable("u"), new Number(k - 1))), Scope(u)));
                 case Power p:

@@ -133,7 +133,7 @@ internal static class BatchCompiler
             var e = stack.Pop();
             switch (e)
             {
-                case Power { Exponent: Number { Value: var k } } when k == Math.Round(k) && Math.Abs(k) <= LinqCompiler.MaxUnrolledPower:
+                case Power { Exponent: Number { Value: var k } } when LinqCompiler.IsUnrolled(k):
                     break;
                 case Power:
                     return false;

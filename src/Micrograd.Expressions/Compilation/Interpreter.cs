@@ -74,8 +74,8 @@ internal static class Interpreter
                 return sum;
             case Product p:
                 return EvalProduct(p, scope, skipSign: false);
-            case Power { Exponent: Number { Value: var k } } p when k == Math.Round(k) && Math.Abs(k) <= LinqCompiler.MaxUnrolledPower:
-                return LinqCompiler.UnrolledPower(Eval(p.Base, scope), (int)k);
+            case Power { Exponent: Number { Value: var k } } p:
+                return LinqCompiler.PowerByLiteral(Eval(p.Base, scope), k);
             case Power p:
                 return Math.Pow(Eval(p.Base, scope), Eval(p.Exponent, scope));
             case Call { Function.IsConstant: true } c:

@@ -335,7 +335,7 @@ internal sealed class LinqCompiler
 
     private L LowerPower(L b, Expr exponent, ImmutableDictionary<string, L> scope)
     {
-        if (exponent is Number { Value: var n } && n == Math.Round(n) && Math.Abs(n) <= MaxUnrolledPower)
+        if (exponent is Number { Value: var n } && IsUnrolled(n))
         {
             return b is ConstantExpression { Value: double c } ? Const(UnrolledPower(c, (int)n)) : Unrolled(b, (int)n);
         }
@@ -371,6 +371,12 @@ internal sealed class LinqCompiler
 
         return simple ? power : L.Block(number, L.Assign(t, b), power);
     }
+
+    /// <summary>True for a literal exponent that compiles to multiplications (a whole number up to 4 in size).</summary>
+    internal static bool IsUnrolled(double k) => k == Math.Round(k) && Math.Abs(k) <= MaxUnrolledPower;
+
+    /// <summary><c>b ** k</c> for a literal exponent, exactly as compiled code computes it.</summary>
+    internal static double PowerByLiteral(double b, double k) => IsUnrolled(k) ? UnrolledPower(b, (int)k) : Math.Pow(b, k);
 
     // the compile-time twin of Unrolled, for a constant base
     internal static double UnrolledPower(double b, int n)

@@ -23,10 +23,7 @@ internal static class BindingsForm
             // a let inside a value or the result is still written at each use: check before writing
             var inlined = Inliner.Substitute(e, renamed);
             length += Budget.TextLength(inlined, node => 8 * (1 + Nodes.Inside(node).Length));
-            return length > options.MaxOutputLength
-                ? throw new FormulaException(FormulaErrorKind.Limit,
-                    $"the text would be longer than {options.MaxOutputLength} characters, the limit (FormulaOptions.MaxOutputLength)")
-                : Printer.Expression(inlined, dialect);
+            return length > options.MaxOutputLength ? throw Printer.TooLong(options) : Printer.Expression(inlined, dialect);
         }
 
         foreach (var binding in let.Bindings)
@@ -62,8 +59,7 @@ internal static class BindingsForm
 
         if (text.Length > options.MaxOutputLength)
         {
-            throw new FormulaException(FormulaErrorKind.Limit,
-                $"the text would be longer than {options.MaxOutputLength} characters, the limit (FormulaOptions.MaxOutputLength)");
+            throw Printer.TooLong(options);
         }
 
         return text.ToString();

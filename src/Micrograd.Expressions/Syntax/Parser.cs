@@ -510,6 +510,10 @@ internal static class Parser
         };
     }
 
+    /// <summary>True when the text is a name of the language: a letter or <c>_</c>, then letters, digits, <c>_</c>; not a keyword.</summary>
+    internal static bool IsName(string text) =>
+        text.Length > 0 && ScanIdentifier(text, 0) == text.Length && !Keywords.Contains(text);
+
     private static int ScanIdentifier(string text, int i)
     {
         if (i >= text.Length || !(char.IsLetter(text[i]) || text[i] == '_'))

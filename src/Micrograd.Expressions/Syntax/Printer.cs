@@ -52,17 +52,17 @@ internal static class Printer
 
         if (bound > options.MaxOutputLength)
         {
-            var why = dialect == Dialect.Formula
+            throw TooLong(options, dialect == Dialect.Formula
                 ? ""
-                : $"; the {dialect} dialect writes a let-bound value at each of its uses, so it can be far longer than the formula";
-            throw new FormulaException(FormulaErrorKind.Limit,
-                $"the text would be longer than {options.MaxOutputLength} characters, the limit (FormulaOptions.MaxOutputLength){why}");
+                : $"; the {dialect} dialect writes a let-bound value at each of its uses, so it can be far longer than the formula");
         }
 
-        var sb = new StringBuilder();
-        Write(sb, body, dialect, 0);
-        return sb.ToString();
+        return Expression(body, dialect);
     }
+
+    /// <summary>The error for text past <see cref="FormulaOptions.MaxOutputLength"/>.</summary>
+    internal static FormulaException TooLong(FormulaOptions options, string why = "") =>
+        new(FormulaErrorKind.Limit, $"the text would be longer than {options.MaxOutputLength} characters, the limit (FormulaOptions.MaxOutputLength){why}");
 
     // At least the characters a node writes besides its children: its name or number, and per child the
     // operator and parentheses around it (LaTeX's \left( \right) \cdot are the longest).
