@@ -74,7 +74,7 @@ internal static class Ops
             var m => throw new RequestException($"field `method` must be one of {Choices.Methods}, not `{m}`"),
         };
         var h = request.OptionalDouble("h");
-        if (h is { } step && !(step > 0 && double.IsFinite(step)))
+        if (h is { } step && !FiniteDifferences.IsValidStep(step))
         {
             throw new RequestException($"field `h` must be a positive finite number, not {Bindings.Describe(step)}");
         }

@@ -52,6 +52,11 @@ public static class FiniteDifferences
     /// <summary>Machine epsilon for double: 2^-52.</summary>
     public const double Eps = 2.220446049250313e-16;
 
+    /// <summary>True for a step a finite difference can take: a positive finite number.</summary>
+    /// <param name="h">The step.</param>
+    /// <returns>Whether <paramref name="h"/> is usable.</returns>
+    public static bool IsValidStep(double h) => h > 0 && double.IsFinite(h);
+
     /// <summary>The partial derivative of <paramref name="f"/> with respect to input <paramref name="index"/> at <paramref name="point"/>.</summary>
     /// <param name="f">The function; it is called with copies of the point, never with the caller's array.</param>
     /// <param name="point">Where to differentiate.</param>
@@ -70,7 +75,7 @@ public static class FiniteDifferences
         ArgumentOutOfRangeException.ThrowIfNegative(index);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, point.Count);
         var x = point[index];
-        if (h is { } given && (!(given > 0) || !double.IsFinite(given)))
+        if (h is { } given && !IsValidStep(given))
         {
             throw new ArgumentOutOfRangeException(nameof(h), given, "the step must be a positive finite number");
         }
