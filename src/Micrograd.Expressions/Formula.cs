@@ -24,20 +24,31 @@ public sealed partial class Formula : IEquatable<Formula>, IFormattable
     private readonly Lazy<GradientFunction> gradient;
     private readonly Lazy<BatchCompiler.Kernel> batch;
 
-    private Formula(Expr tree, IReadOnlyList<string> parameters, FormulaOptions? options = null)
+    private Formula(Expr tree, IReadOnlyList<string> parameters, FormulaOptions? options = null, FormulaContext? context = null, Expr? core = null)
     {
         Tree = tree;
         Parameters = parameters;
         Options = options ?? FormulaOptions.Default;
+        Context = context ?? FormulaContext.Default;
+        Core = core ?? LocalFunctions.Expand(tree, parameters, Options.MaxResultNodes);
         compiled = new Lazy<Func<double[], double>>(
-            () => CompileCache.GetOrCompile(Tree, Parameters, () => LinqCompiler.ToArrayLambda(Tree, Parameters).Compile()),
+            () => CompileCache.GetOrCompile(Core, Parameters, () => LinqCompiler.ToArrayLambda(Core, Parameters).Compile()),
             LazyThreadSafetyMode.ExecutionAndPublication);
         gradient = new Lazy<GradientFunction>(() => Backpropagation.Compile(this), LazyThreadSafetyMode.ExecutionAndPublication);
-        batch = new Lazy<BatchCompiler.Kernel>(() => BatchCompiler.CompileOrFallBack(Tree, Parameters, () => compiled.Value), LazyThreadSafetyMode.ExecutionAndPublication);
+        batch = new Lazy<BatchCompiler.Kernel>(() => BatchCompiler.CompileOrFallBack(Core, Parameters, () => compiled.Value), LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
-    /// <summary>The syntax tree.</summary>
+    /// <summary>The syntax tree, as read: local functions are <see cref="Lambda"/> bindings and calls of them.</summary>
     public Expr Tree { get; }
+
+    /// <summary>
+    /// The tree every operation works on: <see cref="Tree"/> with each call of a local function written as its body
+    /// (the same tree when the formula defines none).
+    /// </summary>
+    internal Expr Core { get; }
+
+    /// <summary>The functions and constants the formula was read with; its derivatives and simplifications keep it.</summary>
+    public FormulaContext Context { get; }
 
     /// <summary>
     /// The parameter names in call order: those of the <c>fun</c> header, or else the free names in order of
@@ -56,19 +67,47 @@ public sealed partial class Formula : IEquatable<Formula>, IFormattable
     /// <param name="options">Limits; <see cref="FormulaOptions.Default"/> when null.</param>
     /// <returns>The formula.</returns>
     /// <exception cref="FormulaSyntaxException">The text is not a formula, or exceeds a limit; the exception has the line and column.</exception>
-    public static Formula Parse(string text, FormulaOptions? options = null)
+    public static Formula Parse(string text, FormulaOptions? options = null) =>
+        Parse(text, FormulaContext.Default, options ?? FormulaOptions.Default, null, null);
+
+    /// <summary>Reads formula text that may call the functions and constants of a context.</summary>
+    /// <param name="text">The formula; see docs/language.md.</param>
+    /// <param name="context">The functions, constants and limits; an unknown function is an error that lists this context's.</param>
+    /// <returns>The formula; its derivatives keep the context, so they print, parse back with it and compile.</returns>
+    /// <exception cref="FormulaSyntaxException">The text is not a formula of this context, or exceeds a limit.</exception>
+    public static Formula Parse(string text, FormulaContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return Parse(text, context, context.Options, null, null);
+    }
+
+    // the one reader: with a header given in code (a context function's parameters) and the function being defined
+    internal static Formula Parse(string text, FormulaContext context, IReadOnlyList<string>? header, string? defining) =>
+        Parse(text, context, context.Options, header, defining);
+
+    private static Formula Parse(string text, FormulaContext context, FormulaOptions options, IReadOnlyList<string>? header, string? defining)
     {
         ArgumentNullException.ThrowIfNull(text);
-        options ??= FormulaOptions.Default;
         try
         {
-            var (header, body) = Syntax.Parser.Read(text, options);
-            var (tree, parameters) = Scope.Bind(text, header, body, options);
-            return new Formula(tree, parameters, options);
+            var (written, body) = Syntax.Parser.Read(text, context, options, defining);
+            if (header is not null && written is not null)
+            {
+                throw Syntax.Parser.At(text, text.IndexOf("fun", StringComparison.Ordinal), FormulaErrorKind.Syntax,
+                    "the parameters are given by the signature; remove the `fun ... ->` header");
+            }
+
+            var (tree, parameters) = Scope.Bind(text, header ?? written, body, context, options);
+            var core = text.Contains("let", StringComparison.Ordinal) ? LocalFunctions.Expand(tree, parameters, options.MaxResultNodes) : tree;
+            return new Formula(tree, parameters, options, context, core);
         }
         catch (InsufficientExecutionStackException)
         {
             throw Limits.StackExhausted(text, 1, 1);
+        }
+        catch (FormulaException e) when (e is not FormulaSyntaxException)
+        {
+            throw Syntax.Parser.At(text, 0, e.Kind, e.Message);
         }
     }
 
@@ -158,7 +197,7 @@ public sealed partial class Formula : IEquatable<Formula>, IFormattable
 
         try
         {
-            return Interpreter.Evaluate(Tree, Parameters, values);
+            return Interpreter.Evaluate(Core, Parameters, values);
         }
         catch (InsufficientExecutionStackException) when (IsCompilable)
         {
@@ -207,7 +246,7 @@ public sealed partial class Formula : IEquatable<Formula>, IFormattable
                 nameof(TDelegate));
         }
 
-        return Compiled("compile", () => (Expression<TDelegate>)LinqCompiler.ToLambda(typeof(TDelegate), Tree, Parameters));
+        return Compiled("compile", () => (Expression<TDelegate>)LinqCompiler.ToLambda(typeof(TDelegate), Core, Parameters));
     }
 
     /// <summary>
@@ -226,14 +265,14 @@ public sealed partial class Formula : IEquatable<Formula>, IFormattable
     public Expression ToExpression(Func<string, Expression> argument)
     {
         ArgumentNullException.ThrowIfNull(argument);
-        var size = Budget.TextLength(Inliner.Inline(Tree), _ => 1);
+        var size = Budget.TextLength(Inliner.Inline(Core), e => e is Call { Function.Body: { } body } ? Nodes.Walk(body, distinct: false).Count() : 1);
         if (size > Options.MaxCompiledNodes)
         {
             throw new FormulaException(FormulaErrorKind.Limit,
                 $"the expression would have {size:0} nodes with every let-bound value written at each use, more than the limit (FormulaOptions.MaxCompiledNodes) of {Options.MaxCompiledNodes}");
         }
 
-        return Guard(() => LinqCompiler.BlockFree(Tree, argument));
+        return Guard(() => LinqCompiler.BlockFree(Core, argument));
     }
 
     /// <summary>
@@ -334,7 +373,7 @@ public sealed partial class Formula : IEquatable<Formula>, IFormattable
     }
 
     // nodes as the compilers lower them (a let-bound value once, a subtree shared by reference at each use)
-    private bool IsCompilable => compilable ??= !Nodes.Walk(Tree, distinct: false).Skip(Options.MaxCompiledNodes).Any();
+    private bool IsCompilable => compilable ??= !Nodes.Walk(Core, distinct: false).Skip(Options.MaxCompiledNodes).Any();
 
     private bool? compilable;
 
@@ -361,7 +400,7 @@ public sealed partial class Formula : IEquatable<Formula>, IFormattable
                 $"the order {order} exceeds the limit (FormulaOptions.MaxOrder) of {Options.MaxOrder}");
         }
 
-        var tree = Tree;
+        var tree = Core;
         using var work = Work.Begin(Options);
         for (var i = 0; i < order && tree is not Number { Value: 0 }; i++)
         {
@@ -369,7 +408,7 @@ public sealed partial class Formula : IEquatable<Formula>, IFormattable
             Budget.CheckResult(tree, Options, $"the derivative of order {i + 1}");
         }
 
-        return new Formula(tree, Parameters, Options);
+        return new Formula(tree, Parameters, Options, Context);
     }
 
     /// <summary>Every first partial derivative, in parameter order.</summary>
@@ -421,9 +460,9 @@ public sealed partial class Formula : IEquatable<Formula>, IFormattable
     public Formula Simplify()
     {
         using var work = Work.Begin(Options);
-        var tree = Guard(() => Simplifier.Simplify(Tree));
+        var tree = Guard(() => Simplifier.Simplify(Core));
         Budget.CheckResult(tree, Options, "the simplified formula");
-        return new Formula(tree, Parameters, Options);
+        return new Formula(tree, Parameters, Options, Context);
     }
 
     // the documented error for a tree too deep for the current thread's stack
@@ -445,7 +484,7 @@ public sealed partial class Formula : IEquatable<Formula>, IFormattable
 
     // "fun e x -> " when a parameter shadows a constant: without it, the text would read the constant back
     private string Header() =>
-        Parameters.Any(p => Function.TryLookup(p, out var f) && f.IsConstant)
+        Parameters.Any(p => Context.TryLookup(p, out var f) && f.IsConstant)
             ? $"fun {string.Join(" ", Parameters)} -> "
             : "";
 
@@ -461,7 +500,7 @@ public sealed partial class Formula : IEquatable<Formula>, IFormattable
     public string ToString(string? format, IFormatProvider? formatProvider = null)
     {
         var dialect = ParseDialect(format);
-        return (dialect == Dialect.Formula ? Header() : "") + Guard(() => Printer.Print(Tree, dialect, Options));
+        return (dialect == Dialect.Formula ? Header() : "") + Guard(() => Printer.Print(dialect == Dialect.Formula ? Tree : Core, dialect, Options));
     }
 
     /// <summary>Reads a dialect name as accepted by <see cref="ToString(string?, IFormatProvider?)"/>.</summary>

@@ -25,6 +25,30 @@ public sealed class Function
         LaTeX = latex;
         CSharp = csharp;
         DynamicLinq = dynamicLinq;
+        IsBuiltIn = true;
+        if (method is not null)
+        {
+            implementation = method.CreateDelegate(DelegateType(parameters.Length));
+        }
+    }
+
+    // a row of a FormulaContext: a .NET implementation, a formula body, a constant, or a local function's name
+    private Function(string name, string[] parameters, double constant, Delegate? implementation, Syntax.Expr? body, bool local)
+    {
+        Name = name;
+        ParameterNames = parameters;
+        ConstantValue = constant;
+        derivatives = [];
+        this.implementation = implementation is not null && implementation.GetType() != DelegateType(parameters.Length)
+            ? Delegate.CreateDelegate(DelegateType(parameters.Length), implementation.Target, implementation.Method)
+            : implementation;
+        Body = body;
+        IsLocal = local;
+        Domain = body is not null ? "as its formula" : implementation is not null ? "as its .NET implementation" : "constant";
+        Method = implementation?.Target is null ? implementation?.Method : null;
+        var arguments = string.Join(", ", Enumerable.Range(0, parameters.Length).Select(i => $"{{{i}}}"));
+        LaTeX = parameters.Length == 0 ? Syntax.Printer.LaTeXName(name) : $@"\operatorname{{{{{name}}}}}\left({arguments}\right)";
+        CSharp = DynamicLinq = parameters.Length == 0 ? name : $"{name}({arguments})";
     }
 
     /// <summary>The name used in formulas, e.g. <c>sin</c>.</summary>
@@ -42,14 +66,28 @@ public sealed class Function
     /// <summary>How the function is called, e.g. <c>atan2(y, x)</c>.</summary>
     public string Signature => Arity == 0 ? Name : $"{Name}({string.Join(", ", ParameterNames)})";
 
-    /// <summary>True for a named constant such as <c>pi</c>.</summary>
-    public bool IsConstant => Method is null;
+    /// <summary>True for a named constant such as <c>pi</c> or one added by <see cref="FormulaContext.WithConstant"/>.</summary>
+    public bool IsConstant => Arity == 0;
+
+    /// <summary>True for a row of the built-in table (<see cref="FormulaContext.Default"/>).</summary>
+    public bool IsBuiltIn { get; }
+
+    /// <summary>True for an F#-style local function of a formula (<c>let sq x = x*x in ...</c>); its body is in the tree.</summary>
+    public bool IsLocal { get; }
 
     /// <summary>The value of a named constant; NaN for a function.</summary>
     public double ConstantValue { get; }
 
-    /// <summary>The static <c>double</c> method a call compiles to (a <see cref="Math"/> member or one of the engine's own).</summary>
+    /// <summary>For a function defined by a formula (<see cref="FormulaContext.WithFunction(string)"/>), its body over <see cref="ParameterNames"/>; else null.</summary>
+    public Syntax.Expr? Body { get; }
+
+    /// <summary>True when every partial derivative is known (built-in rows, formula-defined functions, .NET functions registered with their derivatives).</summary>
+    public bool HasDerivatives => Arity == 0 || Body is not null || derivatives.Length == Arity || derivativeTrees?.Length == Arity;
+
+    /// <summary>The static method a call compiles to (a <see cref="Math"/> member, one of the engine's own, or a host's static method); null for a closure, a formula body or a constant.</summary>
     internal MethodInfo? Method { get; }
+
+    private Delegate? implementation;
 
     /// <summary>
     /// The lane-wise <c>Vector&lt;double&gt;</c> method that rounds exactly as <see cref="Method"/> (IEEE sqrt and
@@ -66,22 +104,101 @@ public sealed class Function
     /// <summary>System.Linq.Dynamic.Core template; arguments are inserted already parenthesised.</summary>
     internal string DynamicLinq { get; }
 
+    /// <summary>True when the C# and Dynamic LINQ templates are plain calls, so any argument fits inside their parentheses.</summary>
+    internal bool TemplateIsCall => !IsBuiltIn || CSharp.StartsWith("Math.", StringComparison.Ordinal);
+
+    /// <summary>Two rows denote the same function: the same row, or local functions of the same name and arity.</summary>
+    internal bool SameAs(Function other) =>
+        ReferenceEquals(this, other) || (IsLocal && other.IsLocal && Name == other.Name && Arity == other.Arity);
+
     /// <summary>The partial derivative with respect to parameter <paramref name="argument"/>, as a tree over <see cref="ParameterNames"/>.</summary>
+    /// <exception cref="FormulaException">A .NET function registered without its derivatives (kind <see cref="FormulaErrorKind.Name"/>).</exception>
     internal Syntax.Expr Derivative(int argument)
     {
-        var trees = derivativeTrees ??= [.. derivatives.Select(d => Formula.Parse($"fun {string.Join(" ", ParameterNames)} -> {d}").Tree)];
-        return trees[argument];
+        if (derivativeTrees is null)
+        {
+            if (Body is not null)
+            {
+                var trees = ParameterNames.Select(p => Algebra.Simplifier.Simplify(Calculus.Differentiator.Differentiate(Body, p))).ToArray();
+                Interlocked.CompareExchange(ref derivativeTrees, trees, null);
+            }
+            else if (IsBuiltIn)
+            {
+                var trees = derivatives.Select(d => Formula.Parse($"fun {string.Join(" ", ParameterNames)} -> {d}").Tree).ToArray();
+                Interlocked.CompareExchange(ref derivativeTrees, trees, null);
+            }
+            else
+            {
+                throw new FormulaException(FormulaErrorKind.Name,
+                    $"function `{Signature}` has no derivative: register it with its partial derivatives (FormulaContext.WithFunction(\"{Signature}\", implementation, derivatives...)) to differentiate it");
+            }
+        }
+
+        return derivativeTrees![argument];
     }
 
     private Syntax.Expr[]? derivativeTrees;
+
+    /// <summary>The compiled implementation: the method's delegate, the host's delegate, or the compiled body.</summary>
+    internal Delegate Implementation
+    {
+        get
+        {
+            if (implementation is null && Body is not null)
+            {
+                var compiled = Compilation.LinqCompiler.ToLambda(DelegateType(Arity), Body, [.. ParameterNames]).Compile();
+                Interlocked.CompareExchange(ref implementation, compiled, null);
+            }
+
+            return implementation ?? throw new InvalidOperationException($"`{Name}` is not callable");
+        }
+    }
 
     /// <summary>Evaluates the function on constant arguments, exactly as compiled code would.</summary>
     internal double Invoke(ReadOnlySpan<double> args) => Arity switch
     {
         0 => ConstantValue,
-        1 => ((Func<double, double>)Delegates[Name])(args[0]),
-        _ => ((Func<double, double, double>)Delegates[Name])(args[0], args[1]),
+        1 => ((Func<double, double>)Implementation)(args[0]),
+        2 => ((Func<double, double, double>)Implementation)(args[0], args[1]),
+        3 => ((Func<double, double, double, double>)Implementation)(args[0], args[1], args[2]),
+        _ => ((Func<double, double, double, double, double>)Implementation)(args[0], args[1], args[2], args[3]),
     };
+
+    /// <summary>A call of the function in a LINQ expression tree: a static method call, or one delegate invoke.</summary>
+    internal System.Linq.Expressions.Expression CallExpression(IEnumerable<System.Linq.Expressions.Expression> args) =>
+        Method is not null
+            ? System.Linq.Expressions.Expression.Call(Method, args)
+            : System.Linq.Expressions.Expression.Invoke(System.Linq.Expressions.Expression.Constant(Implementation, DelegateType(Arity)), args);
+
+    /// <summary>The <c>Func</c> type of a function of <paramref name="arity"/> doubles.</summary>
+    internal static Type DelegateType(int arity) => arity switch
+    {
+        0 => typeof(Func<double>),
+        1 => typeof(Func<double, double>),
+        2 => typeof(Func<double, double, double>),
+        3 => typeof(Func<double, double, double, double>),
+        4 => typeof(Func<double, double, double, double, double>),
+        _ => throw new ArgumentOutOfRangeException(nameof(arity), arity, "a function takes at most 4 arguments"),
+    };
+
+    /// <summary>A host's .NET function of a context; its derivative trees, when given, are set by <see cref="WithDerivatives"/>.</summary>
+    internal static Function Host(string name, string[] parameters, Delegate implementation) =>
+        new(name, parameters, double.NaN, implementation, null, local: false);
+
+    /// <summary>A function of a context defined by a formula over <paramref name="parameters"/>.</summary>
+    internal static Function Defined(string name, string[] parameters, Syntax.Expr body) =>
+        new(name, parameters, double.NaN, null, body, local: false);
+
+    /// <summary>A named constant of a context.</summary>
+    internal static Function Constant(string name, double value) =>
+        new(name, [], value, null, null, local: false);
+
+    /// <summary>The row a call of a local function refers to (its body is in the formula's tree).</summary>
+    internal static Function Local(string name, string[] parameters) =>
+        new(name, parameters, double.NaN, null, null, local: true);
+
+    /// <summary>Sets the partial derivatives of a host function, once, before the row is shared.</summary>
+    internal void WithDerivatives(Syntax.Expr[] trees) => derivativeTrees = trees;
 
     /// <inheritdoc/>
     public override string ToString() => Signature;
@@ -155,12 +272,6 @@ public sealed class Function
         All.Select(f => KeyValuePair.Create(f.Name, f))
            .Append(KeyValuePair.Create("ln", All.Single(f => f.Name == "log")))
            .ToFrozenDictionary(StringComparer.Ordinal);
-
-    private static readonly FrozenDictionary<string, Delegate> Delegates =
-        All.Where(f => f.Method is not null).ToFrozenDictionary(
-            f => f.Name,
-            f => f.Method!.CreateDelegate(f.Arity == 1 ? typeof(Func<double, double>) : typeof(Func<double, double, double>)),
-            StringComparer.Ordinal);
 
     /// <summary>Looks a function or constant up by name (aliases such as <c>ln</c> included).</summary>
     /// <param name="name">The name as written in a formula.</param>

@@ -22,6 +22,9 @@ internal sealed class Names
                 case Let l:
                     taken.UnionWith(l.Bindings.Select(b => b.Name));
                     break;
+                case Call c:
+                    taken.Add(c.Function.Name);
+                    break;
             }
         }
     }

@@ -23,7 +23,7 @@ public static class Simplifier
     public static Formula Simplify(Formula formula)
     {
         ArgumentNullException.ThrowIfNull(formula);
-        return Formula.FromTree(Simplify(formula.Tree), formula.Parameters);
+        return Formula.FromTree(Simplify(formula.Core), formula.Parameters);
     }
 
     /// <summary>Replaces free names by expressions and simplifies on the way; respects let shadowing.</summary>

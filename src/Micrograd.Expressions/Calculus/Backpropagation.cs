@@ -114,7 +114,7 @@ public static class Backpropagation
             scope = scope.SetItem(name, tape.Input(name, L.ArrayIndex(point, L.Constant(i))));
         }
 
-        var output = tape.Lower(formula.Tree, scope);
+        var output = tape.Lower(formula.Core, scope);
         var statements = tape.Sweep(output, formula.Parameters.Count, gradient);
 
         if (!trace)
@@ -247,7 +247,7 @@ public static class Backpropagation
             var parameters = c.Function.ParameterNames;
             var bindings = ImmutableDictionary.CreateRange(StringComparer.Ordinal,
                 parameters.Select((name, i) => KeyValuePair.Create(name, values[operands[i]])));
-            var node = Add(new GraphNode(null, c.Function.Name, [.. operands]), L.Call(c.Function.Method!, operands.Select(o => values[o])),
+            var node = Add(new GraphNode(null, c.Function.Name, [.. operands]), c.Function.CallExpression(operands.Select(o => values[o])),
                 operands.All(o => constant[o]),
                 [.. operands.Select((o, i) => (o, (Func<L>)(() => Compiler.Lower(c.Function.Derivative(i), bindings))))]);
             return node;

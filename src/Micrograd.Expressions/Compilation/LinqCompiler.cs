@@ -400,7 +400,13 @@ internal sealed class LinqCompiler
             return L.Call(c.Function.VectorMethod!, args);
         }
 
-        return Fold(L.Call(c.Function.Method!, args), v => c.Function.Invoke(v));
+        if (blockFree && c.Function.Body is { } body)
+        {
+            // a query provider cannot call a compiled delegate: write the function's formula in place
+            return Lower(body, ImmutableDictionary<string, L>.Empty.AddRange(c.Function.ParameterNames.Zip(args, KeyValuePair.Create)));
+        }
+
+        return Fold(c.Function.CallExpression(args), v => c.Function.Invoke(v));
     }
 
     private L LowerLet(Let let, ImmutableDictionary<string, L> scope)

@@ -111,6 +111,22 @@ public sealed record Let(ImmutableArray<Binding> Bindings, Expr Body) : Expr
     public override int GetHashCode() => StructuralComparer.Hash(this);
 }
 
+/// <summary>
+/// An F#-style local function, the value of a binding such as <c>let hyp x y = sqrt(x**2 + y**2)</c>: the body
+/// sees its parameters and the names bound before the binding. It appears only as a <see cref="Binding.Value"/>;
+/// a call of it is a <see cref="Call"/> whose <see cref="Function.IsLocal"/> is true.
+/// </summary>
+/// <param name="Parameters">One or more parameter names.</param>
+/// <param name="Body">The result.</param>
+public sealed record Lambda(ImmutableArray<string> Parameters, Expr Body) : Expr
+{
+    /// <inheritdoc/>
+    public bool Equals(Lambda? other) => StructuralComparer.Equal(this, other);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => StructuralComparer.Hash(this);
+}
+
 /// <summary>One <c>let Name = Value</c>.</summary>
 /// <param name="Name">The bound name.</param>
 /// <param name="Value">The bound expression.</param>
@@ -164,6 +180,10 @@ internal static class Nodes
     }
 
     /// <summary>The operands of a node, and for a <see cref="Let"/> its bound values and body, in evaluation order.</summary>
-    public static ImmutableArray<Expr> Inside(Expr e) =>
-        e is Let l ? [.. l.Bindings.Select(b => b.Value), l.Body] : Children(e);
+    public static ImmutableArray<Expr> Inside(Expr e) => e switch
+    {
+        Let l => [.. l.Bindings.Select(b => b.Value), l.Body],
+        Lambda f => [f.Body],
+        _ => Children(e),
+    };
 }

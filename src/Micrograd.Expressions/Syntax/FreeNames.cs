@@ -54,6 +54,9 @@ internal static class FreeNames
             case Call c:
                 c.Arguments.ToList().ForEach(a => Collect(a, bound, found, seen, visited));
                 break;
+            case Lambda f:
+                Collect(f.Body, bound.Union(f.Parameters), found, seen, visited);
+                break;
             case Let l:
                 foreach (var b in l.Bindings)
                 {

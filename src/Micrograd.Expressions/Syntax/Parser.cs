@@ -74,21 +74,23 @@ internal static class Parser
     private static readonly Parser<string> Separator =
         Symbol(";").Or(Keyword("in")).Or(NewlineBefore).Named("\";\", \"in\" or a new line");
 
-    // binding = "let" binder "=" sum separator       (a new line ends the value unless inside parentheses
-    //                                                or after an operator: see SameLine)
+    // binding = "let" binder {binder} "=" sum separator
+    //                                            (with parameters, an F#-style local function; a new line ends the
+    //                                            value unless inside parentheses or after an operator: see SameLine)
     private static readonly Parser<Binding> LetBinding =
         from keyword in Keyword("let")
-        from name in Binder
+        from name in Sequence(Here, Binder, (position, name) => (position, name))
+        from parameters in Sequence(Here, Binder, (position, name) => (position, name)).Repeat()
         from eq in Symbol("=")
-        from value in BindingValue(Later(() => Sum!))
+        from value in Definition(name.name, parameters, BindingValue(Later(() => Sum!)))
         from separator in Separator
-        select new Binding(name, value);
+        select Define(name.name, parameters.Select(p => p.name), value);
 
-    // block = {binding} sum
-    private static readonly Parser<Expr> Block =
+    // block = {binding} sum                     (what a binding defines is in scope until the block ends)
+    private static readonly Parser<Expr> Block = InScope(
         from bindings in LetBinding.Repeat()
         from body in Sum
-        select Exact.Let(bindings.ToImmutableArray(), body);
+        select Exact.Let(bindings.ToImmutableArray(), body));
 
     // header = "fun" binder {binder} "->"
     private static readonly Parser<IEnumerable<string>> Header =
@@ -105,10 +107,19 @@ internal static class Parser
         select (header.IsDefined ? header.Get() : null, body);
 
     /// <summary>Parses formula text into a tree and its declared parameters (null without a <c>fun</c> header).</summary>
-    public static (IReadOnlyList<string>? Header, Expr Body) Read(string text, FormulaOptions options)
+    /// <param name="text">The text.</param>
+    /// <param name="functions">The functions and constants a call may name.</param>
+    /// <param name="options">The limits.</param>
+    /// <param name="defining">The context function whose body this is (it may not call itself), or null.</param>
+    public static (IReadOnlyList<string>? Header, Expr Body) Read(string text, FormulaContext functions, FormulaOptions options, string? defining = null)
     {
         Limits.Check(text, options);
-        var context = new ParseContext(text, options);
+        var context = new ParseContext(text, functions, options);
+        if (defining is not null)
+        {
+            context.Defining.Add(defining);
+        }
+
         var previous = Current;
         Current = context;
         try
@@ -131,9 +142,32 @@ internal static class Parser
     private static ParseContext? Current;
 
     // the text being read, and how deep the rule being read nests (parentheses, calls, power operators)
-    private sealed class ParseContext(string text, FormulaOptions options)
+    private sealed class ParseContext(string text, FormulaContext functions, FormulaOptions options)
     {
         public string Text { get; } = text;
+
+        public FormulaContext Functions { get; } = functions;
+
+        // the names bound so far in the enclosing blocks, innermost last: a local function's parameters, or null for a value
+        public List<(string Name, string[]? Parameters)> Locals { get; } = [];
+
+        // the functions whose bodies are being read, which may not call themselves
+        public List<string> Defining { get; } = [];
+
+        public bool TryLocal(string name, out string[]? parameters)
+        {
+            for (var i = Locals.Count - 1; i >= 0; i--)
+            {
+                if (Locals[i].Name == name)
+                {
+                    parameters = Locals[i].Parameters;
+                    return true;
+                }
+            }
+
+            parameters = null;
+            return false;
+        }
 
         public int Depth { get; private set; }
 
@@ -180,6 +214,59 @@ internal static class Parser
             context.BindingParentheses = outer;
         }
     };
+
+    // a rule whose bindings go out of scope when it ends, however it ends
+    private static Parser<T> InScope<T>(Parser<T> parser) => input =>
+    {
+        var locals = Current!.Locals;
+        var mark = locals.Count;
+        try
+        {
+            return parser(input);
+        }
+        finally
+        {
+            locals.RemoveRange(mark, locals.Count - mark);
+        }
+    };
+
+    // a binding's value: for a local function, read with its parameters in scope and its own name not callable
+    private static Parser<Expr> Definition(string name, List<(Position Position, string Name)> parameters, Parser<Expr> value) => input =>
+    {
+        var context = Current!;
+        if (parameters.Count == 0)
+        {
+            return value(input);
+        }
+
+        var duplicate = parameters.GroupBy(p => p.Name).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
+        {
+            throw At(context.Text, duplicate.Skip(1).First().Position.Offset, FormulaErrorKind.Name,
+                $"parameter `{duplicate.Key}` of `{name}` is declared twice");
+        }
+
+        var mark = context.Locals.Count;
+        context.Locals.AddRange(parameters.Select(p => (p.Name, (string[]?)null)));
+        context.Defining.Add(name);
+        try
+        {
+            return value(input);
+        }
+        finally
+        {
+            context.Defining.RemoveAt(context.Defining.Count - 1);
+            context.Locals.RemoveRange(mark, context.Locals.Count - mark);
+        }
+    };
+
+    // puts a binding in scope for the rest of its block
+    private static Binding Define(string name, IEnumerable<string> parameters, Expr value)
+    {
+        var names = parameters.ToImmutableArray();
+        Current!.Locals.Add((name, names.Length == 0 ? null : [.. names]));
+        return new Binding(name, names.Length == 0 ? value : new Lambda(names, value));
+    }
 
     // a rule read one level deeper, after its opening parenthesis (which the error points at)
     private static Parser<T> Nested<T>(Parser<T> parser) => input =>
@@ -586,7 +673,7 @@ internal static class Parser
 
     private static string CheckBindable(string name, Position position)
     {
-        if (Function.TryLookup(name, out var f) && !f.IsConstant)
+        if (Current!.Functions.TryLookup(name, out var f) && !f.IsConstant)
         {
             throw At(Current!.Text, position.Offset, FormulaErrorKind.Name,
                 $"`{name}` is a built-in function and cannot be used as a name");
@@ -597,8 +684,14 @@ internal static class Parser
 
     private static Expr Resolve(string name, IOption<IEnumerable<Expr>> args, Position position)
     {
-        var text = Current!.Text;
-        var known = Function.TryLookup(name, out var function);
+        var context = Current!;
+        var text = context.Text;
+        if (context.TryLocal(name, out var local))
+        {
+            return ResolveLocal(name, local, args, position);
+        }
+
+        var known = context.Functions.TryLookup(name, out var function);
         if (!args.IsDefined)
         {
             if (known && !function!.IsConstant)
@@ -612,8 +705,9 @@ internal static class Parser
 
         if (!known)
         {
-            throw At(text, position.Offset, FormulaErrorKind.Name,
-                $"unknown function `{name}`; the functions are {string.Join(", ", Function.Table.Where(f => !f.IsConstant).Select(f => f.Name))}");
+            throw At(text, position.Offset, FormulaErrorKind.Name, context.Defining.Contains(name)
+                ? $"`{name}` cannot call itself: functions are not recursive"
+                : $"unknown function `{name}`; the functions are {string.Join(", ", context.Functions.Functions.Where(f => !f.IsConstant).Select(f => f.Name))}");
         }
 
         var list = args.Get().ToImmutableArray();
@@ -622,14 +716,40 @@ internal static class Parser
             throw At(text, position.Offset, FormulaErrorKind.Arity, $"`{name}` is a constant and takes no arguments");
         }
 
-        if (list.Length != function.Arity)
+        CheckArity(function.Name, function.Signature, function.Arity, list.Length, position);
+        return new Call(function, list);
+    }
+
+    // a name bound in an enclosing block: a local function (its parameters) or a value (null)
+    private static Expr ResolveLocal(string name, string[]? parameters, IOption<IEnumerable<Expr>> args, Position position)
+    {
+        var text = Current!.Text;
+        if (parameters is null)
         {
-            var plural = function.Arity == 1 ? "argument" : "arguments";
-            throw At(text, position.Offset, FormulaErrorKind.Arity,
-                $"function `{name}` takes {function.Arity} {plural}, {function.Signature}, but was given {list.Length}");
+            return args.IsDefined
+                ? throw At(text, position.Offset, FormulaErrorKind.Name, $"`{name}` is a value, not a function; define a function with `let {name} x = ...`")
+                : new Variable(name);
         }
 
-        return new Call(function, list);
+        var signature = $"{name}({string.Join(", ", parameters)})";
+        if (!args.IsDefined)
+        {
+            throw At(text, position.Offset, FormulaErrorKind.Arity, $"local function `{name}` needs arguments: {signature}");
+        }
+
+        var list = args.Get().ToImmutableArray();
+        CheckArity(name, signature, parameters.Length, list.Length, position);
+        return new Call(Function.Local(name, parameters), list);
+    }
+
+    private static void CheckArity(string name, string signature, int arity, int given, Position position)
+    {
+        if (given != arity)
+        {
+            var plural = arity == 1 ? "argument" : "arguments";
+            throw At(Current!.Text, position.Offset, FormulaErrorKind.Arity,
+                $"function `{name}` takes {arity} {plural}, {signature}, but was given {given}");
+        }
     }
 
     internal static FormulaSyntaxException At(string text, int offset, FormulaErrorKind kind, string reason)

@@ -126,8 +126,16 @@ internal static class Printer
             case Let l:
                 foreach (var binding in l.Bindings)
                 {
-                    sb.Append("let ").Append(binding.Name).Append(" = ");
-                    Write(sb, binding.Value, d, 1);
+                    sb.Append("let ").Append(binding.Name);
+                    var value = binding.Value;
+                    if (value is Lambda f)
+                    {
+                        sb.Append(' ').AppendJoin(' ', f.Parameters);
+                        value = f.Body;
+                    }
+
+                    sb.Append(" = ");
+                    Write(sb, value, d, 1);
                     sb.Append("; ");
                 }
 
@@ -293,6 +301,14 @@ internal static class Printer
             return;
         }
 
+        if (c.Function is { IsConstant: true, IsBuiltIn: false } && d != Dialect.LaTeX)
+        {
+            // a host's constant: its value, so the text needs nothing the host defined
+            var value = FormatNumber(c.Function.ConstantValue, d);
+            sb.Append(double.IsNegative(c.Function.ConstantValue) ? $"({value})" : value);
+            return;
+        }
+
         var template = d switch
         {
             Dialect.LaTeX => c.Function.LaTeX,
@@ -301,7 +317,7 @@ internal static class Printer
         };
 
         // Inside a call's own parentheses any argument fits; spliced into an operator template it must be an atom.
-        var inCall = d == Dialect.LaTeX || template.StartsWith("Math.", StringComparison.Ordinal);
+        var inCall = d == Dialect.LaTeX || c.Function.TemplateIsCall;
         var args = c.Arguments.Select(a =>
         {
             var inner = new StringBuilder();
@@ -344,7 +360,7 @@ internal static class Printer
         return $@"{text[..e]} \times 10^{{{exponent.ToString(CultureInfo.InvariantCulture)}}}";
     }
 
-    private static string LaTeXName(string name)
+    internal static string LaTeXName(string name)
     {
         var underscore = name.IndexOf('_');
         if (underscore > 0 && underscore < name.Length - 1)

@@ -11,9 +11,9 @@ namespace Micrograd.Expressions.Syntax;
 internal static class Scope
 {
     public static (Expr Tree, IReadOnlyList<string> Parameters) Bind(
-        string text, IReadOnlyList<string>? header, Expr body, FormulaOptions options)
+        string text, IReadOnlyList<string>? header, Expr body, FormulaContext functions, FormulaOptions options)
     {
-        var state = new State(text, header, options);
+        var state = new State(text, header, functions, options);
         if (header is not null)
         {
             var duplicate = header.GroupBy(n => n).FirstOrDefault(g => g.Count() > 1);
@@ -29,8 +29,10 @@ internal static class Scope
         return (tree, header ?? state.Free);
     }
 
-    private sealed class State(string text, IReadOnlyList<string>? header, FormulaOptions options)
+    private sealed class State(string text, IReadOnlyList<string>? header, FormulaContext functions, FormulaOptions options)
     {
+        public FormulaContext Functions { get; } = functions;
+
         public string Text { get; } = text;
 
         public IReadOnlyList<string>? Header { get; } = header;
@@ -60,7 +62,7 @@ internal static class Scope
         return expr switch
         {
             Variable v when bound.Contains(v.Name) => v,
-            Variable v when Function.TryLookup(v.Name, out var constant) && constant.IsConstant => new Call(constant, []),
+            Variable v when state.Functions.TryLookup(v.Name, out var constant) && constant.IsConstant => new Call(constant, []),
             Variable v => Parameter(v, state),
             Number => expr,
             Sum s => new Sum(ResolveAll(s.Terms, bound, state)),
@@ -68,6 +70,7 @@ internal static class Scope
             Power p => new Power(Resolve(p.Base, bound, state), Resolve(p.Exponent, bound, state)),
             Call c => new Call(c.Function, ResolveAll(c.Arguments, bound, state)),
             Let l => ResolveLet(l, bound, state),
+            Lambda f => f with { Body = Resolve(f.Body, bound.Union(f.Parameters), state) },
             _ => throw new InvalidOperationException($"unknown node {expr.GetType().Name}"),
         };
     }

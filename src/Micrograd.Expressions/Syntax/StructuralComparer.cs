@@ -62,8 +62,13 @@ internal sealed class StructuralComparer : IEqualityComparer<Expr>
             {
                 case (Number m, Number n) when !m.Value.Equals(n.Value):
                 case (Variable u, Variable v) when u.Name != v.Name:
-                case (Call c, Call d) when c.Function != d.Function:
+                case (Call c, Call d) when !c.Function.SameAs(d.Function):
+                case (Lambda f, Lambda g) when !f.Parameters.SequenceEqual(g.Parameters):
                     return false;
+                case (Lambda f, Lambda g):
+                    pending ??= new();
+                    pending.Push((f.Body, g.Body));
+                    return true;
                 case (Let l, Let m):
                     if (l.Bindings.Length != m.Bindings.Length)
                     {
@@ -168,6 +173,14 @@ internal sealed class StructuralComparer : IEqualityComparer<Expr>
             case Call c:
                 hash.Add(6);
                 hash.Add(c.Function.Name);
+                break;
+            case Lambda f:
+                hash.Add(8);
+                foreach (var p in f.Parameters)
+                {
+                    hash.Add(p);
+                }
+
                 break;
             case Let l:
                 hash.Add(7);
