@@ -416,6 +416,21 @@ public class UserFunctionTests
         var failures = new System.Collections.Concurrent.ConcurrentBag<string>();
         var threads = Enumerable.Range(0, 8).Select(t => new Thread(() =>
         {
+            try
+            {
+                Work(t);
+            }
+            catch (Exception e)
+            {
+                failures.Add($"thread {t}: {e}");
+            }
+        })).ToList();
+        threads.ForEach(t => t.Start());
+        threads.ForEach(t => t.Join());
+        Assert.That(failures, Is.Empty, string.Join("\n", failures.Take(5)));
+
+        void Work(int t)
+        {
             for (var i = 0; i < 200; i++)
             {
                 var c = (t * 1000) + i;
@@ -430,10 +445,7 @@ public class UserFunctionTests
                     failures.Add($"thread {t}, {f} at {x}: {actual} vs {expected}, slope {slope} vs {expectedSlope}");
                 }
             }
-        })).ToList();
-        threads.ForEach(t => t.Start());
-        threads.ForEach(t => t.Join());
-        Assert.That(failures, Is.Empty, string.Join("\n", failures.Take(5)));
+        }
     }
 
     [Test]
@@ -445,5 +457,68 @@ public class UserFunctionTests
         Assert.That(f.ToString("C#"), Is.EqualTo("erf(9.80665 * x)"));
         Assert.That(f.ToString("DynamicLinq"), Is.EqualTo("erf(9.80665 * x)"));
         Assert.That(f.ToString("LaTeX"), Is.EqualTo(@"\operatorname{erf}\left(g \cdot x\right)"));
+    }
+
+    [TestCase("eval", "softplus(g)", "9.806705082552615\n")]
+    [TestCase("diff", "softplus(g*t)", "g*exp(g*t)/(exp(g*t) + 1)\n")]
+    public void Mgx_DefineAndConstant_UsedByTheFormula(string command, string formula, string expected)
+    {
+        var (code, output, error) = Mgx.Run(command, formula, "--define", "softplus(x) = log(1 + exp(x))", "--constant", "g=9.80665");
+        Assert.That((code, output), Is.EqualTo((0, expected)), error);
+    }
+
+    [TestCase("check", "hyp(a, b)", "a=3", "b=4")]
+    [TestCase("grad", "hyp(a, b)", "a=3", "b=4")]
+    [TestCase("eval", "hyp(a, b)", "a=3", "b=4")]
+    public void Mgx_DefinedFunctionOnEveryCommand_Succeeds(string command, string formula, string a, string b)
+    {
+        var (code, output, error) = Mgx.Run(command, formula, a, b, "--define", "sq(x) = x*x", "--define", "hyp(x, y) = sqrt(sq(x) + sq(y))");
+        Assert.That(code, Is.Zero, $"mgx {command}: {error}");
+        Assert.That(output, Does.Contain(command switch { "grad" => "0.6", "check" => "| ok", _ => "5" }), output);
+    }
+
+    [TestCase("sin(x) = 2", "built-in function")]
+    [TestCase("f(x) = x\u0000", "")]
+    public void Mgx_RedefiningABuiltIn_ErrorExit1(string definition, string reason)
+    {
+        var (code, output, error) = Mgx.Run("eval", "1", "--define", System.Text.RegularExpressions.Regex.Unescape(definition));
+        Assert.That((code, output), Is.EqualTo((1, "")), error);
+        Assert.That(error, Does.StartWith("mgx: ").And.Contain(reason));
+    }
+
+    [Test]
+    public void Mgx_ConstantTwice_ErrorExit1()
+    {
+        var (code, _, error) = Mgx.Run("eval", "g", "--constant", "g=1", "--constant", "g=2");
+        Assert.That(code, Is.EqualTo(1), error);
+        Assert.That(error, Does.Contain("already defined"));
+    }
+
+    [Test]
+    public void Batch_DefineOp_AddsToTheSessionAndRequestDefinitionsHoldForOneRequest()
+    {
+        var input = string.Join("\n",
+            """{"id":1,"op":"define","define":["softplus(x) = log(1 + exp(x))"],"constants":{"g":9.80665}}""",
+            """{"id":2,"op":"eval","formula":"softplus(g)"}""",
+            """{"id":3,"op":"diff","formula":"h(x)","wrt":"x","define":["h(x) = softplus(x)**2"]}""",
+            """{"id":4,"op":"eval","formula":"h(1)"}""",
+            """{"id":5,"op":"define","define":["softplus(x) = 1"]}""",
+            """{"id":6,"op":"define","constants":{"k":2},"define":["bad(x) = ("]}""",
+            """{"id":7,"op":"eval","formula":"k"}""",
+            """{"id":8,"op":"grad","formula":"let hyp x y = sqrt(x**2 + y**2) in hyp(a, b*2)","at":{"a":3,"b":2}}""",
+            """{"id":9,"op":"eval","formula":"softplus(0)"}""");
+        var (code, output, error) = Mgx.RunWithInput(input, "batch");
+        Assert.That(code, Is.Zero, error);
+        var lines = output.TrimEnd('\n').Split('\n');
+        Assert.That(lines, Has.Length.EqualTo(9), output);
+        Assert.That(lines[0], Is.EqualTo("""{"id":1,"defined":["g","softplus"]}"""));
+        Assert.That(lines[1], Is.EqualTo("""{"id":2,"value":9.806705082552615}"""));
+        Assert.That(lines[2], Is.EqualTo("""{"id":3,"derivative":"2*softplus(x)*exp(x)/(exp(x) + 1)"}"""));
+        Assert.That(lines[3], Does.Contain("\"kind\":\"name\"").And.Contain("unknown function `h`"), "a request's definitions hold for it alone");
+        Assert.That(lines[4], Does.Contain("\"kind\":\"name\"").And.Contain("already defined"));
+        Assert.That(lines[5], Does.Contain("\"kind\":\"syntax\"").And.Contain("bad(x) = ("));
+        Assert.That(lines[6], Does.Contain("unknown").Or.Contain("\"kind\":\"name\""), "a failed define op adds nothing, not even its constants");
+        Assert.That(lines[7], Is.EqualTo("""{"id":8,"value":5,"gradient":{"a":0.6000000000000001,"b":1.6},"nodes":{"hyp_y":{"value":4,"grad":0.8}}}"""));
+        Assert.That(lines[8], Is.EqualTo("""{"id":9,"value":0.6931471805599453}"""));
     }
 }

@@ -8,8 +8,15 @@ namespace Micrograd.Expressions.Cli.Batch;
 /// flushed. A request that cannot be served gets <c>{"id": ..., "error": {...}}</c> and the session goes on:
 /// no request, however malformed or costly, ends the session.
 /// </summary>
-public static class BatchSession
+public sealed class BatchSession
 {
+    /// <summary>A session whose requests start from <paramref name="context"/> (the built-in table when null).</summary>
+    /// <param name="context">The functions and constants every request may call.</param>
+    public BatchSession(FormulaContext? context = null) => Context = context ?? FormulaContext.Default;
+
+    /// <summary>The session's functions and constants: the starting context plus every successful <c>define</c> op.</summary>
+    public FormulaContext Context { get; private set; }
+
     /// <summary>Serves requests until the end of <paramref name="input"/>.</summary>
     /// <param name="input">Requests, one JSON object per line.</param>
     /// <param name="output">Responses, one JSON object per line.</param>
@@ -17,17 +24,23 @@ public static class BatchSession
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(output);
+        var session = new BatchSession();
         while (input.ReadLine() is { } line)
         {
-            output.WriteLine(Handle(line));
+            output.WriteLine(session.Answer(line));
             output.Flush();
         }
     }
 
-    /// <summary>Answers one request line. Never throws for any line: every failure is an error response.</summary>
+    /// <summary>Answers one request line in a fresh session. Never throws for any line: every failure is an error response.</summary>
     /// <param name="line">The request text.</param>
     /// <returns>The response, one line of JSON.</returns>
-    public static string Handle(string line)
+    public static string Handle(string line) => new BatchSession().Answer(line);
+
+    /// <summary>Answers one request line of this session. Never throws for any line: every failure is an error response.</summary>
+    /// <param name="line">The request text.</param>
+    /// <returns>The response, one line of JSON.</returns>
+    public string Answer(string line)
     {
         ArgumentNullException.ThrowIfNull(line);
         JsonDocument? document = null;
@@ -68,24 +81,45 @@ public static class BatchSession
         }
     }
 
-    private static string Respond(JsonElement root, JsonElement? id)
+    private string Respond(JsonElement root, JsonElement? id)
     {
         Strings.Validate(root);
-        var request = new Request(root);
-        var respond = request.String("op") switch
+        var op = new Request(root, Context).String("op");
+        // a request's own definitions hold for it alone; the define op adds them to the session
+        var context = Commands.Definitions.Extend(Context, new Request(root, Context).Strings("define"), new Request(root, Context).Constants("constants"));
+        var request = new Request(root, context);
+        var respond = op switch
         {
             "eval" => Ops.Eval(request),
             "parse" => Ops.Parse(request),
             "diff" => Ops.Diff(request),
             "check" => Ops.Check(request),
             "grad" => Ops.Grad(request),
-            var op => throw new RequestException($"unknown op `{op}`; the ops are eval, parse, diff, check, grad"),
+            "define" => Define(request),
+            _ => throw new RequestException($"unknown op `{op}`; the ops are eval, parse, diff, check, grad, define"),
         };
         return Ops.Json(writer =>
         {
             WriteId(writer, id);
             respond(writer);
         });
+    }
+
+    // {"op":"define","define":[...],"constants":{...}}: the session's context from now on; the names added
+    private Action<Utf8JsonWriter> Define(Request request)
+    {
+        var added = request.Context.Functions.Skip(Context.Functions.Length).Select(f => f.Name).ToList();
+        Context = request.Context;
+        return writer =>
+        {
+            writer.WriteStartArray("defined");
+            foreach (var name in added)
+            {
+                writer.WriteStringValue(name);
+            }
+
+            writer.WriteEndArray();
+        };
     }
 
     private static string Error(JsonElement? id, Failure failure) => Ops.Json(writer =>

@@ -9,14 +9,14 @@ internal static class Ops
 {
     public static Action<Utf8JsonWriter> Eval(Request request)
     {
-        var formula = Formula.Parse(request.String("formula"));
+        var formula = request.Formula();
         var value = formula.Evaluate(request.Point());
         return writer => WriteNumber(writer, "value", value);
     }
 
     public static Action<Utf8JsonWriter> Parse(Request request)
     {
-        var formula = Formula.Parse(request.String("formula"));
+        var formula = request.Formula();
         return writer =>
         {
             writer.WriteString("canonical", formula.ToString());
@@ -32,7 +32,7 @@ internal static class Ops
 
     public static Action<Utf8JsonWriter> Diff(Request request)
     {
-        var formula = Formula.Parse(request.String("formula"));
+        var formula = request.Formula();
         var order = request.OptionalInt("order") ?? 1;
         if (order < 0)
         {
@@ -66,7 +66,7 @@ internal static class Ops
 
     public static Action<Utf8JsonWriter> Check(Request request)
     {
-        var formula = Formula.Parse(request.String("formula"));
+        var formula = request.Formula();
         var method = request.OptionalString("method") switch
         {
             null => DifferenceMethod.Central,
@@ -85,7 +85,7 @@ internal static class Ops
 
     public static Action<Utf8JsonWriter> Grad(Request request)
     {
-        var formula = Formula.Parse(request.String("formula"));
+        var formula = request.Formula();
         var pass = formula.Backpropagate(request.Point());
         return writer => WriteGrad(writer, pass);
     }

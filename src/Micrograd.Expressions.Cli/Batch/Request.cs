@@ -8,8 +8,51 @@ internal sealed class RequestException(string message) : Exception(message);
 
 /// <summary>Typed access to the fields of one request object, with request errors that name the field.</summary>
 /// <param name="Root">The request object.</param>
-internal sealed record Request(JsonElement Root)
+/// <param name="Context">The functions and constants its formulas may call.</param>
+internal sealed record Request(JsonElement Root, FormulaContext Context)
 {
+    /// <summary>The formula of field <paramref name="name"/>, read with the request's context.</summary>
+    public Formula Formula(string name = "formula") => Micrograd.Expressions.Formula.Parse(String(name), Context);
+
+    /// <summary>A string or an array of strings; empty when absent.</summary>
+    public IReadOnlyList<string> Strings(string name)
+    {
+        if (!Root.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return [];
+        }
+
+        if (value.ValueKind == JsonValueKind.String)
+        {
+            return [value.GetString()!];
+        }
+
+        if (value.ValueKind != JsonValueKind.Array)
+        {
+            throw new RequestException($"field `{name}` must be an array of strings, not {Describe(value)}");
+        }
+
+        return [.. value.EnumerateArray().Select((item, i) => item.ValueKind == JsonValueKind.String
+            ? item.GetString()!
+            : throw new RequestException($"item {i} of field `{name}` must be a string, not {Describe(item)}"))];
+    }
+
+    /// <summary>An object of names to numbers, in order, repeated names included; empty when absent.</summary>
+    public IReadOnlyList<KeyValuePair<string, double>> Constants(string name)
+    {
+        if (!Root.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return [];
+        }
+
+        if (value.ValueKind != JsonValueKind.Object)
+        {
+            throw new RequestException($"field `{name}` must be an object of names and numbers, not {Describe(value)}");
+        }
+
+        return [.. value.EnumerateObject().Select(p => KeyValuePair.Create(p.Name, Number($"{name}.{p.Name}", p.Value)))];
+    }
+
     public string String(string name) =>
         OptionalString(name) ?? throw new RequestException($"missing field `{name}`");
 

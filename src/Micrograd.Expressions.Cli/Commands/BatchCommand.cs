@@ -10,7 +10,9 @@ internal static class BatchCommand
     {
         var command = new Command("batch", """
             JSON Lines: one request per line on stdin, one response per line on stdout, in order.
-            Ops: eval, parse, diff, check, grad. Example: {"id": 7, "op": "eval", "formula": "3*x**2 - 4*x + 5", "at": {"x": 3}}
+            Ops: eval, parse, diff, check, grad, define. Example: {"id": 7, "op": "eval", "formula": "3*x**2 - 4*x + 5", "at": {"x": 3}}
+            Any request may carry "define": ["softplus(x) = log(1 + exp(x))"] and "constants": {"g": 9.80665};
+            the define op adds them to the session for later requests.
             See docs/embedding.md.
             """);
         command.SetAction(_ =>

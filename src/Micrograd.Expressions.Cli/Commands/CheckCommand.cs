@@ -33,9 +33,10 @@ internal static class CheckCommand
         {
             formula, bindings, method, h, json, sweep, wrt, scan, seed,
         };
+        var definitions = Definitions.AddTo(command);
         command.SetAction(result => Report.Run(io, () =>
         {
-            var f = Formula.Parse(result.GetValue(formula)!);
+            var f = Formula.Parse(result.GetValue(formula)!, definitions.Read(result));
             var args = result.GetValue(bindings) ?? [];
             var m = result.GetValue(method) is { } name && Choices.TryMethod(name, out var chosen)
                 ? chosen

@@ -26,9 +26,10 @@ internal static class DiffCommand
             order,
             format,
         };
+        var definitions = Definitions.AddTo(command);
         command.SetAction(result => Report.Run(io, () =>
         {
-            var f = Formula.Parse(result.GetValue(formula)!);
+            var f = Formula.Parse(result.GetValue(formula)!, definitions.Read(result));
             var n = result.GetValue(order);
             var dialect = result.GetValue(format);
             Formula.ParseDialect(dialect);

@@ -15,9 +15,10 @@ internal static class EvalCommand
             formula,
             bindings,
         };
+        var definitions = Definitions.AddTo(command);
         command.SetAction(result => Report.Run(io, () =>
         {
-            var f = Formula.Parse(result.GetValue(formula)!);
+            var f = Formula.Parse(result.GetValue(formula)!, definitions.Read(result));
             var value = f.Evaluate(Bindings.Read(result.GetValue(bindings) ?? []));
             io.Out.WriteLine(NumberText.Format(value));
         }));

@@ -17,9 +17,10 @@ internal static class GradCommand
         {
             formula, bindings, json,
         };
+        var definitions = Definitions.AddTo(command);
         command.SetAction(result => Report.Run(io, () =>
         {
-            var f = Formula.Parse(result.GetValue(formula)!);
+            var f = Formula.Parse(result.GetValue(formula)!, definitions.Read(result));
             var pass = f.Backpropagate(Bindings.Read(result.GetValue(bindings) ?? []));
             if (result.GetValue(json))
             {

@@ -17,9 +17,10 @@ internal static class GraphCommand
         {
             formula, bindings, output,
         };
+        var definitions = Definitions.AddTo(command);
         command.SetAction(result => Report.Run(io, () =>
         {
-            var f = Formula.Parse(result.GetValue(formula)!);
+            var f = Formula.Parse(result.GetValue(formula)!, definitions.Read(result));
             var dot = GraphDot.Write(f.Backpropagate(Bindings.Read(result.GetValue(bindings) ?? [])));
             var file = result.GetValue(output);
             if (file is not null)

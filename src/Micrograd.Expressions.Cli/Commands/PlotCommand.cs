@@ -29,10 +29,11 @@ internal static class PlotCommand
         {
             formula, from, to, step, output, derivative, tangent, sweep, width, height,
         };
+        var definitions = Definitions.AddTo(command);
         command.SetAction(result => Report.Run(io, () =>
         {
             var text = result.GetValue(formula)!;
-            var f = Formula.Parse(text);
+            var f = Formula.Parse(text, definitions.Read(result));
             if (f.Parameters.Count != 1)
             {
                 throw new FormulaException(FormulaErrorKind.Arity, $"plot needs a formula of one parameter; this one has {f.Parameters.Count} ({string.Join(", ", f.Parameters)})");

@@ -1,0 +1,77 @@
+using System.CommandLine;
+
+namespace Micrograd.Expressions.Cli.Commands;
+
+/// <summary>
+/// Host functions and constants for the commands and the batch protocol: <c>--define "softplus(x) = log(1 + exp(x))"</c>
+/// and <c>--constant g=9.80665</c> (both repeatable), read into a <see cref="FormulaContext"/>.
+/// </summary>
+internal sealed class Definitions
+{
+    private readonly Option<string[]> define = new("--define")
+    {
+        Description = "A function for the formula, as \"name(x, y) = formula\" (repeatable; later ones may call earlier ones).",
+        AllowMultipleArgumentsPerToken = false,
+    };
+
+    private readonly Option<string[]> constant = new("--constant")
+    {
+        Description = "A named constant for the formula, as name=value (repeatable; value: a number or a constant formula).",
+        AllowMultipleArgumentsPerToken = false,
+    };
+
+    /// <summary>Adds <c>--define</c> and <c>--constant</c> to a command.</summary>
+    public static Definitions AddTo(Command command)
+    {
+        var definitions = new Definitions();
+        command.Options.Add(definitions.define);
+        command.Options.Add(definitions.constant);
+        return definitions;
+    }
+
+    /// <summary>The context the command's options describe: the built-in table plus the constants, then the functions.</summary>
+    public FormulaContext Read(ParseResult result) =>
+        Extend(FormulaContext.Default, result.GetValue(define) ?? [], Constants(result.GetValue(constant) ?? []));
+
+    // name=value items in order, duplicates kept so that the context refuses them
+    private static IEnumerable<KeyValuePair<string, double>> Constants(IEnumerable<string> items)
+    {
+        foreach (var item in items)
+        {
+            var eq = item.IndexOf('=', StringComparison.Ordinal);
+            if (eq <= 0)
+            {
+                throw new UsageException($"--constant must be name=value, as in g=9.80665, not `{item}`");
+            }
+
+            var name = item[..eq].Trim();
+            yield return KeyValuePair.Create(name, Bindings.Value(name, item[(eq + 1)..]));
+        }
+    }
+
+    /// <summary>
+    /// A context with the constants (first, so functions can use them) and the functions added in order. A name
+    /// defined twice, or a built-in redefined, is an error; an error in a definition names it.
+    /// </summary>
+    public static FormulaContext Extend(FormulaContext context, IEnumerable<string> functions, IEnumerable<KeyValuePair<string, double>> constants)
+    {
+        foreach (var (name, value) in constants)
+        {
+            context = context.WithConstant(name, value);
+        }
+
+        foreach (var definition in functions)
+        {
+            try
+            {
+                context = context.WithFunction(definition);
+            }
+            catch (FormulaSyntaxException e)
+            {
+                throw new FormulaSyntaxException(e.Kind, $"in the definition `{definition}`: {e.Reason}", definition, e.Line, e.Column);
+            }
+        }
+
+        return context;
+    }
+}
