@@ -603,4 +603,33 @@ public class ReliabilityTests
             Assert.That(error!.Kind, Is.EqualTo(FormulaErrorKind.Syntax));
         });
     }
+
+    // the compile cache evicts while other threads add: each thread's formulas still compile and give their values
+    [Test]
+    public void CompileCache_EightThreadsPastCapacity_EveryFormulaCompiles()
+    {
+        var failures = new System.Collections.Concurrent.ConcurrentBag<string>();
+        var threads = Enumerable.Range(0, 8).Select(t => new Thread(() =>
+        {
+            for (var i = 0; i < 600; i++)
+            {
+                try
+                {
+                    var c = (t * 1000) + i;
+                    var value = Formula.Parse($"x*{c} + 1").Compile()([2]);
+                    if (value != (2.0 * c) + 1)
+                    {
+                        failures.Add($"x*{c} + 1 at 2 gave {value}");
+                    }
+                }
+                catch (Exception e)
+                {
+                    failures.Add(e.ToString());
+                }
+            }
+        })).ToList();
+        threads.ForEach(t => t.Start());
+        threads.ForEach(t => t.Join());
+        Assert.That(failures, Is.Empty, string.Join("\n", failures.Take(3)));
+    }
 }

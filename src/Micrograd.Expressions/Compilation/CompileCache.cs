@@ -46,7 +46,9 @@ internal static class CompileCache
 
     private static void Evict()
     {
-        foreach (var (key, _) in Entries.OrderBy(kv => Interlocked.Read(ref kv.Value.LastUse)).Take(Capacity / 10).ToList())
+        // ToArray is the dictionary's own atomic snapshot: enumerating it through LINQ reads its count and then
+        // copies, and an eviction on another thread in between leaves empty entries
+        foreach (var (key, _) in Entries.ToArray().OrderBy(kv => Interlocked.Read(ref kv.Value.LastUse)).Take(Capacity / 10).ToList())
         {
             Entries.TryRemove(key, out _);
         }
