@@ -44,6 +44,7 @@ public sealed class Function
             : implementation;
         Body = body;
         IsLocal = local;
+        InlineNodes = body is null ? 1 : Syntax.Nodes.Walk(body, distinct: false).Sum(n => n is Syntax.Call { Function.Body: not null } c ? c.Function.InlineNodes : 1);
         Domain = body is not null ? "as its formula" : implementation is not null ? "as its .NET implementation" : "constant";
         Method = implementation?.Target is null ? implementation?.Method : null;
         var arguments = string.Join(", ", Enumerable.Range(0, parameters.Length).Select(i => $"{{{i}}}"));
@@ -164,11 +165,31 @@ public sealed class Function
         _ => ((Func<double, double, double, double, double>)Implementation)(args[0], args[1], args[2], args[3]),
     };
 
-    /// <summary>A call of the function in a LINQ expression tree: a static method call, or one delegate invoke.</summary>
-    internal System.Linq.Expressions.Expression CallExpression(IEnumerable<System.Linq.Expressions.Expression> args) =>
-        Method is not null
-            ? System.Linq.Expressions.Expression.Call(Method, args)
-            : System.Linq.Expressions.Expression.Invoke(System.Linq.Expressions.Expression.Constant(Implementation, DelegateType(Arity)), args);
+    /// <summary>
+    /// A call of the function in a LINQ expression tree: a static method call, an instance method call on a
+    /// closure's target, or (for compiled delegates) one delegate invoke.
+    /// </summary>
+    internal System.Linq.Expressions.Expression CallExpression(IEnumerable<System.Linq.Expressions.Expression> args)
+    {
+        if (Method is not null)
+        {
+            return System.Linq.Expressions.Expression.Call(Method, args);
+        }
+
+        var implementation = Implementation;
+        if (implementation is { Target: { } target, Method: { IsStatic: false, DeclaringType: not null } method } && implementation.HasSingleTarget)
+        {
+            return System.Linq.Expressions.Expression.Call(System.Linq.Expressions.Expression.Constant(target), method, args);
+        }
+
+        return System.Linq.Expressions.Expression.Invoke(System.Linq.Expressions.Expression.Constant(implementation, DelegateType(Arity)), args);
+    }
+
+    /// <summary>
+    /// For a function defined by a formula, how many nodes its body has with the bodies of the functions it calls
+    /// written in place: compiled code writes the body in place up to a few hundred, and calls it above.
+    /// </summary>
+    internal long InlineNodes { get; }
 
     /// <summary>The <c>Func</c> type of a function of <paramref name="arity"/> doubles.</summary>
     internal static Type DelegateType(int arity) => arity switch

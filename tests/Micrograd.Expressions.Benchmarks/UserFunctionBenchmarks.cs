@@ -17,6 +17,8 @@ public class UserFunctionBenchmarks
     private Func<double, double> handWrittenClosure = _ => 0;
     private Func<double, double> engineClosure = _ => 0;
     private Func<double, double> engineDefined = _ => 0;
+    private Func<double, double> handWrittenCall = _ => 0;
+    private Func<double, double> engineCall = _ => 0;
     private Func<double, double> handWrittenDefined = _ => 0;
 
     [GlobalSetup]
@@ -29,6 +31,9 @@ public class UserFunctionBenchmarks
         Func<double, double> closure = x => scale * Erf(x);
         handWrittenClosure = x => (2 * closure(x)) + x;
         engineClosure = Formula.Parse(Text, FormulaContext.Default.WithFunction("erf(x)", closure)).Compile<Func<double, double>>();
+        handWrittenCall = x => (2 * ErfNotInlined(x)) + x;
+        engineCall = Formula.Parse(Text, FormulaContext.Default.WithFunction("erf(x)", (Func<double, double>)ErfNotInlined, "2/sqrt(pi)*exp(-x**2)"))
+            .Compile<Func<double, double>>();
         handWrittenDefined = x => (2 * Math.Log(1 + Math.Exp(x))) + x;
         engineDefined = Formula.Parse("2*softplus(x) + x", FormulaContext.Default.WithFunction("softplus(x) = log(1 + exp(x))"))
             .Compile<Func<double, double>>();
@@ -39,6 +44,12 @@ public class UserFunctionBenchmarks
 
     [Benchmark(OperationsPerInvoke = Points)]
     public double EngineStatic() => Sum(engine);
+
+    [Benchmark(OperationsPerInvoke = Points)]
+    public double HandWrittenStaticNotInlined() => Sum(handWrittenCall);
+
+    [Benchmark(OperationsPerInvoke = Points)]
+    public double EngineStaticNotInlined() => Sum(engineCall);
 
     [Benchmark(OperationsPerInvoke = Points)]
     public double HandWrittenClosure() => Sum(handWrittenClosure);
@@ -63,8 +74,13 @@ public class UserFunctionBenchmarks
         return total;
     }
 
+    // the same function, never inlined into its caller: the JIT inlines Erf into a hand-written lambda, but
+    // not into the dynamic method of a compiled expression tree
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    public static double ErfNotInlined(double x) => Erf(x);
+
     // Abramowitz and Stegun 7.1.26
-    private static double Erf(double x)
+    public static double Erf(double x)
     {
         var t = 1 / (1 + (0.3275911 * Math.Abs(x)));
         var y = 1 - ((((((((1.061405429 * t) - 1.453152027) * t) + 1.421413741) * t) - 0.284496736) * t) + 0.254829592) * t * Math.Exp(-x * x);

@@ -371,11 +371,18 @@ public class UserFunctionTests
         Assert.That(calls.Invocations, Is.Zero);
 
         var scale = 3.0;
-        var closure = Formula.Parse("k(x)", FormulaContext.Default.WithFunction("k(x)", (Func<double, double>)(x => scale * x)));
-        var invoked = new Collector();
-        invoked.Visit(closure.ToExpression<Func<double, double>>());
-        Assert.That(invoked.Invocations, Is.EqualTo(1), "a closure is one delegate invoke");
+        Func<double, double> lambda = x => scale * x;
+        var closure = Formula.Parse("k(x)", FormulaContext.Default.WithFunction("k(x)", lambda));
+        var called = new Collector();
+        called.Visit(closure.ToExpression<Func<double, double>>());
+        Assert.That((called.Methods.Single(), called.Invocations), Is.EqualTo((lambda.Method, 0)), "a closure's method is called on its target");
         Assert.That(closure.Compile<Func<double, double>>()(2), Is.EqualTo(6));
+
+        var compiled = Formula.Parse("k(x)", FormulaContext.Default.WithFunction("k(x)", Formula.Parse("3*x").Compile<Func<double, double>>()));
+        var invoked = new Collector();
+        invoked.Visit(compiled.ToExpression<Func<double, double>>());
+        Assert.That(invoked.Invocations, Is.EqualTo(1), "a compiled delegate is one delegate invoke");
+        Assert.That(compiled.Compile<Func<double, double>>()(2), Is.EqualTo(6));
     }
 
     [Test]

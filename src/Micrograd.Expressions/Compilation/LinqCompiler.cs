@@ -406,6 +406,28 @@ internal sealed class LinqCompiler
             return Lower(body, ImmutableDictionary<string, L>.Empty.AddRange(c.Function.ParameterNames.Zip(args, KeyValuePair.Create)));
         }
 
+        if (c.Function.Body is { } inline && c.Function.InlineNodes <= MaxInlineNodes && !args.All(a => a is ConstantExpression))
+        {
+            // a small function defined by a formula: its body in place, each argument computed once
+            var inner = ImmutableDictionary<string, L>.Empty;
+            var statements = new List<L>();
+            for (var i = 0; i < args.Length; i++)
+            {
+                var value = args[i];
+                if (value is not (ParameterExpression or ConstantExpression))
+                {
+                    var local = NewLocal(c.Function.ParameterNames[i]);
+                    statements.Add(L.Assign(local, value));
+                    value = local;
+                }
+
+                inner = inner.SetItem(c.Function.ParameterNames[i], value);
+            }
+
+            statements.Add(Lower(inline, inner));
+            return statements.Count == 1 ? statements[0] : L.Block(number, statements);
+        }
+
         return Fold(c.Function.CallExpression(args), v => c.Function.Invoke(v));
     }
 
@@ -441,6 +463,9 @@ internal sealed class LinqCompiler
         split = outer;
         return L.Block(number, statements);
     }
+
+    // a function defined by a formula is written in place up to this many nodes, and called above
+    private const int MaxInlineNodes = 256;
 
     // past this many parameters and let-bound values, a let body is not split into methods
     private const int MaxSplitParameters = 64;
