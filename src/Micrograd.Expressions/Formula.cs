@@ -265,14 +265,19 @@ public sealed partial class Formula : IEquatable<Formula>, IFormattable
     public Expression ToExpression(Func<string, Expression> argument)
     {
         ArgumentNullException.ThrowIfNull(argument);
+        CheckInlinedSize();
+        return Guard(() => LinqCompiler.BlockFree(Core, argument));
+    }
+
+    // a block-free expression writes every let-bound value at each use: refused up front when that is too large
+    private void CheckInlinedSize()
+    {
         var size = Budget.TextLength(Inliner.Inline(Core), e => e is Call { Function.Body: { } body } ? Nodes.Walk(body, distinct: false).Count() : 1);
         if (size > Options.MaxCompiledNodes)
         {
             throw new FormulaException(FormulaErrorKind.Limit,
                 $"the expression would have {size:0} nodes with every let-bound value written at each use, more than the limit (FormulaOptions.MaxCompiledNodes) of {Options.MaxCompiledNodes}");
         }
-
-        return Guard(() => LinqCompiler.BlockFree(Core, argument));
     }
 
     /// <summary>
@@ -490,7 +495,7 @@ public sealed partial class Formula : IEquatable<Formula>, IFormattable
 
     /// <summary>
     /// The formula as text in a dialect: <c>"G"</c> (default, the formula language), <c>"C#"</c>,
-    /// <c>"LaTeX"</c> or <c>"DynamicLinq"</c> (case-insensitive; <c>csharp</c> and <c>dynamic-linq</c> also work).
+    /// <c>"LaTeX"</c>, <c>"DynamicLinq"</c> or <c>"SQL"</c> (case-insensitive; <c>csharp</c> and <c>dynamic-linq</c> also work).
     /// Numbers never depend on the culture; <paramref name="formatProvider"/> is ignored.
     /// </summary>
     /// <param name="format">The dialect name.</param>
@@ -522,6 +527,7 @@ public sealed partial class Formula : IEquatable<Formula>, IFormattable
             "C#" or "CSHARP" or "CS" => Dialect.CSharp,
             "LATEX" or "TEX" => Dialect.LaTeX,
             "DYNAMICLINQ" or "DYNAMIC-LINQ" or "LINQ" => Dialect.DynamicLinq,
+            "SQL" => Dialect.Sql,
             _ => null,
         };
         dialect = known ?? Dialect.Formula;
@@ -529,7 +535,7 @@ public sealed partial class Formula : IEquatable<Formula>, IFormattable
     }
 
     /// <summary>The dialect names, as listed in messages.</summary>
-    public const string DialectNames = "G (formula), C# (csharp), LaTeX or DynamicLinq (dynamic-linq)";
+    public const string DialectNames = "G (formula), C# (csharp), LaTeX, DynamicLinq (dynamic-linq) or SQL";
 
     /// <inheritdoc/>
     public bool Equals(Formula? other) =>

@@ -105,6 +105,39 @@ public sealed class Function
     /// <summary>System.Linq.Dynamic.Core template; arguments are inserted already parenthesised.</summary>
     internal string DynamicLinq { get; }
 
+    /// <summary>SQL template (SQLite 3.35+, PostgreSQL 12+, DuckDB); arguments are inserted already parenthesised.</summary>
+    internal string Sql => IsBuiltIn ? SqlTemplates[Name] : CSharp;
+
+    // the built-in functions in the SQL the three databases share; conditionals as CASE WHEN, numbers as doubles
+    private static readonly FrozenDictionary<string, string> SqlTemplates = new Dictionary<string, string>
+    {
+        ["sin"] = "sin({0})",
+        ["cos"] = "cos({0})",
+        ["tan"] = "tan({0})",
+        ["asin"] = "asin({0})",
+        ["acos"] = "acos({0})",
+        ["atan"] = "atan({0})",
+        ["sinh"] = "sinh({0})",
+        ["cosh"] = "cosh({0})",
+        ["tanh"] = "tanh({0})",
+        ["exp"] = "exp({0})",
+        ["log"] = "ln({0})",
+        ["log10"] = "log10({0})",
+        ["sqrt"] = "sqrt({0})",
+        ["abs"] = "abs({0})",
+        ["sign"] = "sign({0})",
+        ["cbrt"] = "(CASE WHEN {0} < 0 THEN -power(-{0}, CAST(0.3333333333333333 AS DOUBLE PRECISION)) ELSE power({0}, CAST(0.3333333333333333 AS DOUBLE PRECISION)) END)",
+        ["relu"] = "(CASE WHEN {0} > 0 THEN {0} ELSE CAST(0 AS DOUBLE PRECISION) END)",
+        ["sigmoid"] = "(CAST(1 AS DOUBLE PRECISION) / (1 + exp(-{0})))",
+        ["heaviside"] = "(CASE WHEN {0} > 0 THEN CAST(1 AS DOUBLE PRECISION) ELSE CAST(0 AS DOUBLE PRECISION) END)",
+        ["pow"] = "power({0}, {1})",
+        ["min"] = "(CASE WHEN {1} < {0} THEN {1} ELSE {0} END)",
+        ["max"] = "(CASE WHEN {1} > {0} THEN {1} ELSE {0} END)",
+        ["atan2"] = "atan2({0}, {1})",
+        ["pi"] = "pi()",
+        ["e"] = "exp(CAST(1 AS DOUBLE PRECISION))",
+    }.ToFrozenDictionary(StringComparer.Ordinal);
+
     /// <summary>True when the C# and Dynamic LINQ templates are plain calls, so any argument fits inside their parentheses.</summary>
     internal bool TemplateIsCall => !IsBuiltIn || CSharp.StartsWith("Math.", StringComparison.Ordinal);
 

@@ -16,7 +16,7 @@ internal static class DiffCommand
         }.Require<Option<int>, int>(n => n >= 0 && n <= FormulaOptions.Default.MaxOrder, $"a whole number from 0 to {FormulaOptions.Default.MaxOrder}");
         var format = new Option<string>("--format")
         {
-            Description = "Output dialect: formula (default), latex, csharp or dynamic-linq.",
+            Description = "Output dialect: formula (default), latex, csharp, dynamic-linq or sql.",
             DefaultValueFactory = _ => "formula",
         }.Require<Option<string>, string>(f => Formula.TryParseDialect(f, out _), $"one of {Formula.DialectNames}");
         var command = new Command("diff", "Differentiate a formula symbolically and print the simplified derivative.")

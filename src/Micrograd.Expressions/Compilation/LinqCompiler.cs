@@ -32,6 +32,7 @@ internal sealed class LinqCompiler
     // no blocks, locals or methods: a let-bound value is the same expression at each use, a power's base is
     // written at each multiplication, a chain is nested (for LINQ providers that reject blocks)
     private bool blockFree;
+    private bool forQueries;
 
     // number: double, or Vector<double> for the lanes of a batch loop (which never uses slots)
     private LinqCompiler(bool useSlots, Type? number = null)
@@ -92,13 +93,17 @@ internal sealed class LinqCompiler
     /// <see cref="BlockExpression"/>, no parameters or variables of its own. The same operations in the same
     /// order as the compiled formula, so the same bits; a value used several times is computed at each use.
     /// </summary>
-    public static L BlockFree(Expr tree, Func<string, L> argument)
+    /// <param name="tree">The tree.</param>
+    /// <param name="argument">The expression for each free name.</param>
+    /// <param name="forQueries">Write the functions query providers lack with those they have (<see cref="QueryLowering"/>):
+    /// values within 1e-15 relative instead of the same bits.</param>
+    public static L BlockFree(Expr tree, Func<string, L> argument, bool forQueries = false)
     {
         var names = FreeNames.Of(tree);
         var scope = ImmutableDictionary.CreateRange(StringComparer.Ordinal,
             names.Select(n => KeyValuePair.Create(n, argument(n) is { } e && e.Type == typeof(double) ? e
                 : throw new ArgumentException($"the expression for `{n}` must be of type double", nameof(argument)))));
-        return new LinqCompiler(false) { blockFree = true }.Lower(tree, scope);
+        return new LinqCompiler(false) { blockFree = true, forQueries = forQueries }.Lower(tree, scope);
     }
 
     /// <summary>A lambda with one <c>double</c> parameter per formula parameter, of the given delegate type.</summary>
@@ -398,6 +403,11 @@ internal sealed class LinqCompiler
         if (number != typeof(double))
         {
             return L.Call(c.Function.VectorMethod!, args);
+        }
+
+        if (forQueries && QueryLowering.Lower(c.Function, args) is { } lowered)
+        {
+            return lowered;
         }
 
         if (blockFree && c.Function.Body is { } body)

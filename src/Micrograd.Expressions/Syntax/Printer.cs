@@ -18,6 +18,12 @@ public enum Dialect
 
     /// <summary>A string System.Linq.Dynamic.Core's <c>DynamicExpressionParser.ParseLambda</c> accepts.</summary>
     DynamicLinq,
+
+    /// <summary>
+    /// A SQL expression over double-quoted column names, with the functions SQLite (3.35+), PostgreSQL (12+)
+    /// and DuckDB share and <c>CASE WHEN</c> for conditionals; every number is a <c>DOUBLE PRECISION</c>.
+    /// </summary>
+    Sql,
 }
 
 /// <summary>
@@ -106,7 +112,12 @@ internal static class Printer
                 sb.Append(FormatNumber(n.Value, d));
                 break;
             case Variable v:
-                sb.Append(d == Dialect.LaTeX ? LaTeXName(v.Name) : v.Name);
+                sb.Append(d switch
+                {
+                    Dialect.LaTeX => LaTeXName(v.Name),
+                    Dialect.Sql => $"\"{v.Name}\"",
+                    _ => v.Name,
+                });
                 break;
             case Sum s:
                 WriteSum(sb, s, d);
@@ -268,7 +279,7 @@ internal static class Printer
                 sb.Append('}');
                 break;
             default:
-                sb.Append("Math.Pow(");
+                sb.Append(d == Dialect.Sql ? "power(" : "Math.Pow(");
                 Write(sb, pow.Base, d, 1);
                 sb.Append(", ");
                 Write(sb, pow.Exponent, d, 1);
@@ -313,6 +324,7 @@ internal static class Printer
         {
             Dialect.LaTeX => c.Function.LaTeX,
             Dialect.CSharp => c.Function.CSharp,
+            Dialect.Sql => c.Function.Sql,
             _ => c.Function.DynamicLinq,
         };
 
@@ -341,6 +353,9 @@ internal static class Printer
             Dialect.LaTeX when double.IsNaN(value) => @"\mathrm{NaN}",
             Dialect.LaTeX when double.IsInfinity(value) => value > 0 ? @"\infty" : @"-\infty",
             Dialect.LaTeX => LaTeXNumber(text),
+            Dialect.Sql when double.IsNaN(value) => "CAST('NaN' AS DOUBLE PRECISION)",
+            Dialect.Sql when double.IsInfinity(value) => value > 0 ? "CAST('Infinity' AS DOUBLE PRECISION)" : "CAST('-Infinity' AS DOUBLE PRECISION)",
+            Dialect.Sql => $"CAST({text} AS DOUBLE PRECISION)",
             _ when double.IsNaN(value) => "(0.0 / 0.0)",
             _ when double.IsPositiveInfinity(value) => "(1.0 / 0.0)",
             _ when double.IsNegativeInfinity(value) => "(-1.0 / 0.0)",
