@@ -18,7 +18,8 @@ public sealed partial class Formula
     /// asin, acos, atan, atan2, exp, log, log10, sqrt, abs and pow, arithmetic and conditionals (SQL <c>CASE WHEN</c>);
     /// hyperbolic functions, sigmoid, cbrt, sign, relu, heaviside, min and max are written with those (values
     /// within 1e-15 relative of <see cref="Evaluate(double[])"/>, not the same bits; see docs/databases.md). A
-    /// function defined by a formula is written out; a host's .NET function cannot be translated by a database.
+    /// function defined by a formula is written out; a formula that calls a host's .NET function is refused (a
+    /// database cannot run it, and EF Core would quietly run a final <c>Select</c> on the client).
     /// </remarks>
     /// <typeparam name="T">The row type.</typeparam>
     /// <returns>The selector.</returns>
@@ -32,7 +33,8 @@ public sealed partial class Formula
     /// <typeparam name="T">The row type.</typeparam>
     /// <param name="columns">Parameter name to an expression over the row.</param>
     /// <returns>The selector.</returns>
-    /// <exception cref="FormulaException">Kind <see cref="FormulaErrorKind.Name"/>: a parameter has neither an expression nor a member.</exception>
+    /// <exception cref="FormulaException">Kind <see cref="FormulaErrorKind.Name"/>: a parameter has neither an expression nor a member,
+    /// or the formula calls a host's .NET function (which no database can run).</exception>
     public Expression<Func<T, double>> ToSelector<T>(IReadOnlyDictionary<string, Expression<Func<T, double>>> columns)
     {
         ArgumentNullException.ThrowIfNull(columns);
@@ -68,6 +70,13 @@ public sealed partial class Formula
             throw new FormulaException(FormulaErrorKind.Name,
                 $"{typeof(T).Name} has no numeric member for the parameter(s) {string.Join(", ", missing.Select(m => $"`{m}`"))}; " +
                 $"its numeric members are {(members.Count == 0 ? "none" : string.Join(", ", members.Select(m => m.Name)))} (give an expression for a parameter in the columns map)");
+        }
+
+        // a database cannot call the host's .NET code, and EF Core would run a final Select on the client without a word
+        if (Syntax.Nodes.Walk(Core).OfType<Syntax.Call>().FirstOrDefault(c => c.Function is { IsBuiltIn: false, IsConstant: false, Body: null }) is { } host)
+        {
+            throw new FormulaException(FormulaErrorKind.Name,
+                $"`{host.Function.Signature}` is a .NET function of the formula's context, which no database can run; define it by a formula (FormulaContext.WithFunction(\"{host.Function.Name}(...) = ...\")) to use it in a query");
         }
 
         CheckInlinedSize();

@@ -195,18 +195,26 @@ public class DatabaseTests
     [TestCase("sqrt(a**2 + b**2) - log(b)")]
     [TestCase("atan2(a, b) + pow(b, a) + abs(a - b)")]
     [TestCase("3*a**2 - 4*a + 5")]
-    public void Sqlite_DynamicLinqString_TranslatedAndAsEvaluate(string text)
+    public void EfCore_DynamicLinqString_TranslatedAndAsEvaluate(string text)
+    {
+        foreach (var engine in new[] { Engine.Sqlite, Engine.PostgreSql }.Where(e => e == Engine.Sqlite || postgres is not null))
+        {
+            DynamicLinq(engine, text);
+        }
+    }
+
+    private void DynamicLinq(Engine engine, string text)
     {
         var f = Formula.Parse(text);
         var points = new List<double[]> { new[] { 0.3, 1.2 }, new[] { -0.7, 0.4 }, new[] { 0.9, 2.5 } };
-        using var db = Databases.Fill(Options(Engine.Sqlite)!, points);
+        using var db = Databases.Fill(Options(engine)!, points);
         foreach (var g in new[] { f, f.Derivative("a") })
         {
             var query = db.Points.OrderBy(p => p.Id).Select(g.ToString("DynamicLinq"));
             var sql = query.ToQueryString();
             Assert.That(sql[..sql.IndexOf("FROM", StringComparison.Ordinal)], Does.Match(@"\w\(|[*/+-]"), $"{g}: {sql}");
             var values = query.ToDynamicList<double>();
-            Agree([("SQLite Dynamic LINQ", g, [.. values])], points);
+            Agree([($"{engine} Dynamic LINQ", g, [.. values])], points);
         }
     }
 
@@ -256,5 +264,16 @@ public class DatabaseTests
         var query = db.Points.Where(filter).OrderBy(p => p.Id).Select(p => p.A);
         Assert.That(query.ToQueryString(), Does.Contain("WHERE"));
         Assert.That(query.ToList(), Is.EqualTo(new[] { -5.0, -4, -3, 5 }));
+    }
+
+    [Test]
+    public void Selector_HostDotNetFunction_RefusedNamingIt()
+    {
+        var context = FormulaContext.Default.WithFunction("erf(x)", (Func<double, double>)Math.Tanh, "1 - erf(x)**2");
+        var error = Assert.Throws<FormulaException>(() => Formula.Parse("erf(a) + b", context).ToSelector<Support.Point>())!;
+        Assert.That(error.Message, Does.Contain("`erf(x)`").And.Contain("no database"));
+        var defined = FormulaContext.Default.WithFunction("softplus(x) = log(1 + exp(x))");
+        var selector = Formula.Parse("softplus(a) + b", defined).ToSelector<Support.Point>();
+        Assert.That(selector.Compile()(new Support.Point { A = 0, B = 1 }), Is.EqualTo(Math.Log(2) + 1).Within(1e-15), "a formula-defined function is written out");
     }
 }
