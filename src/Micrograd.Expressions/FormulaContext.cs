@@ -21,34 +21,51 @@ namespace Micrograd.Expressions;
 /// </example>
 public sealed class FormulaContext
 {
-    private readonly FrozenDictionary<string, Function> byName;
+    // the built-in rows are looked up in a frozen table (the parser's hot path); the host's rows in an immutable
+    // dictionary, so that each With... costs a logarithm of the context's size, not a copy of it
+    private static readonly FrozenDictionary<string, Function> BuiltIn = Function.All.Select(f => KeyValuePair.Create(f.Name, f))
+        .Append(KeyValuePair.Create("ln", Function.Named("log")))
+        .ToFrozenDictionary(StringComparer.Ordinal);
 
-    private FormulaContext(ImmutableArray<Function> functions, FormulaOptions options)
+    private readonly ImmutableDictionary<string, Function> added;
+    private readonly ImmutableList<Function> order;
+
+    private FormulaContext(ImmutableList<Function> order, ImmutableDictionary<string, Function> added, FormulaOptions options)
     {
-        Functions = functions;
+        this.order = order;
+        this.added = added;
         Options = options;
-        byName = functions.Select(f => KeyValuePair.Create(f.Name, f))
-            .Concat(functions.Contains(Function.Named("log")) ? [KeyValuePair.Create("ln", Function.Named("log"))] : [])
-            .ToFrozenDictionary(StringComparer.Ordinal);
     }
 
+    /// <summary>How many functions and constants a context may add to the built-in table: 10,000.</summary>
+    public const int MaxAdded = 10_000;
+
     /// <summary>The built-in functions and constants (<see cref="Function.Table"/>) and <see cref="FormulaOptions.Default"/>.</summary>
-    public static FormulaContext Default { get; } = new([.. Function.All], FormulaOptions.Default);
+    public static FormulaContext Default { get; } = new(
+        [.. Function.All], ImmutableDictionary<string, Function>.Empty.WithComparers(StringComparer.Ordinal), FormulaOptions.Default);
 
     /// <summary>Every function and constant of the context: the built-in rows first, then the host's in the order added.</summary>
-    public ImmutableArray<Function> Functions { get; }
+    public IReadOnlyList<Function> Functions => order;
 
     /// <summary>The limits formulas read with this context get.</summary>
     public FormulaOptions Options { get; }
 
     /// <summary>True when the context adds nothing to the built-in table.</summary>
-    public bool IsDefault => Functions.Length == Function.All.Length;
+    public bool IsDefault => added.IsEmpty;
 
     /// <summary>Looks a function or constant up by name (the alias <c>ln</c> included).</summary>
     /// <param name="name">The name as written in a formula.</param>
     /// <param name="function">The row, when found.</param>
     /// <returns>True when the context has the name.</returns>
-    public bool TryLookup(string name, [NotNullWhen(true)] out Function? function) => byName.TryGetValue(name, out function);
+    public bool TryLookup(string name, [NotNullWhen(true)] out Function? function) =>
+        BuiltIn.TryGetValue(name, out function) || added.TryGetValue(name, out function);
+
+    /// <summary>The names of the context's functions (not constants) for a message: the first 60, then how many more.</summary>
+    internal string FunctionNames()
+    {
+        var names = order.Where(f => !f.IsConstant).Select(f => f.Name).ToList();
+        return names.Count <= 60 ? string.Join(", ", names) : $"{string.Join(", ", names.Take(60))} and {names.Count - 60} more";
+    }
 
     /// <summary>Reads formula text with this context's functions, constants and options.</summary>
     /// <param name="text">The formula.</param>
@@ -62,7 +79,7 @@ public sealed class FormulaContext
     public FormulaContext WithOptions(FormulaOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return new FormulaContext(Functions, options);
+        return new FormulaContext(order, added, options);
     }
 
     /// <summary>
@@ -159,7 +176,10 @@ public sealed class FormulaContext
         return Add(Function.Constant(name, value));
     }
 
-    private FormulaContext Add(Function row) => new(Functions.Add(row), Options);
+    private FormulaContext Add(Function row) =>
+        added.Count >= MaxAdded
+            ? throw new FormulaException(FormulaErrorKind.Limit, $"a context adds at most {MaxAdded} functions and constants (FormulaContext.MaxAdded)")
+            : new(order.Add(row), added.Add(row.Name, row), Options);
 
     // name(p, q) from text[..end]: a name of the language not taken here, and one to four distinct parameter names
     private (string Name, List<string> Parameters) ReadSignature(string text, int end)

@@ -44,7 +44,9 @@ public sealed class Function
             : implementation;
         Body = body;
         IsLocal = local;
-        InlineNodes = body is null ? 1 : Syntax.Nodes.Walk(body, distinct: false).Sum(n => n is Syntax.Call { Function.Body: not null } c ? c.Function.InlineNodes : 1);
+        // saturating: nested functions that call each other twice double this at every level
+        InlineNodes = body is null ? 1 : Syntax.Nodes.Walk(body, distinct: false)
+            .Aggregate(0L, (total, n) => Math.Min(int.MaxValue, total + (n is Syntax.Call { Function.Body: not null } c ? c.Function.InlineNodes : 1)));
         Domain = body is not null ? "as its formula" : implementation is not null ? "as its .NET implementation" : "constant";
         Method = implementation?.Target is null ? implementation?.Method : null;
         var arguments = string.Join(", ", Enumerable.Range(0, parameters.Length).Select(i => $"{{{i}}}"));

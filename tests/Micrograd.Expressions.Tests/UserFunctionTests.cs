@@ -528,4 +528,20 @@ public class UserFunctionTests
         Assert.That(lines[7], Is.EqualTo("""{"id":8,"value":5,"gradient":{"a":0.6000000000000001,"b":1.6},"nodes":{"hyp_y":{"value":4,"grad":0.8}}}"""));
         Assert.That(lines[8], Is.EqualTo("""{"id":9,"value":0.6931471805599453}"""));
     }
+
+    [Test]
+    public void Context_PastMaxAdded_LimitErrorAndShortMessages()
+    {
+        var context = FormulaContext.Default;
+        for (var i = 0; i < FormulaContext.MaxAdded; i++)
+        {
+            context = i % 2 == 0 ? context.WithConstant($"c{i}", i) : context.WithFunction($"f{i}(x) = x + {i}");
+        }
+
+        var error = Assert.Throws<FormulaException>(() => context.WithConstant("one_more", 1))!;
+        Assert.That(error.Kind, Is.EqualTo(FormulaErrorKind.Limit), error.Message);
+        Assert.That(Formula.Parse("f9999(c9998)", context).Evaluate(), Is.EqualTo(19997));
+        var unknown = Assert.Throws<FormulaSyntaxException>(() => Formula.Parse("nope(1)", context))!;
+        Assert.That(unknown.Message, Has.Length.LessThan(2000).And.Contain("more"), "the list of functions is cut short");
+    }
 }

@@ -108,7 +108,7 @@ public sealed class BatchSession
     // {"op":"define","define":[...],"constants":{...}}: the session's context from now on; the names added
     private Action<Utf8JsonWriter> Define(Request request)
     {
-        var added = request.Context.Functions.Skip(Context.Functions.Length).Select(f => f.Name).ToList();
+        var added = request.Context.Functions.Skip(Context.Functions.Count).Select(f => f.Name).ToList();
         Context = request.Context;
         return writer =>
         {

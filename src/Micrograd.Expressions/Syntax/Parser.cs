@@ -707,7 +707,7 @@ internal static class Parser
         {
             throw At(text, position.Offset, FormulaErrorKind.Name, context.Defining.Contains(name)
                 ? $"`{name}` cannot call itself: functions are not recursive"
-                : $"unknown function `{name}`; the functions are {string.Join(", ", context.Functions.Functions.Where(f => !f.IsConstant).Select(f => f.Name))}");
+                : $"unknown function `{name}`; the functions are {context.Functions.FunctionNames()}");
         }
 
         var list = args.Get().ToImmutableArray();
