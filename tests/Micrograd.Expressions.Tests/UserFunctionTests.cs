@@ -513,11 +513,12 @@ public class UserFunctionTests
             """{"id":6,"op":"define","constants":{"k":2},"define":["bad(x) = ("]}""",
             """{"id":7,"op":"eval","formula":"k"}""",
             """{"id":8,"op":"grad","formula":"let hyp x y = sqrt(x**2 + y**2) in hyp(a, b*2)","at":{"a":3,"b":2}}""",
-            """{"id":9,"op":"eval","formula":"softplus(0)"}""");
+            """{"id":9,"op":"eval","formula":"softplus(0)"}""",
+            """{"id":10,"op":"define","constants":{"k":"NaN"}}""");
         var (code, output, error) = Mgx.RunWithInput(input, "batch");
         Assert.That(code, Is.Zero, error);
         var lines = output.TrimEnd('\n').Split('\n');
-        Assert.That(lines, Has.Length.EqualTo(9), output);
+        Assert.That(lines, Has.Length.EqualTo(10), output);
         Assert.That(lines[0], Is.EqualTo("""{"id":1,"defined":["g","softplus"]}"""));
         Assert.That(lines[1], Is.EqualTo("""{"id":2,"value":9.806705082552615}"""));
         Assert.That(lines[2], Is.EqualTo("""{"id":3,"derivative":"2*softplus(x)*exp(x)/(exp(x) + 1)"}"""));
@@ -527,6 +528,7 @@ public class UserFunctionTests
         Assert.That(lines[6], Does.Contain("unknown").Or.Contain("\"kind\":\"name\""), "a failed define op adds nothing, not even its constants");
         Assert.That(lines[7], Is.EqualTo("""{"id":8,"value":5,"gradient":{"a":0.6000000000000001,"b":1.6},"nodes":{"hyp_y":{"value":4,"grad":0.8}}}"""));
         Assert.That(lines[8], Is.EqualTo("""{"id":9,"value":0.6931471805599453}"""));
+        Assert.That(lines[9], Is.EqualTo("""{"id":10,"error":{"kind":"name","message":"the constant `k` must be a finite number, not NaN"}}"""));
     }
 
     [Test]

@@ -57,6 +57,11 @@ internal sealed class Definitions
     {
         foreach (var (name, value) in constants)
         {
+            if (!double.IsFinite(value))
+            {
+                throw new FormulaException(FormulaErrorKind.Name, $"the constant `{name}` must be a finite number, not {Bindings.Describe(value)}");
+            }
+
             context = context.WithConstant(name, value);
         }
 
