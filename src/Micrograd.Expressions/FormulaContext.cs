@@ -1,4 +1,3 @@
-using System.Collections.Frozen;
 using System.Collections.Immutable;
 using System.Diagnostics.CodeAnalysis;
 using Micrograd.Expressions.Syntax;
@@ -21,12 +20,8 @@ namespace Micrograd.Expressions;
 /// </example>
 public sealed class FormulaContext
 {
-    // the built-in rows are looked up in a frozen table (the parser's hot path); the host's rows in an immutable
-    // dictionary, so that each With... costs a logarithm of the context's size, not a copy of it
-    private static readonly FrozenDictionary<string, Function> BuiltIn = Function.All.Select(f => KeyValuePair.Create(f.Name, f))
-        .Append(KeyValuePair.Create("ln", Function.Named("log")))
-        .ToFrozenDictionary(StringComparer.Ordinal);
-
+    // the built-in rows are looked up in the function table (the parser's hot path); the host's rows in an
+    // immutable dictionary, so that each With... costs a logarithm of the context's size, not a copy of it
     private readonly ImmutableDictionary<string, Function> added;
     private readonly ImmutableList<Function> order;
 
@@ -58,7 +53,7 @@ public sealed class FormulaContext
     /// <param name="function">The row, when found.</param>
     /// <returns>True when the context has the name.</returns>
     public bool TryLookup(string name, [NotNullWhen(true)] out Function? function) =>
-        BuiltIn.TryGetValue(name, out function) || added.TryGetValue(name, out function);
+        Function.TryLookup(name, out function) || added.TryGetValue(name, out function);
 
     /// <summary>The names of the context's functions (not constants) for a message: the first 60, then how many more.</summary>
     internal string FunctionNames()

@@ -1,4 +1,3 @@
-using System.Collections.Frozen;
 using System.Numerics;
 using System.Reflection;
 
@@ -26,10 +25,6 @@ public sealed class Function
         CSharp = csharp;
         DynamicLinq = dynamicLinq;
         IsBuiltIn = true;
-        if (method is not null)
-        {
-            implementation = method.CreateDelegate(DelegateType(parameters.Length));
-        }
     }
 
     // a row of a FormulaContext: a .NET implementation, a formula body, a constant, or a local function's name
@@ -111,7 +106,7 @@ public sealed class Function
     internal string Sql => IsBuiltIn ? SqlTemplates[Name] : CSharp;
 
     // the built-in functions in the SQL the three databases share; conditionals as CASE WHEN, numbers as doubles
-    private static readonly FrozenDictionary<string, string> SqlTemplates = new Dictionary<string, string>
+    private static readonly Dictionary<string, string> SqlTemplates = new(StringComparer.Ordinal)
     {
         ["sin"] = "sin({0})",
         ["cos"] = "cos({0})",
@@ -138,7 +133,7 @@ public sealed class Function
         ["atan2"] = "atan2({0}, {1})",
         ["pi"] = "pi()",
         ["e"] = "exp(CAST(1 AS DOUBLE PRECISION))",
-    }.ToFrozenDictionary(StringComparer.Ordinal);
+    };
 
     /// <summary>True when the C# and Dynamic LINQ templates are plain calls, so any argument fits inside their parentheses.</summary>
     internal bool TemplateIsCall => !IsBuiltIn || CSharp.StartsWith("Math.", StringComparison.Ordinal);
@@ -180,7 +175,12 @@ public sealed class Function
     {
         get
         {
-            if (implementation is null && Body is not null)
+            if (implementation is null && Method is not null)
+            {
+                // made on first use: building 23 delegates would cost every process's start-up
+                Interlocked.CompareExchange(ref implementation, Method.CreateDelegate(DelegateType(Arity)), null);
+            }
+            else if (implementation is null && Body is not null)
             {
                 var compiled = Compilation.LinqCompiler.ToLambda(DelegateType(Arity), Body, [.. ParameterNames]).Compile();
                 Interlocked.CompareExchange(ref implementation, compiled, null);
@@ -324,10 +324,11 @@ public sealed class Function
         C("e", Math.E, "e", "Math.E"),
     ];
 
-    private static readonly FrozenDictionary<string, Function> ByName =
+    // a plain dictionary: a frozen one reads as fast for 26 names but costs every process's start-up to build
+    private static readonly Dictionary<string, Function> ByName =
         All.Select(f => KeyValuePair.Create(f.Name, f))
            .Append(KeyValuePair.Create("ln", All.Single(f => f.Name == "log")))
-           .ToFrozenDictionary(StringComparer.Ordinal);
+           .ToDictionary(StringComparer.Ordinal);
 
     /// <summary>Looks a function or constant up by name (aliases such as <c>ln</c> included).</summary>
     /// <param name="name">The name as written in a formula.</param>

@@ -1,4 +1,3 @@
-using System.Collections.Frozen;
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Runtime.CompilerServices;
@@ -13,7 +12,7 @@ namespace Micrograd.Expressions.Syntax;
 /// </summary>
 internal static class Parser
 {
-    private static readonly FrozenSet<string> Keywords = FrozenSet.ToFrozenSet(["let", "in", "fun"], StringComparer.Ordinal);
+    private static readonly HashSet<string> Keywords = new(["let", "in", "fun"], StringComparer.Ordinal);
 
     // name = (letter | "_") { letter | digit | "_" }
     private static readonly Parser<string> Identifier = Lexeme(ScanIdentifier, "a name");
