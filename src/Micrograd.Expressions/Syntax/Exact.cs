@@ -23,7 +23,7 @@ internal static class Exact
     };
 
     public static Expr ApplySigns(string signs, Expr operand) =>
-        signs.Count(s => s == '-') % 2 == 1 ? Negate(operand) : operand;
+        signs.Length > 0 && signs.AsSpan().Count('-') % 2 == 1 ? Negate(operand) : operand;
 
     // a ** s0 b ** s1 c = a ** (s0 (b ** (s1 c)))
     public static Expr FoldPower(Expr head, List<(string Signs, Expr Atom)> tail)

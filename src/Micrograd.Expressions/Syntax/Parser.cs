@@ -17,8 +17,15 @@ internal static class Parser
     // name = (letter | "_") { letter | digit | "_" }
     private static readonly Parser<string> Identifier = Lexeme(ScanIdentifier, "a name");
 
-    private static readonly Parser<string> Name =
-        Identifier.Where(n => !Keywords.Contains(n)).Named("a name");
+    private static readonly Parser<string> Name = input =>
+    {
+        var identifier = Identifier(input);
+        return identifier.WasSuccessful && Keywords.Contains(identifier.Value)
+            ? Result.Failure<string>(input, "expected a name", NameExpected)
+            : identifier;
+    };
+
+    private static readonly string[] NameExpected = ["a name"];
 
     // binder = name, not a keyword and not a built-in function (constants may be shadowed)
     private static readonly Parser<string> Binder =
@@ -38,17 +45,53 @@ internal static class Parser
         select args.GetOrElse([]);
 
     // reference = name [arguments]
-    private static readonly Parser<Expr> Reference =
-        Sequence(Sequence(Here, Name, (position, name) => (position, name)), Arguments.XOptional(), (head, args) => Resolve(head.name, args, head.position));
+    private static readonly Parser<Expr> Reference = input =>
+    {
+        var position = new Position(input.Position, input.Line, input.Column);
+        var name = Name(input);
+        if (!name.WasSuccessful)
+        {
+            return Result.Failure<Expr>(name.Remainder, name.Message, name.Expectations);
+        }
 
-    // atom = number | reference | "(" block ")"   (one level deeper)
-    private static readonly Parser<Expr> Atom = Guarded(
-        Number
-            .Or(Reference)
-            .Or(from open in Symbol("(")
-                from inner in Nested(Later(() => Block!))
-                from close in Symbol(")")
-                select inner));
+        // arguments only where a "(" follows; a failure that read nothing (a new line ending a binding) is none
+        var rest = name.Remainder;
+        if (!rest.AtEnd && rest.Current == '(')
+        {
+            var args = Arguments(rest);
+            if (args.WasSuccessful)
+            {
+                return Result.Success(Resolve(name.Value, args.Value, position), args.Remainder);
+            }
+
+            if (!args.Remainder.Equals(rest))
+            {
+                return Result.Failure<Expr>(args.Remainder, args.Message, args.Expectations);
+            }
+        }
+
+        return Result.Success(Resolve(name.Value, null, position), rest);
+    };
+
+    // "(" block ")"                              (one level deeper)
+    private static readonly Parser<Expr> Parenthesized =
+        from open in Symbol("(")
+        from inner in Nested(Later(() => Block!))
+        from close in Symbol(")")
+        select inner;
+
+    private static readonly string[] AtomExpected = ["a number", "a name", "\"(\""];
+
+    // atom = number | reference | "(" block ")"  (the next character picks the alternative, so an operand costs
+    //                                            no failed attempts; where none fits, one error lists all three)
+    private static readonly Parser<Expr> Atom = Guarded(input =>
+    {
+        var next = input.AtEnd ? '\0' : input.Current;
+        var result = char.IsAsciiDigit(next) || next == '.' ? Number(input)
+            : next == '(' ? Parenthesized(input)
+            : Reference(input);
+        return result.WasSuccessful || !result.Remainder.Equals(input) ? result : Result.Failure<Expr>(input, AtomExpected[0], AtomExpected);
+    });
 
     // signs = {"-" | "+"}, as a string of the signs read
     private static readonly Parser<string> Signs = Lexeme(ScanSigns, "a sign", optional: true);
@@ -56,18 +99,18 @@ internal static class Parser
     // power = atom {("**" | "^") {sign} atom}      (right-associative, one level deeper per operator;
     //                                               a sign binds the power chain after it)
     private static readonly Parser<Expr> Power =
-        Chain(Atom, SameLine(Symbol("**").Or(Symbol("^"))), Sequence(Signs, Atom, (signs, atom) => (signs, atom)), (_, item) => item, Exact.FoldPower, nests: true);
+        Chain(Atom, SameLine(Symbol("**", "^")), Sequence(Signs, Atom, (signs, atom) => (signs, atom)), (_, item) => item, Exact.FoldPower, nests: true);
 
     // unary = {"-" | "+"} power
     private static readonly Parser<Expr> Unary = Sequence(Signs, Power, Exact.ApplySigns);
 
     // product = unary {("*" | "/") unary}
     private static readonly Parser<Expr> Product =
-        Chain(Unary, SameLine(Symbol("*", notFollowedBy: '*').Or(Symbol("/"))), Unary, (op, operand) => op == "/" ? Exact.Reciprocal(operand) : operand, Exact.Product);
+        Chain(Unary, SameLine(Symbol("*", "/", notFollowedBy: '*')), Unary, (op, operand) => op == "/" ? Exact.Reciprocal(operand) : operand, Exact.Product);
 
     // sum = product {("+" | "-") product}
     private static readonly Parser<Expr> Sum =
-        Chain(Product, SameLine(Symbol("+").Or(Symbol("-"))), Product, (op, operand) => op == "-" ? Exact.Negate(operand) : operand, Exact.Sum);
+        Chain(Product, SameLine(Symbol("+", "-")), Product, (op, operand) => op == "-" ? Exact.Negate(operand) : operand, Exact.Sum);
 
     // separator = ";" | "in" | newline
     private static readonly Parser<string> Separator =
@@ -368,7 +411,8 @@ internal static class Parser
             return Result.Failure<TResult>(first.Remainder, first.Message, first.Expectations);
         }
 
-        var items = new List<TTail>();
+        // most operands have no operator after them: the list is made at the first one
+        List<TTail>? items = null;
         var rest = first.Remainder;
         var levels = 0;
         try
@@ -379,7 +423,7 @@ internal static class Parser
                 if (!symbol.WasSuccessful)
                 {
                     return symbol.Remainder.Equals(rest)
-                        ? Result.Success(build(first.Value, items), rest)
+                        ? Result.Success(build(first.Value, items ?? NoItems<TTail>.List), rest)
                         : Result.Failure<TResult>(symbol.Remainder, symbol.Message, symbol.Expectations);
                 }
 
@@ -395,7 +439,7 @@ internal static class Parser
                     return Result.Failure<TResult>(next.Remainder, next.Message, next.Expectations);
                 }
 
-                items.Add(tail(symbol.Value, next.Value));
+                (items ??= []).Add(tail(symbol.Value, next.Value));
                 rest = next.Remainder;
             }
         }
@@ -404,6 +448,12 @@ internal static class Parser
             Current!.Leave(levels);
         }
     };
+
+    // the empty list of a chain without operators; the builders only read it
+    private static class NoItems<T>
+    {
+        public static readonly List<T> List = [];
+    }
 
     // element* as one loop: stops where the element fails without consuming input, and fails where it
     // fails after consuming some (Sprache's XMany, without building new parsers on every call)
@@ -448,6 +498,19 @@ internal static class Parser
         var message = $"expected \"{symbol}\"";
         string[] expectations = [$"\"{symbol}\""];
         return input => MatchSymbol(input, symbol, notFollowedBy, message, expectations);
+    }
+
+    // one of two operators (the first not followed by notFollowedBy): a single parser with one prebuilt failure,
+    // where Sprache's Or would merge two failures at the end of every operand
+    private static Parser<string> Symbol(string first, string second, char? notFollowedBy = null)
+    {
+        var message = $"expected \"{first}\" or \"{second}\"";
+        string[] expectations = [$"\"{first}\"", $"\"{second}\""];
+        return input =>
+        {
+            var result = MatchSymbol(input, first, notFollowedBy, message, expectations);
+            return result.WasSuccessful ? result : MatchSymbol(input, second, null, message, expectations);
+        };
     }
 
     private static IResult<string> MatchSymbol(IInput input, string symbol, char? notFollowedBy, string message, string[] expectations)
@@ -681,7 +744,7 @@ internal static class Parser
         return name;
     }
 
-    private static Expr Resolve(string name, IOption<IEnumerable<Expr>> args, Position position)
+    private static Expr Resolve(string name, IEnumerable<Expr>? args, Position position)
     {
         var context = Current!;
         var text = context.Text;
@@ -691,7 +754,7 @@ internal static class Parser
         }
 
         var known = context.Functions.TryLookup(name, out var function);
-        if (!args.IsDefined)
+        if (args is null)
         {
             if (known && !function!.IsConstant)
             {
@@ -709,7 +772,7 @@ internal static class Parser
                 : $"unknown function `{name}`; the functions are {context.Functions.FunctionNames()}");
         }
 
-        var list = args.Get().ToImmutableArray();
+        var list = args.ToImmutableArray();
         if (function!.IsConstant)
         {
             throw At(text, position.Offset, FormulaErrorKind.Arity, $"`{name}` is a constant and takes no arguments");
@@ -720,23 +783,23 @@ internal static class Parser
     }
 
     // a name bound in an enclosing block: a local function (its parameters) or a value (null)
-    private static Expr ResolveLocal(string name, string[]? parameters, IOption<IEnumerable<Expr>> args, Position position)
+    private static Expr ResolveLocal(string name, string[]? parameters, IEnumerable<Expr>? args, Position position)
     {
         var text = Current!.Text;
         if (parameters is null)
         {
-            return args.IsDefined
+            return args is not null
                 ? throw At(text, position.Offset, FormulaErrorKind.Name, $"`{name}` is a value, not a function; define a function with `let {name} x = ...`")
                 : new Variable(name);
         }
 
         var signature = $"{name}({string.Join(", ", parameters)})";
-        if (!args.IsDefined)
+        if (args is null)
         {
             throw At(text, position.Offset, FormulaErrorKind.Arity, $"local function `{name}` needs arguments: {signature}");
         }
 
-        var list = args.Get().ToImmutableArray();
+        var list = args.ToImmutableArray();
         CheckArity(name, signature, parameters.Length, list.Length, position);
         return new Call(Function.Local(name, parameters), list);
     }

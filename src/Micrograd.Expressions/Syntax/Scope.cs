@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Micrograd.Expressions.Syntax;
 
@@ -65,25 +66,38 @@ internal static class Scope
             Variable v when state.Functions.TryLookup(v.Name, out var constant) && constant.IsConstant => new Call(constant, []),
             Variable v => Parameter(v, state),
             Number => expr,
-            Sum s => new Sum(ResolveAll(s.Terms, bound, state)),
-            Product p => new Product(ResolveAll(p.Factors, bound, state)),
-            Power p => new Power(Resolve(p.Base, bound, state), Resolve(p.Exponent, bound, state)),
-            Call c => new Call(c.Function, ResolveAll(c.Arguments, bound, state)),
+            // a node whose insides resolve to themselves is kept, not copied
+            Sum s => ResolveAll(s.Terms, bound, state) is var terms && terms == s.Terms ? s : new Sum(terms),
+            Product p => ResolveAll(p.Factors, bound, state) is var factors && factors == p.Factors ? p : new Product(factors),
+            Power p => (Resolve(p.Base, bound, state), Resolve(p.Exponent, bound, state)) is var (b, e) && ReferenceEquals(b, p.Base) && ReferenceEquals(e, p.Exponent)
+                ? p : new Power(b, e),
+            Call c => ResolveAll(c.Arguments, bound, state) is var args && args == c.Arguments ? c : new Call(c.Function, args),
             Let l => ResolveLet(l, bound, state),
             Lambda f => f with { Body = Resolve(f.Body, bound.Union(f.Parameters), state) },
             _ => throw new InvalidOperationException($"unknown node {expr.GetType().Name}"),
         };
     }
 
+    // the same array when every item resolves to itself
     private static ImmutableArray<Expr> ResolveAll(ImmutableArray<Expr> items, ImmutableHashSet<string> bound, State state)
     {
-        var builder = ImmutableArray.CreateBuilder<Expr>(items.Length);
-        foreach (var item in items)
+        Expr[]? changed = null;
+        for (var i = 0; i < items.Length; i++)
         {
-            builder.Add(Resolve(item, bound, state));
+            var item = Resolve(items[i], bound, state);
+            if (changed is null && !ReferenceEquals(item, items[i]))
+            {
+                changed = new Expr[items.Length];
+                items.CopyTo(0, changed, 0, i);
+            }
+
+            if (changed is not null)
+            {
+                changed[i] = item;
+            }
         }
 
-        return builder.MoveToImmutable();
+        return changed is null ? items : ImmutableCollectionsMarshal.AsImmutableArray(changed);
     }
 
     private static Let ResolveLet(Let let, ImmutableHashSet<string> bound, State state)
