@@ -494,6 +494,26 @@ public class UserFunctionTests
     }
 
     [Test]
+    public void Mgx_DefinedFunctionInGraphAndPlot_Succeeds()
+    {
+        string[] define = ["--define", "sq(x) = x*x", "--define", "hyp(x, y) = sqrt(sq(x) + sq(y))"];
+        var (code, output, error) = Mgx.Run(["graph", "hyp(a, b)", "a=3", "b=4", .. define]);
+        Assert.That(code, Is.Zero, error);
+        Assert.That(output, Does.StartWith("digraph").And.Contain("grad 0.6000"), output);
+        var picture = Path.Combine(Path.GetTempPath(), $"mgx-define-{Guid.NewGuid():N}.png");
+        try
+        {
+            (code, _, error) = Mgx.Run(["plot", "hyp(x, 1)", "--out", picture, "--derivative", .. define]);
+            Assert.That(code, Is.Zero, error);
+            Assert.That(new FileInfo(picture).Length, Is.GreaterThan(1000), "a PNG was written");
+        }
+        finally
+        {
+            File.Delete(picture);
+        }
+    }
+
+    [Test]
     public void Mgx_ConstantTwice_ErrorExit1()
     {
         var (code, _, error) = Mgx.Run("eval", "g", "--constant", "g=1", "--constant", "g=2");
