@@ -24,6 +24,8 @@ public sealed partial class Formula : IEquatable<Formula>, IFormattable
     private readonly Lazy<GradientFunction> gradient;
     private readonly Lazy<BatchCompiler.Kernel> batch;
 
+    // core: the tree with local functions written out, when the caller has it (a derivative or simplification is
+    // built from a core tree and is its own); else it is computed here
     private Formula(Expr tree, IReadOnlyList<string> parameters, FormulaOptions? options = null, FormulaContext? context = null, Expr? core = null)
     {
         Tree = tree;
@@ -413,7 +415,7 @@ public sealed partial class Formula : IEquatable<Formula>, IFormattable
             Budget.CheckResult(tree, Options, $"the derivative of order {i + 1}");
         }
 
-        return new Formula(tree, Parameters, Options, Context);
+        return new Formula(tree, Parameters, Options, Context, core: tree);
     }
 
     /// <summary>Every first partial derivative, in parameter order.</summary>
@@ -467,7 +469,7 @@ public sealed partial class Formula : IEquatable<Formula>, IFormattable
         using var work = Work.Begin(Options);
         var tree = Guard(() => Simplifier.Simplify(Core));
         Budget.CheckResult(tree, Options, "the simplified formula");
-        return new Formula(tree, Parameters, Options, Context);
+        return new Formula(tree, Parameters, Options, Context, core: tree);
     }
 
     // the documented error for a tree too deep for the current thread's stack

@@ -410,21 +410,16 @@ internal sealed class LinqCompiler
             return lowered;
         }
 
-        if (blockFree && c.Function.Body is { } body)
+        // a function defined by a formula, written in place: always for a query provider (which cannot call a
+        // compiled delegate), else when small; each argument computed once unless the expression must be block-free
+        if (c.Function.Body is { } inline && (blockFree || (c.Function.InlineNodes <= MaxInlineNodes && !args.All(a => a is ConstantExpression))))
         {
-            // a query provider cannot call a compiled delegate: write the function's formula in place
-            return Lower(body, ImmutableDictionary<string, L>.Empty.AddRange(c.Function.ParameterNames.Zip(args, KeyValuePair.Create)));
-        }
-
-        if (c.Function.Body is { } inline && c.Function.InlineNodes <= MaxInlineNodes && !args.All(a => a is ConstantExpression))
-        {
-            // a small function defined by a formula: its body in place, each argument computed once
             var inner = ImmutableDictionary<string, L>.Empty;
             var statements = new List<L>();
             for (var i = 0; i < args.Length; i++)
             {
                 var value = args[i];
-                if (value is not (ParameterExpression or ConstantExpression))
+                if (!blockFree && value is not (ParameterExpression or ConstantExpression))
                 {
                     var local = NewLocal(c.Function.ParameterNames[i]);
                     statements.Add(L.Assign(local, value));
