@@ -61,19 +61,28 @@ internal static class Bindings
     public static Dictionary<string, double> Read(IEnumerable<string> items)
     {
         var values = new Dictionary<string, double>(StringComparer.Ordinal);
-        foreach (var item in items)
+        foreach (var (name, value) in Pairs(items, item => new FormulaException(FormulaErrorKind.Name, $"expected name=value, got `{item}`")))
         {
-            var eq = item.IndexOf('=');
-            if (eq <= 0)
-            {
-                throw new FormulaException(FormulaErrorKind.Name, $"expected name=value, got `{item}`");
-            }
-
-            var name = item[..eq].Trim();
-            values[name] = Value(name, item[(eq + 1)..]);
+            values[name] = value;
         }
 
         return values;
+    }
+
+    /// <summary>name=value items in order, repeated names included; an item without a name and <c>=</c> is <paramref name="malformed"/>'s error.</summary>
+    public static IEnumerable<KeyValuePair<string, double>> Pairs(IEnumerable<string> items, Func<string, Exception> malformed)
+    {
+        foreach (var item in items)
+        {
+            var eq = item.IndexOf('=', StringComparison.Ordinal);
+            if (eq <= 0)
+            {
+                throw malformed(item);
+            }
+
+            var name = item[..eq].Trim();
+            yield return KeyValuePair.Create(name, Value(name, item[(eq + 1)..]));
+        }
     }
 
     /// <summary>A number as the messages show it (round-trip text, NaN and Infinity by name).</summary>

@@ -34,20 +34,8 @@ internal sealed class Definitions
         Extend(FormulaContext.Default, result.GetValue(define) ?? [], Constants(result.GetValue(constant) ?? []));
 
     // name=value items in order, duplicates kept so that the context refuses them
-    private static IEnumerable<KeyValuePair<string, double>> Constants(IEnumerable<string> items)
-    {
-        foreach (var item in items)
-        {
-            var eq = item.IndexOf('=', StringComparison.Ordinal);
-            if (eq <= 0)
-            {
-                throw new UsageException($"--constant must be name=value, as in g=9.80665, not `{item}`");
-            }
-
-            var name = item[..eq].Trim();
-            yield return KeyValuePair.Create(name, Bindings.Value(name, item[(eq + 1)..]));
-        }
-    }
+    private static IEnumerable<KeyValuePair<string, double>> Constants(IEnumerable<string> items) =>
+        Bindings.Pairs(items, item => new UsageException($"--constant must be name=value, as in g=9.80665, not `{item}`"));
 
     /// <summary>
     /// A context with the constants (first, so functions can use them) and the functions added in order. A name
