@@ -34,7 +34,7 @@ public sealed partial class Formula : IEquatable<Formula>, IFormattable
         Context = context ?? FormulaContext.Default;
         Core = core ?? LocalFunctions.Expand(tree, parameters, Options.MaxResultNodes);
         compiled = new Lazy<Func<double[], double>>(
-            () => CompileCache.GetOrCompile(Core, Parameters, () => LinqCompiler.ToArrayLambda(Core, Parameters).Compile()),
+            () => CompileCache.GetOrCompile(Core, Parameters, () => DelegateCompiler.Compile(LinqCompiler.ToArrayLambda(Core, Parameters))),
             LazyThreadSafetyMode.ExecutionAndPublication);
         gradient = new Lazy<GradientFunction>(() => Backpropagation.Compile(this), LazyThreadSafetyMode.ExecutionAndPublication);
         batch = new Lazy<BatchCompiler.Kernel>(() => BatchCompiler.CompileOrFallBack(Core, Parameters, () => compiled.Value), LazyThreadSafetyMode.ExecutionAndPublication);
@@ -225,7 +225,7 @@ public sealed partial class Formula : IEquatable<Formula>, IFormattable
     public TDelegate Compile<TDelegate>()
         where TDelegate : Delegate
     {
-        return Compiled("compile", () => ToExpression<TDelegate>().Compile());
+        return Compiled("compile", () => DelegateCompiler.Compile(ToExpression<TDelegate>()));
     }
 
     /// <summary>

@@ -182,7 +182,7 @@ public sealed class Function
             }
             else if (implementation is null && Body is not null)
             {
-                var compiled = Compilation.LinqCompiler.ToLambda(DelegateType(Arity), Body, [.. ParameterNames]).Compile();
+                var compiled = Compilation.DelegateCompiler.Compile(Compilation.LinqCompiler.ToLambda(DelegateType(Arity), Body, [.. ParameterNames]));
                 Interlocked.CompareExchange(ref implementation, compiled, null);
             }
 

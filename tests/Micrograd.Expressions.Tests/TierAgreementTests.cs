@@ -60,6 +60,44 @@ public class TierAgreementTests
         }
     }
 
+    // The compiled tiers go through FastExpressionCompiler, with Expression.Compile where it declines a lambda:
+    // it must accept every shape the engine lowers to, and both compilers must give the same bits.
+    [TestCase("value")]
+    [TestCase("gradient")]
+    public void DelegateCompiler_RandomFormulas_FastPathTakenAndSameBitsAsExpressionCompile(string what)
+    {
+        var names = new[] { "x", "y", "a", "b" };
+        for (var seed = 0; seed < 300; seed++)
+        {
+            var formula = Formula.FromTree(new RandomTrees(seed, names).Next(), names);
+            var lambda = what == "value"
+                ? Compilation.LinqCompiler.ToArrayLambda(formula.Tree, formula.Parameters)
+                : Calculus.Backpropagation.GradientLambda(formula);
+            var fast = Compilation.DelegateCompiler.CompileFast(lambda);
+            Assert.That(fast, Is.Not.Null, $"seed {seed}: FastExpressionCompiler declined the {what} of {formula}");
+            var system = lambda.Compile();
+            var random = new Random(seed);
+            for (var k = 0; k < 16; k++)
+            {
+                var p = names.Select(_ => Special[random.Next(Special.Length)]).ToArray();
+                var (fastValues, systemValues) = what == "value"
+                    ? ([((Func<double[], double>)fast!)(p)], [((Func<double[], double>)system)(p)])
+                    : (Gradient((Calculus.GradientFunction)fast!, p), Gradient((Calculus.GradientFunction)system, p));
+                Assert.That(fastValues.Zip(systemValues).All(v => Same(v.First, v.Second)), Is.True,
+                    $"seed {seed}: {what} of {formula} at ({Text(p)}): FastExpressionCompiler {Text(fastValues)}, Expression.Compile {Text(systemValues)}");
+            }
+        }
+    }
+
+    private static double[] Gradient(Calculus.GradientFunction f, double[] p)
+    {
+        var gradient = new double[p.Length];
+        return [f(p, gradient), .. gradient];
+    }
+
+    private static string Text(IEnumerable<double> values) =>
+        string.Join(", ", values.Select(v => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture)));
+
     private static bool Same(double a, double b) =>
         (double.IsNaN(a) && double.IsNaN(b)) || BitConverter.DoubleToInt64Bits(a) == BitConverter.DoubleToInt64Bits(b);
 }

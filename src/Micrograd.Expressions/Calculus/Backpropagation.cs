@@ -62,8 +62,11 @@ public static class Backpropagation
     {
         ArgumentNullException.ThrowIfNull(formula);
         var (lambda, _, _) = Build(formula, trace: false);
-        return (GradientFunction)lambda.Compile();
+        return (GradientFunction)DelegateCompiler.Compile(lambda);
     }
+
+    /// <summary>The lambda <see cref="Compile"/> compiles, for tests that compile it with each compiler.</summary>
+    internal static LambdaExpression GradientLambda(Formula formula) => Build(formula, trace: false).Lambda;
 
     /// <summary>One forward and backward pass that reports every node, for tables and graph pictures.</summary>
     /// <param name="formula">The formula.</param>

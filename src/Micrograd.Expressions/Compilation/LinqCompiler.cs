@@ -251,7 +251,7 @@ internal sealed class LinqCompiler
         {
             var parameters = leading.Select(l => l.Parameter).Concat(Parameters).ToList();
             var type = L.GetDelegateType([.. parameters.Select(p => p.Type), typeof(double)]);
-            var method = L.Lambda(type, body, "formula_part", parameters).Compile();
+            var method = DelegateCompiler.Compile(L.Lambda(type, body, "formula_part", parameters));
             return L.Invoke(L.Constant(method, type), leading.Select(l => l.Argument).Concat(Parameters));
         }
     }

@@ -156,7 +156,7 @@ internal static class Locals
             var statements = carried.Select(local => (L)L.Assign(own[local], byRef[local]))
                 .Concat(body.Skip(start).Take(end - start).Select(rename.Visit)!)
                 .Concat(carried.Select(local => L.Assign(byRef[local], own[local])));
-            var method = L.Lambda(type, L.Block(typeof(void), own.Values, statements!), "part", methodParameters).Compile();
+            var method = DelegateCompiler.Compile(L.Lambda(type, L.Block(typeof(void), own.Values, statements!), "part", methodParameters));
             result.Add(L.Invoke(L.Constant(method, type), parameters.Concat<L>(carried)));
         }
 
