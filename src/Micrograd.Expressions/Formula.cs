@@ -189,12 +189,27 @@ public sealed partial class Formula : IEquatable<Formula>, IFormattable
     }
 
     // The first few evaluations walk the tree (microseconds); later ones use the compiled delegate, which
-    // costs about 100 µs to build and then nanoseconds per call. Both give the same bits.
+    // costs tens of microseconds to build and then nanoseconds per call. Both give the same bits. A large
+    // formula (milliseconds or more to compile) compiles on the thread pool while evaluations go on interpreted.
     private double Run(double[] values)
     {
-        if (compiled.IsValueCreated || (Interlocked.Increment(ref evaluations) > InterpretedEvaluations && IsCompilable))
+        if (compiled.IsValueCreated)
         {
-            return Compile()(values);
+            return compiled.Value(values);
+        }
+
+        if (Interlocked.Increment(ref evaluations) > InterpretedEvaluations && IsCompilable)
+        {
+            if (!IsLarge)
+            {
+                return Compile()(values);
+            }
+
+            if (Interlocked.Exchange(ref compiling, 1) == 0)
+            {
+                // a failure is kept by the Lazy and reported by Compile(); evaluation goes on interpreted
+                _ = Task.Run(() => compiled.Value).ContinueWith(t => t.Exception, TaskContinuationOptions.OnlyOnFaulted);
+            }
         }
 
         try
@@ -206,6 +221,16 @@ public sealed partial class Formula : IEquatable<Formula>, IFormattable
             return Compile()(values);
         }
     }
+
+    private int compiling;
+
+    /// <summary>True once the compiled delegate exists (evaluations then use it).</summary>
+    internal bool IsCompiled => compiled.IsValueCreated;
+
+    // as large as the compilers split into several methods
+    private bool IsLarge => large ??= Nodes.Walk(Core, distinct: false).Skip(LinqCompiler.MaxMethodNodes).Any();
+
+    private bool? large;
 
     private const int InterpretedEvaluations = 16;
     private int evaluations;

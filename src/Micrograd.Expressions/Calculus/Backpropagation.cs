@@ -110,7 +110,9 @@ public static class Backpropagation
     {
         var point = L.Parameter(typeof(double[]), "point");
         var gradient = L.Parameter(typeof(double[]), "gradient");
-        var tape = new Tape(LinqCompiler.ForStatements(), trace);
+        // a formula large enough to be split into methods has its long runs of one shape rerolled (Reroll)
+        var reroll = !trace && Syntax.Nodes.Walk(formula.Core, distinct: false).Skip(LinqCompiler.MaxMethodNodes).Any();
+        var tape = new Tape(LinqCompiler.ForStatements(), trace, reroll);
         var scope = ImmutableDictionary<string, int>.Empty.WithComparers(StringComparer.Ordinal);
         foreach (var (name, i) in formula.Parameters.Select((p, i) => (p, i)))
         {
@@ -118,7 +120,7 @@ public static class Backpropagation
         }
 
         var output = tape.Lower(formula.Core, scope);
-        var statements = tape.Sweep(output, formula.Parameters.Count, gradient);
+        var statements = tape.Sweep(output, formula.Parameters.Count, L.Constant(1.0), (input, g) => L.Assign(L.ArrayAccess(gradient, L.Constant(input)), g));
 
         if (!trace)
         {
@@ -141,7 +143,7 @@ public static class Backpropagation
 
     // The graph under construction: forward statements, and per node its operands' local derivatives.
     // With trace, gradients flow into constants too, so a let-bound constant reports its gradient.
-    private sealed class Tape(LinqCompiler compiler, bool trace)
+    private sealed class Tape(LinqCompiler compiler, bool trace, bool reroll = false)
     {
         // the nodes of the built-in constants (pi, e): drawn with their name, but not let-bound names
         public HashSet<int> BuiltinConstants { get; } = [];
@@ -192,9 +194,8 @@ public static class Backpropagation
                     BuiltinConstants.Add(builtin);
                     return builtin;
                 case Sum s:
-                    var sum = s.Terms.Skip(1).Aggregate(Lower(s.Terms[0], scope), (acc, term) => term is Product { Factors: [Number { Value: -1 }, _, ..] } negated
-                        ? Binary("-", acc, Lower(WithoutSign(negated), scope), (a, b) => L.Subtract(a, b), (a, b, _) => (one, () => L.Constant(-1.0)))
-                        : Binary("+", acc, Lower(term, scope), (a, b) => L.Add(a, b), (a, b, _) => (one, one)));
+                    var sum = Steps(Lower(s.Terms[0], scope), [.. s.Terms.Skip(1).Select(term => term is Product { Factors: [Number { Value: -1 }, _, ..] }
+                        ? (ExpressionType.Subtract, term) : (ExpressionType.Add, term))], scope);
                     return Cancels(s) ? Constant(sum) : sum;
                 case Product p:
                     return LowerProduct(p, scope);
@@ -232,15 +233,88 @@ public static class Backpropagation
                 acc = Unary("neg", acc, u => L.Negate(u), (_, _) => () => L.Constant(-1.0));
             }
 
-            foreach (var factor in p.Factors.Skip(start + 1))
+            return Steps(acc, [.. p.Factors.Skip(start + 1).Select(factor => factor is Power { Exponent: Number { Value: -1 } } reciprocal
+                ? (ExpressionType.Divide, reciprocal.Base) : (ExpressionType.Multiply, factor))], scope);
+        }
+
+        // acc op0 u0 op1 u1 ... left to right; in a large formula, long runs of one shape as one node each
+        private int Steps(int acc, (ExpressionType Op, Expr Operand)[] steps, ImmutableDictionary<string, int> scope)
+        {
+            var runs = reroll && steps.Length >= Reroll.MinRun ? Reroll.Find(steps) : [];
+            var at = 0;
+            foreach (var run in runs)
             {
-                acc = factor is Power { Exponent: Number { Value: -1 } } reciprocal
-                    ? Binary("/", acc, Lower(reciprocal.Base, scope), (a, b) => L.Divide(a, b),
-                        (a, b, result) => (() => L.Divide(L.Constant(1.0), b), () => L.Negate(L.Divide(result, b))))     // (a/b)' = a'/b - (a/b)*b'/b
-                    : Binary("*", acc, Lower(factor, scope), (a, b) => L.Multiply(a, b), (a, b, _) => (() => b, () => a)); // (a*b)' = a'*b + a*b'
+                for (; at < run.Start; at++)
+                {
+                    acc = Step(acc, steps[at], scope);
+                }
+
+                acc = LowerRun(acc, run, scope);
+                at = run.Start + run.Count;
+            }
+
+            for (; at < steps.Length; at++)
+            {
+                acc = Step(acc, steps[at], scope);
             }
 
             return acc;
+        }
+
+        private int Step(int acc, (ExpressionType Op, Expr Operand) step, ImmutableDictionary<string, int> scope) => step.Op switch
+        {
+            ExpressionType.Add => Binary("+", acc, Lower(step.Operand, scope), (a, b) => L.Add(a, b), (a, b, _) => (one, one)),
+            ExpressionType.Subtract => Binary("-", acc, Lower(WithoutSign((Product)step.Operand), scope), (a, b) => L.Subtract(a, b), (a, b, _) => (one, () => L.Constant(-1.0))),
+            ExpressionType.Multiply => Binary("*", acc, Lower(step.Operand, scope), (a, b) => L.Multiply(a, b), (a, b, _) => (() => b, () => a)), // (a*b)' = a'*b + a*b'
+            _ => Binary("/", acc, Lower(step.Operand, scope), (a, b) => L.Divide(a, b),
+                (a, b, result) => (() => L.Divide(L.Constant(1.0), b), () => L.Negate(L.Divide(result, b)))),     // (a/b)' = a'/b - (a/b)*b'/b
+        };
+
+        // A rerolled run as one node over the accumulator and the names its terms read: Reroll.Gradient computes its
+        // value and its derivatives by each of them into an array, which the node's edges read.
+        private int LowerRun(int acc, Reroll.Run run, ImmutableDictionary<string, int> scope)
+        {
+            var operands = run.Names.Select(name => scope.TryGetValue(name, out var node) ? node
+                : throw new FormulaException(FormulaErrorKind.Name, $"unknown name `{name}`")).ToArray();
+            var partials = Compiler.NewLocal("partials", typeof(double[]));
+            var value = L.Block(
+                L.Assign(partials, L.NewArrayBounds(typeof(double), L.Constant(operands.Length + 1))),
+                L.Call(typeof(Reroll).GetMethod(nameof(Reroll.Gradient))!, values[acc], L.Constant(run.Op), L.Constant(LinqCompiler.CompileTerm(run)),
+                    L.Constant(CompileTermGradient(run)), L.Constant(run.Constants), L.Constant(run.ConstantCount),
+                    L.NewArrayInit(typeof(double), operands.Select(o => values[o])), L.Constant(run.Indices), L.Constant(run.NameCount),
+                    L.Constant(run.Count), partials));
+            var edges = operands.Select((o, j) => (o, (Func<L>)(() => L.ArrayIndex(partials, L.Constant(j)))))
+                .Prepend((acc, () => L.ArrayIndex(partials, L.Constant(operands.Length))));
+            return Add(new GraphNode(null, run.Op.ToString(), [acc, .. operands]), value, constant[acc] && operands.All(o => constant[o]), [.. edges]);
+        }
+
+        // a run's term and its reverse pass, compiled by a tape of its own over the slots: the names are its inputs,
+        // the numbers constants; the sweep starts from the given adjoint and adds each input's gradient into partials
+        private static Reroll.TermGradient CompileTermGradient(Reroll.Run run)
+        {
+            var (constants, c, inputs, indices, v) = Reroll.TermParameters();
+            var adjoint = L.Parameter(typeof(double), "adjoint");
+            var partials = L.Parameter(typeof(double[]), "partials");
+            var slots = Reroll.Slots(run, constants, c, inputs, indices, v).ToDictionary(StringComparer.Ordinal);
+            var tape = new Tape(LinqCompiler.ForStatements(), trace: false);
+            var scope = ImmutableDictionary<string, int>.Empty.WithComparers(StringComparer.Ordinal);
+            for (var k = 0; k < run.NameCount; k++)
+            {
+                scope = scope.SetItem(Reroll.NameSlot(k), tape.Input(Reroll.NameSlot(k), slots[Reroll.NameSlot(k)]));
+            }
+
+            for (var k = 0; k < run.ConstantCount; k++)
+            {
+                var name = Reroll.ConstantSlot(k);
+                scope = scope.SetItem(name, tape.Add(new GraphNode(name, "const", []), slots[name], isConstant: true));
+            }
+
+            var output = tape.Lower(run.Op == ExpressionType.Subtract ? WithoutSign((Product)run.Template) : run.Template, scope);
+            var statements = tape.Sweep(output, run.NameCount, adjoint, (k, g) =>
+                L.AddAssign(L.ArrayAccess(partials, L.ArrayIndex(indices, L.Add(v, L.Constant(k)))), g));
+            statements.Add(tape.Value(output));
+            return DelegateCompiler.Compile(L.Lambda<Reroll.TermGradient>(Locals.Block(statements, tape.Compiler.Locals, tape.Inputs),
+                "term_gradient", [constants, c, inputs, indices, v, adjoint, partials]));
         }
 
         // f(u, v)' = f_u*u' + f_v*v', each partial from the function table's template
@@ -282,7 +356,7 @@ public static class Backpropagation
 
         private readonly List<L?> pending = [];
 
-        private int Add(GraphNode node, L value, bool isConstant, (int Operand, Func<L> Partial)[]? operandPartials = null)
+        public int Add(GraphNode node, L value, bool isConstant, (int Operand, Func<L> Partial)[]? operandPartials = null)
         {
             var index = Nodes.Count;
             Nodes.Add(node);
@@ -314,6 +388,12 @@ public static class Backpropagation
         // the terms of the sum cancel in pairs: each term has an equal term of the opposite sign
         private static bool Cancels(Sum s)
         {
+            // as many negated terms as others, or they cannot pair up (and the table below is not needed)
+            if (2 * s.Terms.Count(term => term is Product { Factors: [Number { Value: -1 }, _, ..] }) != s.Terms.Length)
+            {
+                return false;
+            }
+
             var balance = new Dictionary<Expr, int>();
             foreach (var term in s.Terms)
             {
@@ -337,7 +417,7 @@ public static class Backpropagation
         // forward one, while its values are still in registers.
         // The first `inputs` nodes are the parameters: each one's gradient is stored into `gradient` as soon
         // as it is complete. Every value and gradient gets its own local; Locals.Block shares them afterwards.
-        public List<L> Sweep(int output, int inputs, ParameterExpression gradient)
+        public List<L> Sweep(int output, int inputs, L outputAdjoint, Func<int, L, L> store)
         {
             var statements = new List<L>();
             var outgoing = edges.Select((e, i) => (e.Node, Edge: i)).ToLookup(e => e.Node, e => e.Edge);
@@ -403,7 +483,7 @@ public static class Backpropagation
                 }
             }
 
-            adjoints[output] = L.Constant(1.0);
+            adjoints[output] = outputAdjoint;
             if (Ready(output))
             {
                 Backward(output);
@@ -433,7 +513,7 @@ public static class Backpropagation
 
             return statements;
 
-            void Store(int input, L g) => statements.Add(L.Assign(L.ArrayAccess(gradient, L.Constant(input)), g));
+            void Store(int input, L g) => statements.Add(store(input, g));
         }
 
         // g * partial, with the products the compiled code would compute exactly done now: 1*u = u, -1*u = -u.

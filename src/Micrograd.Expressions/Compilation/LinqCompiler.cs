@@ -138,6 +138,14 @@ internal sealed class LinqCompiler
         return L.Block(typeof(double), locals.Prepend(slots), statements);
     }
 
+    /// <summary>A local of another type than double (never an array slot), declared with this compiler's locals.</summary>
+    internal ParameterExpression NewLocal(string name, Type type)
+    {
+        var local = L.Variable(type, name);
+        locals.Add(local);
+        return local;
+    }
+
     // a double local: an IL local, or an element of the slots array when there are too many
     internal L NewLocal(string name)
     {
@@ -210,6 +218,13 @@ internal sealed class LinqCompiler
 
     private L LowerChain(Chain chain, ImmutableDictionary<string, L> scope)
     {
+        // in a formula large enough to be split, long runs of one shape become loops (Reroll)
+        if (split is not null && chain.Rest.Length >= Reroll.MinRun
+            && Reroll.Find([.. chain.Rest.Select(link => (link.Op, link.Operand))]) is { Count: > 0 } runs)
+        {
+            return LowerRerolled(chain, runs, scope);
+        }
+
         if (split is { } s && ReferenceEquals(scope, s.Scope) && chain.Rest.Length > 1
             && s.Size(chain.First) + chain.Rest.Sum(link => s.Size(link.Operand)) > MaxMethodNodes)
         {
@@ -237,14 +252,14 @@ internal sealed class LinqCompiler
     // made a 1,000-term sum 60 times slower than a 100-term one. A formula larger than this many nodes is
     // compiled as several methods: subtrees of a few hundred nodes and up, and long chains cut into runs of
     // steps, each method continuing from the previous one's result so every rounding stays in order.
-    private const int MaxMethodNodes = 3000;
+    internal const int MaxMethodNodes = 3000;
 
     // where splitting may happen: lowering in the root scope (no let-bound names), whose expressions read
     // the lambda's parameters; each method split off takes the same parameters
     private sealed record Split(Expr Root, ImmutableDictionary<string, L> Scope, IReadOnlyList<ParameterExpression> Parameters,
         Dictionary<Expr, long> Sizes)
     {
-        public long Size(Expr e) => Sizes[e];
+        public long Size(Expr e) => IsLeaf(e) ? 1 : Sizes[e];
 
         // compiles body as a method of (leading..., the lambda's parameters) and calls it with arguments
         public L Call(L body, IReadOnlyList<(ParameterExpression Parameter, L Argument)> leading)
@@ -256,7 +271,10 @@ internal sealed class LinqCompiler
         }
     }
 
-    // the size of every subtree (as the compilers lower it: a shared subtree once per use), in one pass
+    // a node of size 1, left out of the size table (which for a long sum of products is two-thirds of it)
+    private static bool IsLeaf(Expr e) => e is Number or Variable or Call { Arguments.Length: 0 };
+
+    // the size of every subtree but the leaves (as the compilers lower it: a shared subtree once per use), in one pass
     private static Dictionary<Expr, long> Sizes(Expr root)
     {
         var sizes = new Dictionary<Expr, long>(ReferenceEqualityComparer.Instance);
@@ -272,12 +290,12 @@ internal sealed class LinqCompiler
             var children = Nodes.Inside(node);
             if (expanded)
             {
-                sizes[node] = Math.Min(long.MaxValue / 2, 1 + children.Sum(c => sizes[c]));
+                sizes[node] = Math.Min(long.MaxValue / 2, 1 + children.Sum(c => IsLeaf(c) ? 1 : sizes[c]));
                 continue;
             }
 
             stack.Push((node, true));
-            foreach (var child in children.Where(c => !sizes.ContainsKey(c)))
+            foreach (var child in children.Where(c => !IsLeaf(c) && !sizes.ContainsKey(c)))
             {
                 stack.Push((child, false));
             }
@@ -307,6 +325,85 @@ internal sealed class LinqCompiler
 
         statements.Add(acc);
         return L.Block(typeof(double), statements);
+    }
+
+    // the chain as statements on one accumulator: each rerolled run one call of Reroll.Apply, the steps between
+    // them straight-line code (cut into methods as SplitChain does when they are large)
+    private L LowerRerolled(Chain chain, List<Reroll.Run> runs, ImmutableDictionary<string, L> scope)
+    {
+        var first = Lower(chain.First, scope);
+        if (chain.Negate)
+        {
+            first = Fold(L.Negate(first), v => -v[0]);
+        }
+
+        var acc = NewLocal("acc");
+        var statements = new List<L> { L.Assign(acc, first) };
+        var at = 0;
+        foreach (var run in runs.Append(null))
+        {
+            var end = run?.Start ?? chain.Rest.Length;
+            if (end > at)
+            {
+                statements.Add(L.Assign(acc, Straight(acc, chain.Rest[at..end], scope)));
+            }
+
+            if (run is not null)
+            {
+                statements.Add(L.Assign(acc, LowerRun(acc, run, scope)));
+                at = run.Start + run.Count;
+            }
+        }
+
+        statements.Add(acc);
+        return L.Block(number, statements);
+    }
+
+    // acc followed by the steps: in place, or as methods continuing one another when they are large
+    private L Straight(L acc, Link[] links, ImmutableDictionary<string, L> scope)
+    {
+        if (split is not { } s || !ReferenceEquals(scope, s.Scope) || links.Sum(link => s.Size(link.Operand)) <= MaxMethodNodes)
+        {
+            return Accumulate(acc, [.. links.Select<Link, Func<L, L>>(link => a => Step(link, a, scope))]);
+        }
+
+        var local = NewLocal("acc");
+        var statements = new List<L> { L.Assign(local, acc) };
+        for (var start = 0; start < links.Length;)
+        {
+            var next = Run(links, start, 0, s);
+            var part = new LinqCompiler(links[start..next].Sum(link => CountLocals(link.Operand)) > MaxIlLocals) { split = s };
+            var previous = L.Parameter(typeof(double), "acc");
+            var body = part.Accumulate(previous, [.. links[start..next].Select<Link, Func<L, L>>(link => a => part.Step(link, a, s.Scope))]);
+            statements.Add(L.Assign(local, s.Call(part.Wrap([body]), [(previous, local)])));
+            start = next;
+        }
+
+        statements.Add(local);
+        return L.Block(typeof(double), statements);
+    }
+
+    // one run as a call of Reroll.Apply with its term compiled once; the term reads the parameters it names from
+    // an array built at the call
+    private L LowerRun(L acc, Reroll.Run run, ImmutableDictionary<string, L> scope)
+    {
+        var values = run.Names.Select(name => scope.TryGetValue(name, out var value) ? value
+            : throw new FormulaException(FormulaErrorKind.Name, $"unknown name `{name}`"));
+        return L.Call(typeof(Reroll).GetMethod(nameof(Reroll.Apply))!, acc, L.Constant(run.Op), L.Constant(CompileTerm(run)),
+            L.Constant(run.Constants), L.Constant(run.ConstantCount), L.NewArrayInit(typeof(double), values),
+            L.Constant(run.Indices), L.Constant(run.NameCount), L.Constant(run.Count));
+    }
+
+    /// <summary>The term of a rerolled run, compiled: the operand a step applies (for a subtraction, the product without its sign).</summary>
+    internal static Reroll.Term CompileTerm(Reroll.Run run)
+    {
+        var (constants, c, inputs, indices, v) = Reroll.TermParameters();
+        var compiler = new LinqCompiler(false);
+        var scope = ImmutableDictionary.CreateRange(StringComparer.Ordinal, Reroll.Slots(run, constants, c, inputs, indices, v));
+        var body = run.Op == ExpressionType.Subtract
+            ? compiler.LowerProduct((Product)run.Template, scope, skipSign: true)
+            : compiler.Lower(run.Template, scope);
+        return DelegateCompiler.Compile(L.Lambda<Reroll.Term>(compiler.Wrap([body]), "term", [constants, c, inputs, indices, v]));
     }
 
     // the end of a run of links from `from` that fits one method (at least one link)
