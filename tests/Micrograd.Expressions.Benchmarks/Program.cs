@@ -12,6 +12,12 @@ public static class Program
 {
     public static void Main(string[] args)
     {
+        if (args is ["--large-peak", var shape, var what])
+        {
+            LargeFormulaBenchmarks.MeasurePeak(shape, what);
+            return;
+        }
+
         var config = DefaultConfig.Instance
             .AddColumn(StatisticColumn.Median)
             .WithSummaryStyle(BenchmarkDotNet.Reports.SummaryStyle.Default.WithRatioStyle(RatioStyle.Trend));

@@ -120,7 +120,7 @@ internal sealed class LinqCompiler
         var compiler = new LinqCompiler(CountLocals(tree) > MaxIlLocals);
         if (Nodes.Walk(tree, distinct: false).Skip(MaxMethodNodes).Any())
         {
-            compiler.split = new Split(tree, scope, parameters, Sizes(tree));
+            compiler.split = new Split(tree, scope, parameters, new Dictionary<Expr, long>(ReferenceEqualityComparer.Instance));
         }
 
         return L.Lambda(delegateType, compiler.Wrap([compiler.Lower(tree, scope)]), "formula", parameters);
@@ -259,7 +259,8 @@ internal sealed class LinqCompiler
     private sealed record Split(Expr Root, ImmutableDictionary<string, L> Scope, IReadOnlyList<ParameterExpression> Parameters,
         Dictionary<Expr, long> Sizes)
     {
-        public long Size(Expr e) => IsLeaf(e) ? 1 : Sizes[e];
+        // computed when first asked for, so the subtrees of rerolled runs are never counted
+        public long Size(Expr e) => IsLeaf(e) ? 1 : Sizes.TryGetValue(e, out var size) ? size : Count(e, Sizes);
 
         // compiles body as a method of (leading..., the lambda's parameters) and calls it with arguments
         public L Call(L body, IReadOnlyList<(ParameterExpression Parameter, L Argument)> leading)
@@ -274,10 +275,10 @@ internal sealed class LinqCompiler
     // a node of size 1, left out of the size table (which for a long sum of products is two-thirds of it)
     private static bool IsLeaf(Expr e) => e is Number or Variable or Call { Arguments.Length: 0 };
 
-    // the size of every subtree but the leaves (as the compilers lower it: a shared subtree once per use), in one pass
-    private static Dictionary<Expr, long> Sizes(Expr root)
+    // the size of a subtree (as the compilers lower it: a shared subtree once per use) and of every subtree inside it
+    // but the leaves, added to the table, in one pass
+    private static long Count(Expr root, Dictionary<Expr, long> sizes)
     {
-        var sizes = new Dictionary<Expr, long>(ReferenceEqualityComparer.Instance);
         var stack = new Stack<(Expr Node, bool Expanded)>([(root, false)]);
         while (stack.TryPop(out var top))
         {
@@ -301,7 +302,7 @@ internal sealed class LinqCompiler
             }
         }
 
-        return sizes;
+        return sizes[root];
     }
 
     private Split? split;
