@@ -1,5 +1,5 @@
 using System.Globalization;
-using Micrograd.Expressions.Compilation;
+using Micrograd.Expressions.Syntax;
 
 namespace Micrograd.Expressions.Autograd;
 
@@ -272,7 +272,7 @@ public sealed class Value
         return new Value(sum, terms);
     }
 
-    internal static double Power(double x, double k) => LinqCompiler.PowerByLiteral(x, k);
+    internal static double Power(double x, double k) => Steps.PowerByLiteral(x, k);
 
     // this value's gradient times its local derivatives, into its children
     private void Propagate()

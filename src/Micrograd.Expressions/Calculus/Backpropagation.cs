@@ -194,12 +194,11 @@ public static class Backpropagation
                     BuiltinConstants.Add(builtin);
                     return builtin;
                 case Sum s:
-                    var sum = Steps(Lower(s.Terms[0], scope), [.. s.Terms.Skip(1).Select(term => term is Product { Factors: [Number { Value: -1 }, _, ..] }
-                        ? (ExpressionType.Subtract, term) : (ExpressionType.Add, term))], scope);
+                    var sum = Apply(Lower(s.Terms[0], scope), Steps.Of(s).Rest, scope);
                     return Cancels(s) ? Constant(sum) : sum;
                 case Product p:
                     return LowerProduct(p, scope);
-                case Power { Exponent: Number { Value: var k } } p when LinqCompiler.IsUnrolled(k):
+                case Power { Exponent: Number { Value: var k } } p when Steps.IsUnrolled(k):
                     return Unary($"**{NumberText.Format(k)}", Lower(p.Base, scope), u => Compiler.Lower(new Power(new Variable("u"), new Number(k)), Scope(u)),
                         (u, _) => () => Compiler.Lower(Algebra.Build.Mul(new Number(k), Algebra.Build.Pow(new Variable("u"), new Number(k - 1))), Scope(u)));
                 case Power p:
@@ -225,20 +224,18 @@ public static class Backpropagation
         // ((f0 * f1) / f2) ...: a leading -1 is a negation, a factor u**-1 after the first a division
         private int LowerProduct(Product p, ImmutableDictionary<string, int> scope)
         {
-            var negate = p.Factors[0] is Number { Value: -1 };
-            var start = negate ? 1 : 0;
-            var acc = Lower(p.Factors[start], scope);
-            if (negate)
+            var chain = Steps.Of(p);
+            var acc = Lower(chain.First, scope);
+            if (chain.Negate)
             {
                 acc = Unary("neg", acc, u => L.Negate(u), (_, _) => () => L.Constant(-1.0));
             }
 
-            return Steps(acc, [.. p.Factors.Skip(start + 1).Select(factor => factor is Power { Exponent: Number { Value: -1 } } reciprocal
-                ? (ExpressionType.Divide, reciprocal.Base) : (ExpressionType.Multiply, factor))], scope);
+            return Apply(acc, chain.Rest, scope);
         }
 
         // acc op0 u0 op1 u1 ... left to right; in a large formula, long runs of one shape as one node each
-        private int Steps(int acc, (ExpressionType Op, Expr Operand)[] steps, ImmutableDictionary<string, int> scope)
+        private int Apply(int acc, Steps.Step[] steps, ImmutableDictionary<string, int> scope)
         {
             var runs = reroll && steps.Length >= Reroll.MinRun ? Reroll.Find(steps) : [];
             var at = 0;
@@ -261,10 +258,10 @@ public static class Backpropagation
             return acc;
         }
 
-        private int Step(int acc, (ExpressionType Op, Expr Operand) step, ImmutableDictionary<string, int> scope) => step.Op switch
+        private int Step(int acc, Steps.Step step, ImmutableDictionary<string, int> scope) => step.Op switch
         {
             ExpressionType.Add => Binary("+", acc, Lower(step.Operand, scope), (a, b) => L.Add(a, b), (a, b, _) => (one, one)),
-            ExpressionType.Subtract => Binary("-", acc, Lower(WithoutSign((Product)step.Operand), scope), (a, b) => L.Subtract(a, b), (a, b, _) => (one, () => L.Constant(-1.0))),
+            ExpressionType.Subtract => Binary("-", acc, Lower(step.Operand, scope), (a, b) => L.Subtract(a, b), (a, b, _) => (one, () => L.Constant(-1.0))),
             ExpressionType.Multiply => Binary("*", acc, Lower(step.Operand, scope), (a, b) => L.Multiply(a, b), (a, b, _) => (() => b, () => a)), // (a*b)' = a'*b + a*b'
             _ => Binary("/", acc, Lower(step.Operand, scope), (a, b) => L.Divide(a, b),
                 (a, b, result) => (() => L.Divide(L.Constant(1.0), b), () => L.Negate(L.Divide(result, b)))),     // (a/b)' = a'/b - (a/b)*b'/b
@@ -309,7 +306,7 @@ public static class Backpropagation
                 scope = scope.SetItem(name, tape.Add(new GraphNode(name, "const", []), slots[name], isConstant: true));
             }
 
-            var output = tape.Lower(run.Op == ExpressionType.Subtract ? WithoutSign((Product)run.Template) : run.Template, scope);
+            var output = tape.Lower(run.Template, scope);
             var statements = tape.Sweep(output, run.NameCount, adjoint, (k, g) =>
                 L.AddAssign(L.ArrayAccess(partials, L.ArrayIndex(indices, L.Add(v, L.Constant(k)))), g));
             statements.Add(tape.Value(output));
@@ -389,7 +386,7 @@ public static class Backpropagation
         private static bool Cancels(Sum s)
         {
             // as many negated terms as others, or they cannot pair up (and the table below is not needed)
-            if (2 * s.Terms.Count(term => term is Product { Factors: [Number { Value: -1 }, _, ..] }) != s.Terms.Length)
+            if (2 * s.Terms.Count(Steps.IsSubtraction) != s.Terms.Length)
             {
                 return false;
             }
@@ -397,7 +394,7 @@ public static class Backpropagation
             var balance = new Dictionary<Expr, int>();
             foreach (var term in s.Terms)
             {
-                var (expr, sign) = term is Product { Factors: [Number { Value: -1 }, _, ..] } negated ? (WithoutSign(negated), -1) : (term, 1);
+                var (expr, sign) = Steps.IsSubtraction(term, out var subtrahend) ? (subtrahend, -1) : (term, 1);
                 balance[expr] = balance.GetValueOrDefault(expr) + sign;
             }
 
@@ -528,8 +525,6 @@ public static class Backpropagation
             (ConstantExpression { Value: -1.0 }, _) => L.Negate(partial),
             _ => L.Call(typeof(Chain).GetMethod(nameof(Chain.Times))!, g, partial),
         };
-
-        private static Expr WithoutSign(Product p) => p.Factors.Length == 2 ? p.Factors[1] : new Product(p.Factors.RemoveAt(0));
 
         private static ImmutableDictionary<string, L> Scope(L u) =>
             ImmutableDictionary<string, L>.Empty.Add("u", u);

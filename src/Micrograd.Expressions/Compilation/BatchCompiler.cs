@@ -135,7 +135,7 @@ internal static class BatchCompiler
             var e = stack.Pop();
             switch (e)
             {
-                case Power { Exponent: Number { Value: var k } } when LinqCompiler.IsUnrolled(k):
+                case Power { Exponent: Number { Value: var k } } when Steps.IsUnrolled(k):
                     break;
                 case Power:
                     return false;

@@ -66,8 +66,8 @@ internal static class Interpreter
                 var sum = Eval(s.Terms[0], scope);
                 for (var i = 1; i < s.Terms.Length; i++)
                 {
-                    sum = s.Terms[i] is Product { Factors: [Number { Value: -1 }, _, ..] } negated
-                        ? sum - EvalProduct(negated, scope, skipSign: true)   // a + -b == a - b
+                    sum = Steps.IsSubtraction(s.Terms[i])
+                        ? sum - EvalProduct((Product)s.Terms[i], scope, skipSign: true)
                         : sum + Eval(s.Terms[i], scope);
                 }
 
@@ -75,7 +75,7 @@ internal static class Interpreter
             case Product p:
                 return EvalProduct(p, scope, skipSign: false);
             case Power { Exponent: Number { Value: var k } } p:
-                return LinqCompiler.PowerByLiteral(Eval(p.Base, scope), k);
+                return Steps.PowerByLiteral(Eval(p.Base, scope), k);
             case Power p:
                 return Math.Pow(Eval(p.Base, scope), Eval(p.Exponent, scope));
             case Call { Function.IsConstant: true } c:
@@ -106,10 +106,11 @@ internal static class Interpreter
         }
     }
 
-    // ((f0 * f1) / f2) ...; a leading -1 negates, a later u**-1 divides
+    // the shapes of Steps, without building its view (no allocation per evaluation): a leading -1 negates (or is
+    // dropped for a subtrahend), a later u**-1 divides
     private static double EvalProduct(Product p, Scope scope, bool skipSign)
     {
-        var negate = p.Factors[0] is Number { Value: -1 };
+        var negate = Steps.IsNegation(p);
         var start = negate ? 1 : 0;
         var acc = Eval(p.Factors[start], scope);
         if (negate && !skipSign)
@@ -119,8 +120,8 @@ internal static class Interpreter
 
         for (var i = start + 1; i < p.Factors.Length; i++)
         {
-            acc = p.Factors[i] is Power { Exponent: Number { Value: -1 } } reciprocal
-                ? acc / Eval(reciprocal.Base, scope)
+            acc = Steps.IsDivision(p.Factors[i], out var divisor)
+                ? acc / Eval(divisor, scope)
                 : acc * Eval(p.Factors[i], scope);
         }
 

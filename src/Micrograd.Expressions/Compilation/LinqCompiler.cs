@@ -17,9 +17,6 @@ namespace Micrograd.Expressions.Compilation;
 /// </summary>
 internal sealed class LinqCompiler
 {
-    /// <summary>The largest |n| for which <c>u**n</c> is compiled as repeated multiplication.</summary>
-    public const int MaxUnrolledPower = 4;
-
     // past these sizes a chain becomes statements and locals become array slots (IL allows 65,535 locals)
     private const int MaxNestedChain = 32;
     internal const int MaxIlLocals = 8_192;
@@ -190,37 +187,16 @@ internal sealed class LinqCompiler
         };
     }
 
-    // One step of a chain: acc + u, acc - u, acc * u or acc / u. For a subtraction the operand is the
-    // negated product whose sign it drops; for a division, the base of u**-1.
-    private readonly record struct Link(ExpressionType Op, Expr Operand);
+    // the shapes (Steps): a sum or product is its first operand and steps applied left to right
+    private L LowerSum(Sum s, ImmutableDictionary<string, L> scope) => LowerChain(Steps.Of(s), scope);
 
-    // A sum or product as its first operand (negated or not) and the steps applied to it left to right.
-    private readonly record struct Chain(Expr First, bool Negate, Link[] Rest);
+    private L LowerProduct(Product p, ImmutableDictionary<string, L> scope) => LowerChain(Steps.Of(p), scope);
 
-    // ((t0 + t1) + t2) ...; a negated term is a subtraction (a + -b == a - b in IEEE)
-    private L LowerSum(Sum s, ImmutableDictionary<string, L> scope) =>
-        LowerChain(new Chain(s.Terms[0], false, [.. s.Terms.Skip(1).Select(term =>
-            term is Product { Factors: [Number { Value: -1 }, _, ..] } negated
-                ? new Link(ExpressionType.Subtract, negated)
-                : new Link(ExpressionType.Add, term))]), scope);
-
-    // ((f0 * f1) / f2) ...; a factor u**-1 after the first is a division, as the parser wrote it;
-    // a leading -1 is a negation ((-1)*u == -u exactly)
-    private L LowerProduct(Product p, ImmutableDictionary<string, L> scope, bool skipSign = false)
-    {
-        var negate = p.Factors[0] is Number { Value: -1 };
-        var start = negate ? 1 : 0;
-        return LowerChain(new Chain(p.Factors[start], negate && !skipSign, [.. p.Factors.Skip(start + 1).Select(factor =>
-            factor is Power { Exponent: Number { Value: -1 } } reciprocal
-                ? new Link(ExpressionType.Divide, reciprocal.Base)
-                : new Link(ExpressionType.Multiply, factor))]), scope);
-    }
-
-    private L LowerChain(Chain chain, ImmutableDictionary<string, L> scope)
+    private L LowerChain(Steps.Chain chain, ImmutableDictionary<string, L> scope)
     {
         // in a formula large enough to be split, long runs of one shape become loops (Reroll)
         if (split is not null && chain.Rest.Length >= Reroll.MinRun
-            && Reroll.Find([.. chain.Rest.Select(link => (link.Op, link.Operand))]) is { Count: > 0 } runs)
+            && Reroll.Find(chain.Rest) is { Count: > 0 } runs)
         {
             return LowerRerolled(chain, runs, scope);
         }
@@ -237,13 +213,13 @@ internal sealed class LinqCompiler
             first = Fold(L.Negate(first), v => -v[0]);
         }
 
-        return Accumulate(first, [.. chain.Rest.Select<Link, Func<L, L>>(link => acc => Step(link, acc, scope))]);
+        return Accumulate(first, [.. chain.Rest.Select<Steps.Step, Func<L, L>>(link => acc => Step(link, acc, scope))]);
     }
 
-    private L Step(Link link, L acc, ImmutableDictionary<string, L> scope) => link.Op switch
+    private L Step(Steps.Step link, L acc, ImmutableDictionary<string, L> scope) => link.Op switch
     {
         ExpressionType.Add => Fold(L.Add(acc, Lower(link.Operand, scope)), v => v[0] + v[1]),
-        ExpressionType.Subtract => Fold(L.Subtract(acc, LowerProduct((Product)link.Operand, scope, skipSign: true)), v => v[0] - v[1]),
+        ExpressionType.Subtract => Fold(L.Subtract(acc, Lower(link.Operand, scope)), v => v[0] - v[1]),
         ExpressionType.Multiply => Fold(L.Multiply(acc, Lower(link.Operand, scope)), v => v[0] * v[1]),
         _ => Fold(L.Divide(acc, Lower(link.Operand, scope)), v => v[0] / v[1]),
     };
@@ -307,7 +283,7 @@ internal sealed class LinqCompiler
 
     private Split? split;
 
-    private L SplitChain(Chain chain, Split s)
+    private L SplitChain(Steps.Chain chain, Split s)
     {
         var acc = NewLocal("acc");
         var statements = new List<L>();
@@ -319,7 +295,7 @@ internal sealed class LinqCompiler
             var next = Run(chain.Rest, end, 0, s);
             var part = new LinqCompiler(chain.Rest[end..next].Sum(link => CountLocals(link.Operand)) > MaxIlLocals) { split = s };
             var previous = L.Parameter(typeof(double), "acc");
-            var body = part.Accumulate(previous, [.. chain.Rest[end..next].Select<Link, Func<L, L>>(link => a => part.Step(link, a, s.Scope))]);
+            var body = part.Accumulate(previous, [.. chain.Rest[end..next].Select<Steps.Step, Func<L, L>>(link => a => part.Step(link, a, s.Scope))]);
             statements.Add(L.Assign(acc, s.Call(part.Wrap([body]), [(previous, acc)])));
             end = next;
         }
@@ -330,7 +306,7 @@ internal sealed class LinqCompiler
 
     // the chain as statements on one accumulator: each rerolled run one call of Reroll.Apply, the steps between
     // them straight-line code (cut into methods as SplitChain does when they are large)
-    private L LowerRerolled(Chain chain, List<Reroll.Run> runs, ImmutableDictionary<string, L> scope)
+    private L LowerRerolled(Steps.Chain chain, List<Reroll.Run> runs, ImmutableDictionary<string, L> scope)
     {
         var first = Lower(chain.First, scope);
         if (chain.Negate)
@@ -361,11 +337,11 @@ internal sealed class LinqCompiler
     }
 
     // acc followed by the steps: in place, or as methods continuing one another when they are large
-    private L Straight(L acc, Link[] links, ImmutableDictionary<string, L> scope)
+    private L Straight(L acc, Steps.Step[] links, ImmutableDictionary<string, L> scope)
     {
         if (split is not { } s || !ReferenceEquals(scope, s.Scope) || links.Sum(link => s.Size(link.Operand)) <= MaxMethodNodes)
         {
-            return Accumulate(acc, [.. links.Select<Link, Func<L, L>>(link => a => Step(link, a, scope))]);
+            return Accumulate(acc, [.. links.Select<Steps.Step, Func<L, L>>(link => a => Step(link, a, scope))]);
         }
 
         var local = NewLocal("acc");
@@ -375,7 +351,7 @@ internal sealed class LinqCompiler
             var next = Run(links, start, 0, s);
             var part = new LinqCompiler(links[start..next].Sum(link => CountLocals(link.Operand)) > MaxIlLocals) { split = s };
             var previous = L.Parameter(typeof(double), "acc");
-            var body = part.Accumulate(previous, [.. links[start..next].Select<Link, Func<L, L>>(link => a => part.Step(link, a, s.Scope))]);
+            var body = part.Accumulate(previous, [.. links[start..next].Select<Steps.Step, Func<L, L>>(link => a => part.Step(link, a, s.Scope))]);
             statements.Add(L.Assign(local, s.Call(part.Wrap([body]), [(previous, local)])));
             start = next;
         }
@@ -395,20 +371,18 @@ internal sealed class LinqCompiler
             L.Constant(run.Indices), L.Constant(run.NameCount), L.Constant(run.Count));
     }
 
-    /// <summary>The term of a rerolled run, compiled: the operand a step applies (for a subtraction, the product without its sign).</summary>
+    /// <summary>The term of a rerolled run, compiled: the operand its steps apply.</summary>
     internal static Reroll.Term CompileTerm(Reroll.Run run)
     {
         var (constants, c, inputs, indices, v) = Reroll.TermParameters();
         var compiler = new LinqCompiler(false);
         var scope = ImmutableDictionary.CreateRange(StringComparer.Ordinal, Reroll.Slots(run, constants, c, inputs, indices, v));
-        var body = run.Op == ExpressionType.Subtract
-            ? compiler.LowerProduct((Product)run.Template, scope, skipSign: true)
-            : compiler.Lower(run.Template, scope);
+        var body = compiler.Lower(run.Template, scope);
         return DelegateCompiler.Compile(L.Lambda<Reroll.Term>(compiler.Wrap([body]), "term", [constants, c, inputs, indices, v]));
     }
 
     // the end of a run of links from `from` that fits one method (at least one link)
-    private static int Run(Link[] links, int from, long size, Split s)
+    private static int Run(Steps.Step[] links, int from, long size, Split s)
     {
         var end = from;
         do
@@ -438,9 +412,9 @@ internal sealed class LinqCompiler
 
     private L LowerPower(L b, Expr exponent, ImmutableDictionary<string, L> scope)
     {
-        if (exponent is Number { Value: var n } && IsUnrolled(n))
+        if (exponent is Number { Value: var n } && Steps.IsUnrolled(n))
         {
-            return b is ConstantExpression { Value: double c } ? Const(UnrolledPower(c, (int)n)) : Unrolled(b, (int)n);
+            return b is ConstantExpression { Value: double c } ? Const(Steps.UnrolledPower(c, (int)n)) : Unrolled(b, (int)n);
         }
 
         return Fold(L.Call(typeof(Math).GetMethod(nameof(Math.Pow))!, b, Lower(exponent, scope)), v => Math.Pow(v[0], v[1]));
@@ -473,26 +447,6 @@ internal sealed class LinqCompiler
         }
 
         return simple ? power : L.Block(number, L.Assign(t, b), power);
-    }
-
-    /// <summary>True for a literal exponent that compiles to multiplications (a whole number up to 4 in size).</summary>
-    internal static bool IsUnrolled(double k) => k == Math.Round(k) && Math.Abs(k) <= MaxUnrolledPower;
-
-    /// <summary><c>b ** k</c> for a literal exponent, exactly as compiled code computes it.</summary>
-    internal static double PowerByLiteral(double b, double k) => IsUnrolled(k) ? UnrolledPower(b, (int)k) : Math.Pow(b, k);
-
-    // the compile-time twin of Unrolled, for a constant base
-    internal static double UnrolledPower(double b, int n)
-    {
-        var magnitude = Math.Abs(n) switch
-        {
-            0 => 1.0,
-            1 => b,
-            2 => b * b,
-            3 => b * b * b,
-            _ => (b * b) * (b * b),
-        };
-        return n < 0 ? 1.0 / magnitude : magnitude;
     }
 
     private L LowerCall(Call c, ImmutableDictionary<string, L> scope)

@@ -55,7 +55,7 @@ internal static class Reroll
 
     /// <summary>The runs of at least <see cref="MinRun"/> steps of one shape and operation, in order.</summary>
     /// <param name="steps">The steps after a chain's first operand: the operation and the operand it applies.</param>
-    public static List<Run> Find(IReadOnlyList<(ExpressionType Op, Expr Operand)> steps)
+    public static List<Run> Find(IReadOnlyList<Steps.Step> steps)
     {
         var runs = new List<Run>();
         var start = 0;
@@ -206,7 +206,7 @@ internal static class Reroll
             case (Product a, Product b) when a.Factors.Length == b.Factors.Length:
                 for (var i = 0; i < a.Factors.Length; i++)
                 {
-                    if (!Same(a.Factors[i], b.Factors[i], i == 0 && (IsMinusOne(a.Factors[0]) || IsMinusOne(b.Factors[0])), numbers, names, ref budget))
+                    if (!Same(a.Factors[i], b.Factors[i], i == 0 && (Steps.IsNegation(a) || Steps.IsNegation(b)), numbers, names, ref budget))
                     {
                         return false;
                     }
@@ -231,8 +231,6 @@ internal static class Reroll
         }
     }
 
-    private static bool IsMinusOne(Expr e) => e is Number { Value: -1 };
-
     // the operand with each number that is not structure replaced by #c0, #c1, ... and each name by #v0, #v1, ...
     private static Expr Template(Expr operand)
     {
@@ -243,7 +241,7 @@ internal static class Reroll
             Number => new Variable(ConstantSlot(numbers++)),
             Variable => new Variable(NameSlot(names++)),
             Sum s => new Sum([.. s.Terms.Select(t => Slot(t, false))]),
-            Product p => new Product([.. p.Factors.Select((f, i) => Slot(f, i == 0 && IsMinusOne(f)))]),
+            Product p => new Product([.. p.Factors.Select((f, i) => Slot(f, i == 0 && Steps.IsNegation(p)))]),
             Power p => new Power(Slot(p.Base, false), Slot(p.Exponent, p.Exponent is Number)),
             Call c => new Call(c.Function, [.. c.Arguments.Select(a => Slot(a, false))]),
             _ => e,
