@@ -40,6 +40,18 @@ public class FastCompileBenchmarks
     public double EngineAndCall() => Call(Typed(Formula.Parse(Next()), system: false));
 
     [Benchmark]
+    public Formula ParseOnly() => Formula.Parse(Next());
+
+    [Benchmark]
+    public System.Linq.Expressions.LambdaExpression ParseAndLinqTree() => Formula.Parse(Next()) switch
+    {
+        { Parameters.Count: 1 } f => f.ToExpression<Func<double, double>>(),
+        { Parameters.Count: 2 } f => f.ToExpression<Func<double, double, double>>(),
+        { Parameters.Count: 4 } f => f.ToExpression<Func<double, double, double, double, double>>(),
+        var f => f.ToExpression<Func<double, double, double, double, double, double>>(),
+    };
+
+    [Benchmark]
     public double DynamicExpressoAndCall() =>
         new Interpreter().ParseAsDelegate<Func<double[], double>>(NextCSharp(), "v")(Work.Point);
 

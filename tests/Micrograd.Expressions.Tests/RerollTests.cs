@@ -113,6 +113,25 @@ public class RerollTests
         });
     }
 
+    // the rerolled terms read the parameters from the delegate's own argument array
+    [Test]
+    public void Compile_RerolledSum_AllocatesNothingPerCall()
+    {
+        var formula = Formula.Parse(string.Join(" + ", Enumerable.Range(0, 10_000).Select(k => $"{C(k)}*x{k % 5}")), Large);
+        var f = formula.Compile();
+        double[] p = [0.5, -1.5, 2.0, 0.25, 3.0];
+        var first = f(p);
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var second = f(p);
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Multiple(() =>
+        {
+            Assert.That(Calls(Compilation.LinqCompiler.ToArrayLambda(formula.Core, formula.Parameters), nameof(Compilation.Reroll.Apply)), Is.EqualTo(1), "one run");
+            Assert.That(allocated, Is.Zero, $"{allocated} bytes allocated by one call");
+            Assert.That(second, Is.EqualTo(first));
+        });
+    }
+
     [Test]
     public void Compile_RunShorterThanMinimum_StaysStraightLine()
     {

@@ -360,15 +360,19 @@ internal sealed class LinqCompiler
         return L.Block(typeof(double), statements);
     }
 
-    // one run as a call of Reroll.Apply with its term compiled once; the term reads the parameters it names from
-    // an array built at the call
+    // One run as a call of Reroll.Apply with its term compiled once. The term reads the parameters it names from an
+    // array: the delegate's own argument array when they are all read from it (Compile()), so nothing is allocated
+    // per call, else one built at the call.
     private L LowerRun(L acc, Reroll.Run run, ImmutableDictionary<string, L> scope)
     {
         var values = run.Names.Select(name => scope.TryGetValue(name, out var value) ? value
-            : throw new FormulaException(FormulaErrorKind.Name, $"unknown name `{name}`"));
+            : throw new FormulaException(FormulaErrorKind.Name, $"unknown name `{name}`")).ToList();
+        var (inputs, indices) = values.Select(v => v is BinaryExpression { NodeType: ExpressionType.ArrayIndex, Left: ParameterExpression array, Right: ConstantExpression { Value: int i } } ? (array, i) : default)
+            .ToList() is var reads && reads.All(r => r.array is not null) && reads.Select(r => r.array).Distinct().Count() == 1
+            ? ((L)reads[0].array, run.Indices.Select(k => reads[k].i).ToArray())
+            : (values.Count == 0 ? L.Constant(Array.Empty<double>()) : L.NewArrayInit(typeof(double), values), run.Indices);
         return L.Call(typeof(Reroll).GetMethod(nameof(Reroll.Apply))!, acc, L.Constant(run.Op), L.Constant(CompileTerm(run)),
-            L.Constant(run.Constants), L.Constant(run.ConstantCount), L.NewArrayInit(typeof(double), values),
-            L.Constant(run.Indices), L.Constant(run.NameCount), L.Constant(run.Count));
+            L.Constant(run.Constants), L.Constant(run.ConstantCount), inputs, L.Constant(indices), L.Constant(run.NameCount), L.Constant(run.Count));
     }
 
     /// <summary>The term of a rerolled run, compiled: the operand its steps apply.</summary>
