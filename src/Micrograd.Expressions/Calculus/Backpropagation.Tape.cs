@@ -1,0 +1,278 @@
+using System.Collections.Immutable;
+using System.Linq.Expressions;
+using System.Runtime.CompilerServices;
+using Micrograd.Expressions.Compilation;
+using Micrograd.Expressions.Syntax;
+using L = System.Linq.Expressions.Expression;
+
+namespace Micrograd.Expressions.Calculus;
+
+public static partial class Backpropagation
+{
+    // The graph under construction: forward statements, and per node its operands' local derivatives.
+    // With trace, gradients flow into constants too, so a let-bound constant reports its gradient.
+    private sealed partial class Tape(LinqCompiler compiler, bool trace, bool reroll = false)
+    {
+        // the nodes of the built-in constants (pi, e): drawn with their name, but not let-bound names
+        public HashSet<int> BuiltinConstants { get; } = [];
+
+        private readonly List<L> values = [];
+        private readonly List<L?> adjoints = [];
+        private readonly List<bool> constant = [];
+        private readonly List<(int Node, int Operand, Func<L> Partial)> edges = [];
+        private readonly Func<L> one = () => L.Constant(1.0);
+
+        public LinqCompiler Compiler { get; } = compiler;
+
+        // per node, the statement that computes its value (null for inputs and constants)
+        private readonly List<L?> forward = [];
+
+        public List<GraphNode> Nodes { get; } = [];
+
+        public L Value(int node) => values[node];
+
+        public L Adjoint(int node) => adjoints[node] ?? L.Constant(0.0);
+
+        // each parameter's local, and where it is read from (just before its first use)
+        public Dictionary<ParameterExpression, L> Inputs { get; } = [];
+
+        public int Input(string name, L read)
+        {
+            var local = (ParameterExpression)Compiler.NewLocal(name);
+            Inputs[local] = read;
+            return Add(new GraphNode(name, "input", []), local, isConstant: false);
+        }
+
+        public int Lower(Expr e, ImmutableDictionary<string, int> scope)
+        {
+            if (!RuntimeHelpers.TryEnsureSufficientExecutionStack())
+            {
+                throw new InsufficientExecutionStackException("the formula nests too deeply to compile on this thread");
+            }
+
+            switch (e)
+            {
+                case Number n:
+                    return Add(new GraphNode(null, "const", [], n.Value), L.Constant(n.Value), isConstant: true);
+                case Variable v:
+                    return scope.TryGetValue(v.Name, out var bound) ? bound
+                        : throw new FormulaException(FormulaErrorKind.Name, $"unknown name `{v.Name}`");
+                case Call { Function: { IsConstant: true } f }:
+                    var builtin = Add(new GraphNode(f.Name, "const", [], f.ConstantValue), L.Constant(f.ConstantValue), isConstant: true);
+                    BuiltinConstants.Add(builtin);
+                    return builtin;
+                case Sum s:
+                    var sum = Apply(Lower(s.Terms[0], scope), Steps.Of(s).Rest, scope);
+                    return Cancels(s) ? Constant(sum) : sum;
+                case Product p:
+                    return LowerProduct(p, scope);
+                case Power { Exponent: Number { Value: var k } } p when Steps.IsUnrolled(k):
+                    return Unary($"**{NumberText.Format(k)}", Lower(p.Base, scope), u => Compiler.Lower(new Power(new Variable("u"), new Number(k)), Scope(u)),
+                        (u, _) => () => Compiler.Lower(Algebra.Build.Mul(new Number(k), Algebra.Build.Pow(new Variable("u"), new Number(k - 1))), Scope(u)));
+                case Power p:
+                    return Binary("**", Lower(p.Base, scope), Lower(p.Exponent, scope), (a, b) => L.Call(typeof(Math).GetMethod(nameof(Math.Pow))!, a, b),
+                        (a, b, result) => (() => L.Multiply(b, L.Call(typeof(Math).GetMethod(nameof(Math.Pow))!, a, L.Subtract(b, L.Constant(1.0)))),
+                                           () => L.Multiply(result, L.Call(typeof(Math).GetMethod(nameof(Math.Log), [typeof(double)])!, a))));
+                case Call c:
+                    return LowerCall(c, scope);
+                case Let l:
+                    foreach (var binding in l.Bindings)
+                    {
+                        var node = Lower(binding.Value, scope);
+                        node = Nodes[node].Label is null ? Relabel(node, binding.Name) : Add(new GraphNode(binding.Name, "=", [node]), values[node], constant[node], [(node, one)]);
+                        scope = scope.SetItem(binding.Name, node);
+                    }
+
+                    return Lower(l.Body, scope);
+                default:
+                    throw new InvalidOperationException($"unknown node {e.GetType().Name}");
+            }
+        }
+
+        // ((f0 * f1) / f2) ...: a leading -1 is a negation, a factor u**-1 after the first a division
+        private int LowerProduct(Product p, ImmutableDictionary<string, int> scope)
+        {
+            var chain = Steps.Of(p);
+            var acc = Lower(chain.First, scope);
+            if (chain.Negate)
+            {
+                acc = Unary("neg", acc, u => L.Negate(u), (_, _) => () => L.Constant(-1.0));
+            }
+
+            return Apply(acc, chain.Rest, scope);
+        }
+
+        // acc op0 u0 op1 u1 ... left to right; in a large formula, long runs of one shape as one node each
+        private int Apply(int acc, Steps.Step[] steps, ImmutableDictionary<string, int> scope)
+        {
+            var runs = reroll && steps.Length >= Reroll.MinRun ? Reroll.Find(steps) : [];
+            var at = 0;
+            foreach (var run in runs)
+            {
+                for (; at < run.Start; at++)
+                {
+                    acc = Step(acc, steps[at], scope);
+                }
+
+                acc = LowerRun(acc, run, scope);
+                at = run.Start + run.Count;
+            }
+
+            for (; at < steps.Length; at++)
+            {
+                acc = Step(acc, steps[at], scope);
+            }
+
+            return acc;
+        }
+
+        private int Step(int acc, Steps.Step step, ImmutableDictionary<string, int> scope) => step.Op switch
+        {
+            ExpressionType.Add => Binary("+", acc, Lower(step.Operand, scope), (a, b) => L.Add(a, b), (a, b, _) => (one, one)),
+            ExpressionType.Subtract => Binary("-", acc, Lower(step.Operand, scope), (a, b) => L.Subtract(a, b), (a, b, _) => (one, () => L.Constant(-1.0))),
+            ExpressionType.Multiply => Binary("*", acc, Lower(step.Operand, scope), (a, b) => L.Multiply(a, b), (a, b, _) => (() => b, () => a)), // (a*b)' = a'*b + a*b'
+            _ => Binary("/", acc, Lower(step.Operand, scope), (a, b) => L.Divide(a, b),
+                (a, b, result) => (() => L.Divide(L.Constant(1.0), b), () => L.Negate(L.Divide(result, b)))),     // (a/b)' = a'/b - (a/b)*b'/b
+        };
+
+        // A rerolled run as one node over the accumulator and the names its terms read: Reroll.Gradient computes its
+        // value and its derivatives by each of them into an array, which the node's edges read.
+        private int LowerRun(int acc, Reroll.Run run, ImmutableDictionary<string, int> scope)
+        {
+            var operands = run.Names.Select(name => scope.TryGetValue(name, out var node) ? node
+                : throw new FormulaException(FormulaErrorKind.Name, $"unknown name `{name}`")).ToArray();
+            var partials = Compiler.NewLocal("partials", typeof(double[]));
+            var value = L.Block(
+                L.Assign(partials, L.NewArrayBounds(typeof(double), L.Constant(operands.Length + 1))),
+                L.Call(typeof(Reroll).GetMethod(nameof(Reroll.Gradient))!, values[acc], L.Constant(run.Op), L.Constant(LinqCompiler.CompileTerm(run)),
+                    L.Constant(CompileTermGradient(run)), L.Constant(run.Constants), L.Constant(run.ConstantCount),
+                    L.NewArrayInit(typeof(double), operands.Select(o => values[o])), L.Constant(run.Indices), L.Constant(run.NameCount),
+                    L.Constant(run.Count), partials));
+            var edges = operands.Select((o, j) => (o, (Func<L>)(() => L.ArrayIndex(partials, L.Constant(j)))))
+                .Prepend((acc, () => L.ArrayIndex(partials, L.Constant(operands.Length))));
+            return Add(new GraphNode(null, run.Op.ToString(), [acc, .. operands]), value, constant[acc] && operands.All(o => constant[o]), [.. edges]);
+        }
+
+        // a run's term and its reverse pass, compiled by a tape of its own over the slots: the names are its inputs,
+        // the numbers constants; the sweep starts from the given adjoint and adds each input's gradient into partials
+        private static Reroll.TermGradient CompileTermGradient(Reroll.Run run)
+        {
+            var (constants, c, inputs, indices, v) = Reroll.TermParameters();
+            var adjoint = L.Parameter(typeof(double), "adjoint");
+            var partials = L.Parameter(typeof(double[]), "partials");
+            var slots = Reroll.Slots(run, constants, c, inputs, indices, v).ToDictionary(StringComparer.Ordinal);
+            var tape = new Tape(LinqCompiler.ForStatements(), trace: false);
+            var scope = ImmutableDictionary<string, int>.Empty.WithComparers(StringComparer.Ordinal);
+            for (var k = 0; k < run.NameCount; k++)
+            {
+                scope = scope.SetItem(Reroll.NameSlot(k), tape.Input(Reroll.NameSlot(k), slots[Reroll.NameSlot(k)]));
+            }
+
+            for (var k = 0; k < run.ConstantCount; k++)
+            {
+                var name = Reroll.ConstantSlot(k);
+                scope = scope.SetItem(name, tape.Add(new GraphNode(name, "const", []), slots[name], isConstant: true));
+            }
+
+            var output = tape.Lower(run.Template, scope);
+            var statements = tape.Sweep(output, run.NameCount, adjoint, (k, g) =>
+                L.AddAssign(L.ArrayAccess(partials, L.ArrayIndex(indices, L.Add(v, L.Constant(k)))), g));
+            statements.Add(tape.Value(output));
+            return DelegateCompiler.Compile(L.Lambda<Reroll.TermGradient>(Locals.Block(statements, tape.Compiler.Locals, tape.Inputs),
+                "term_gradient", [constants, c, inputs, indices, v, adjoint, partials]));
+        }
+
+        // f(u, v)' = f_u*u' + f_v*v', each partial from the function table's template
+        private int LowerCall(Call c, ImmutableDictionary<string, int> scope)
+        {
+            var operands = c.Arguments.Select(a => Lower(a, scope)).ToArray();
+            var parameters = c.Function.ParameterNames;
+            var bindings = ImmutableDictionary.CreateRange(StringComparer.Ordinal,
+                parameters.Select((name, i) => KeyValuePair.Create(name, values[operands[i]])));
+            var node = Add(new GraphNode(null, c.Function.Name, [.. operands]), c.Function.CallExpression(operands.Select(o => values[o])),
+                operands.All(o => constant[o]),
+                [.. operands.Select((o, i) => (o, (Func<L>)(() => Compiler.Lower(c.Function.Derivative(i), bindings))))]);
+            return node;
+        }
+
+        private int Unary(string op, int u, Func<L, L> value, Func<L, L, Func<L>> partial)
+        {
+            var result = values.Count;
+            return Add(new GraphNode(null, op, [u]), value(values[u]), constant[u], [(u, partial(values[u], PlaceholderFor(result)))]);
+        }
+
+        private int Binary(string op, int a, int b, Func<L, L, L> value, Func<L, L, L, (Func<L> A, Func<L> B)> partials)
+        {
+            var result = values.Count;
+            var (pa, pb) = partials(values[a], values[b], PlaceholderFor(result));
+            return Add(new GraphNode(null, op, [a, b]), value(values[a], values[b]), constant[a] && constant[b], [(a, pa), (b, pb)]);
+        }
+
+        // the local that will hold node `index`, created before its value is assigned so partials can use it
+        private L PlaceholderFor(int index)
+        {
+            while (pending.Count <= index)
+            {
+                pending.Add(null);
+            }
+
+            return pending[index] ??= Compiler.NewLocal($"v{index}");
+        }
+
+        private readonly List<L?> pending = [];
+
+        public int Add(GraphNode node, L value, bool isConstant, (int Operand, Func<L> Partial)[]? operandPartials = null)
+        {
+            var index = Nodes.Count;
+            Nodes.Add(node);
+            constant.Add(isConstant);
+            adjoints.Add(null);
+            var computed = value is ConstantExpression || value is ParameterExpression;
+            values.Add(computed ? value : PlaceholderFor(index));
+            forward.Add(computed ? null : L.Assign(values[index], value));
+            foreach (var (operand, partial) in operandPartials ?? [])
+            {
+                if (!constant[operand] || trace)
+                {
+                    edges.Add((index, operand, partial));
+                }
+            }
+
+            return index;
+        }
+
+        // u - u is 0 in real arithmetic: its value is still computed as written, but no gradient flows through
+        // it, so an infinite slope inside u (sqrt at 0) cannot turn the gradient into inf - inf = NaN
+        private int Constant(int node)
+        {
+            constant[node] = true;
+            edges.RemoveAll(e => e.Node == node);
+            return node;
+        }
+
+        // the terms of the sum cancel in pairs: each term has an equal term of the opposite sign
+        private static bool Cancels(Sum s)
+        {
+            // as many negated terms as others, or they cannot pair up (and the table below is not needed)
+            if (2 * s.Terms.Count(Steps.IsSubtraction) != s.Terms.Length)
+            {
+                return false;
+            }
+
+            var balance = new Dictionary<Expr, int>();
+            foreach (var term in s.Terms)
+            {
+                var (expr, sign) = Steps.IsSubtraction(term, out var subtrahend) ? (subtrahend, -1) : (term, 1);
+                balance[expr] = balance.GetValueOrDefault(expr) + sign;
+            }
+
+            return balance.Values.All(b => b == 0);
+        }
+
+        private int Relabel(int node, string name)
+        {
+            Nodes[node] = Nodes[node] with { Label = name };
+            return node;
+        }
+    }
+}
