@@ -1,0 +1,88 @@
+using System.Collections.Immutable;
+
+namespace Micrograd.Expressions.Syntax;
+
+// The parser: what a name means where it is read (parameter, binding, function, constant) and its checks.
+internal static partial class Parser
+{
+    private static string CheckBindable(string name, Position position)
+    {
+        if (Current!.Functions.TryLookup(name, out var f) && !f.IsConstant)
+        {
+            throw At(Current!.Text, position.Offset, FormulaErrorKind.Name,
+                $"`{name}` is a built-in function and cannot be used as a name");
+        }
+
+        return name;
+    }
+
+    private static Expr Resolve(string name, IEnumerable<Expr>? args, Position position)
+    {
+        var context = Current!;
+        var text = context.Text;
+        if (context.TryLocal(name, out var local))
+        {
+            return ResolveLocal(name, local, args, position);
+        }
+
+        var known = context.Functions.TryLookup(name, out var function);
+        if (args is null)
+        {
+            if (known && !function!.IsConstant)
+            {
+                throw At(text, position.Offset, FormulaErrorKind.Arity,
+                    $"function `{name}` needs arguments: {function.Signature}");
+            }
+
+            return new Variable(name);
+        }
+
+        if (!known)
+        {
+            throw At(text, position.Offset, FormulaErrorKind.Name, context.Defining.Contains(name)
+                ? $"`{name}` cannot call itself: functions are not recursive"
+                : $"unknown function `{name}`; the functions are {context.Functions.FunctionNames()}");
+        }
+
+        var list = args.ToImmutableArray();
+        if (function!.IsConstant)
+        {
+            throw At(text, position.Offset, FormulaErrorKind.Arity, $"`{name}` is a constant and takes no arguments");
+        }
+
+        CheckArity(function.Name, function.Signature, function.Arity, list.Length, position);
+        return new Call(function, list);
+    }
+
+    // a name bound in an enclosing block: a local function (its parameters) or a value (null)
+    private static Expr ResolveLocal(string name, string[]? parameters, IEnumerable<Expr>? args, Position position)
+    {
+        var text = Current!.Text;
+        if (parameters is null)
+        {
+            return args is not null
+                ? throw At(text, position.Offset, FormulaErrorKind.Name, $"`{name}` is a value, not a function; define a function with `let {name} x = ...`")
+                : new Variable(name);
+        }
+
+        var signature = $"{name}({string.Join(", ", parameters)})";
+        if (args is null)
+        {
+            throw At(text, position.Offset, FormulaErrorKind.Arity, $"local function `{name}` needs arguments: {signature}");
+        }
+
+        var list = args.ToImmutableArray();
+        CheckArity(name, signature, parameters.Length, list.Length, position);
+        return new Call(Function.Local(name, parameters), list);
+    }
+
+    private static void CheckArity(string name, string signature, int arity, int given, Position position)
+    {
+        if (given != arity)
+        {
+            var plural = arity == 1 ? "argument" : "arguments";
+            throw At(Current!.Text, position.Offset, FormulaErrorKind.Arity,
+                $"function `{name}` takes {arity} {plural}, {signature}, but was given {given}");
+        }
+    }
+}
