@@ -27,6 +27,7 @@ public class RerollTests
         ("product", "*", k => $"(1 + x{k % 5}/{1000 + k})"),
         ("quotient", "/", k => $"(1 + y*x{k % 2}/{1000 + k})"),
         ("zero factor", "*", k => $"({k % 2} + y/1000)"),
+        ("polynomial", "+", k => $"{C(k)}*(x/3)**{k + 5}"),
         ("let-bound", "+", k => $"(a*{C(k)} - tanh(a + {C(k)})*x{k % 5})"),
     ];
 

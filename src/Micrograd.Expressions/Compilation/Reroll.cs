@@ -161,8 +161,8 @@ internal static class Reroll
     }
 
     // True when e has the shape of `like` (at most MaxTermNodes nodes, no let): then e's numbers and names are added
-    // in order. A number the lowering reads as structure must be equal: an exponent (small whole powers are
-    // unrolled, -1 is a division) and a product's leading -1 (a negation).
+    // in order. A number the lowering reads as structure must be equal: a small whole exponent (unrolled, -1 a
+    // division) and a product's leading -1 (a negation).
     private static bool Match(Expr like, Expr e, List<double> numbers, List<string> names)
     {
         var (numberCount, nameCount, budget) = (numbers.Count, names.Count, MaxTermNodes);
@@ -215,7 +215,7 @@ internal static class Reroll
                 return true;
             case (Power a, Power b):
                 return Same(a.Base, b.Base, false, numbers, names, ref budget)
-                    && Same(a.Exponent, b.Exponent, a.Exponent is Number || b.Exponent is Number, numbers, names, ref budget);
+                    && Same(a.Exponent, b.Exponent, IsStructural(a.Exponent) || IsStructural(b.Exponent), numbers, names, ref budget);
             case (Call a, Call b) when a.Arguments.Length == b.Arguments.Length && (ReferenceEquals(a.Function, b.Function) || a.Function.SameAs(b.Function)):
                 for (var i = 0; i < a.Arguments.Length; i++)
                 {
@@ -231,6 +231,10 @@ internal static class Reroll
         }
     }
 
+    // an exponent the lowering reads as structure: a small whole number (multiplications, or a division for -1);
+    // any other number is the second argument of Math.Pow, so x**5 and x**7 share a shape
+    private static bool IsStructural(Expr exponent) => exponent is Number { Value: var k } && Steps.IsUnrolled(k);
+
     // the operand with each number that is not structure replaced by #c0, #c1, ... and each name by #v0, #v1, ...
     private static Expr Template(Expr operand)
     {
@@ -242,7 +246,7 @@ internal static class Reroll
             Variable => new Variable(NameSlot(names++)),
             Sum s => new Sum([.. s.Terms.Select(t => Slot(t, false))]),
             Product p => new Product([.. p.Factors.Select((f, i) => Slot(f, i == 0 && Steps.IsNegation(p)))]),
-            Power p => new Power(Slot(p.Base, false), Slot(p.Exponent, p.Exponent is Number)),
+            Power p => new Power(Slot(p.Base, false), Slot(p.Exponent, IsStructural(p.Exponent))),
             Call c => new Call(c.Function, [.. c.Arguments.Select(a => Slot(a, false))]),
             _ => e,
         };
