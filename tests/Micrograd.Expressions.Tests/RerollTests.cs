@@ -28,6 +28,7 @@ public class RerollTests
         ("quotient", "/", k => $"(1 + y*x{k % 2}/{1000 + k})"),
         ("zero factor", "*", k => $"({k % 2} + y/1000)"),
         ("polynomial", "+", k => $"{C(k)}*(x/3)**{k + 5}"),
+        ("alternating signs", "+-", k => $"x{k % 5}*y*{C(k)}"),
         ("let-bound", "+", k => $"(a*{C(k)} - tanh(a + {C(k)})*x{k % 5})"),
     ];
 
@@ -36,9 +37,12 @@ public class RerollTests
     private static Formula Build(string shape, int count = 1500)
     {
         var (_, op, term) = Shapes.First(s => s.Name == shape);
-        var run = string.Join($" {op} ", Enumerable.Range(0, count).Select(term));
-        var second = string.Join($" {op} ", Enumerable.Range(count, 100).Select(term));
-        var text = $"fun {string.Join(" ", Names)} ->\nlet a = x0*2 + y\n(exp(x) {op} {run} {op} cos(y) {op} {second}) {op} (x + 2)";
+        // "+-": the terms are added and subtracted in turn (one run: the sign is per term)
+        string Join(int from, int n) => op == "+-"
+            ? string.Concat(Enumerable.Range(from, n).Select(k => $"{(k % 2 == 0 ? " + " : " - ")}{term(k)}"))[3..]
+            : string.Join($" {op} ", Enumerable.Range(from, n).Select(term));
+        var joiner = op == "+-" ? "+" : op;
+        var text = $"fun {string.Join(" ", Names)} ->\nlet a = x0*2 + y\n(exp(x) {joiner} {Join(0, count)} {joiner} cos(y) {joiner} {Join(count, 100)}) {joiner} (x + 2)";
         return Formula.Parse(text, Large);
     }
 

@@ -144,7 +144,8 @@ public static partial class Backpropagation
             var partials = Compiler.NewLocal("partials", typeof(double[]));
             var value = L.Block(
                 L.Assign(partials, L.NewArrayBounds(typeof(double), L.Constant(operands.Length + 1))),
-                L.Call(typeof(Reroll).GetMethod(nameof(Reroll.Gradient))!, values[acc], L.Constant(run.Op), L.Constant(LinqCompiler.CompileTerm(run)),
+                L.Call(typeof(Reroll).GetMethod(nameof(Reroll.Gradient))!, values[acc], L.Constant(run.Op), L.Constant(run.Subtracted, typeof(bool[])),
+                    L.Constant(LinqCompiler.CompileTerm(run)),
                     L.Constant(CompileTermGradient(run)), L.Constant(run.Constants), L.Constant(run.ConstantCount),
                     L.NewArrayInit(typeof(double), operands.Select(o => values[o])), L.Constant(run.Indices), L.Constant(run.NameCount),
                     L.Constant(run.Count), partials));

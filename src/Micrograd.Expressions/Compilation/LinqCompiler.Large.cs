@@ -156,7 +156,7 @@ internal sealed partial class LinqCompiler
             .ToList() is var reads && reads.All(r => r.array is not null) && reads.Select(r => r.array).Distinct().Count() == 1
             ? ((L)reads[0].array, run.Indices.Select(k => reads[k].i).ToArray())
             : (values.Count == 0 ? L.Constant(Array.Empty<double>()) : L.NewArrayInit(typeof(double), values), run.Indices);
-        return L.Call(typeof(Reroll).GetMethod(nameof(Reroll.Apply))!, acc, L.Constant(run.Op), L.Constant(CompileTerm(run)),
+        return L.Call(typeof(Reroll).GetMethod(nameof(Reroll.Apply))!, acc, L.Constant(run.Op), L.Constant(run.Subtracted, typeof(bool[])), L.Constant(CompileTerm(run)),
             L.Constant(run.Constants), L.Constant(run.ConstantCount), inputs, L.Constant(indices), L.Constant(run.NameCount), L.Constant(run.Count));
     }
 

@@ -48,10 +48,11 @@ internal static class Reroll
 
     /// <summary>
     /// A run of <see cref="Count"/> steps <c>acc = acc op term</c> whose terms share <see cref="Template"/>: the shape
-    /// with each number replaced by <c>#c0, #c1, ...</c> and each name by <c>#v0, #v1, ...</c>, in the order met.
+    /// with each number replaced by <c>#c0, #c1, ...</c> and each name by <c>#v0, #v1, ...</c>, in the order met. In a
+    /// sum, additions and subtractions mix: then <see cref="Op"/> is Add and <see cref="Subtracted"/> marks the others.
     /// </summary>
     internal sealed record Run(int Start, int Count, ExpressionType Op, Expr Template, double[] Constants, int ConstantCount,
-        int[] Indices, int NameCount, IReadOnlyList<string> Names);
+        int[] Indices, int NameCount, IReadOnlyList<string> Names, bool[]? Subtracted);
 
     /// <summary>The runs of at least <see cref="MinRun"/> steps of one shape and operation, in order.</summary>
     /// <param name="steps">The steps after a chain's first operand: the operation and the operand it applies.</param>
@@ -72,14 +73,16 @@ internal static class Reroll
 
             var (constantCount, nameCount) = (numbers.Count, names.Count);
             var end = start + 1;
-            while (end < steps.Count && steps[end].Op == op && Match(like, steps[end].Operand, numbers, names))
+            while (end < steps.Count && (steps[end].Op == op || (IsAdditive(op) && IsAdditive(steps[end].Op))) && Match(like, steps[end].Operand, numbers, names))
             {
                 end++;
             }
 
             if (end - start >= MinRun)
             {
-                runs.Add(Table(start, end - start, op, Template(like), numbers, constantCount, names, nameCount));
+                var mixed = IsAdditive(op) && Enumerable.Range(start, end - start).Any(k => steps[k].Op != op);
+                bool[]? subtracted = mixed ? [.. Enumerable.Range(start, end - start).Select(k => steps[k].Op == ExpressionType.Subtract)] : null;
+                runs.Add(Table(start, end - start, mixed ? ExpressionType.Add : op, Template(like), numbers, constantCount, names, nameCount) with { Subtracted = subtracted });
             }
 
             start = end;
@@ -87,6 +90,8 @@ internal static class Reroll
 
         return runs;
     }
+
+    private static bool IsAdditive(ExpressionType op) => op is ExpressionType.Add or ExpressionType.Subtract;
 
     private static Run Table(int start, int count, ExpressionType op, Expr template, List<double> numbers, int constantCount, List<string> names, int nameCount)
     {
@@ -104,7 +109,7 @@ internal static class Reroll
             indices[k] = position;
         }
 
-        return new Run(start, count, op, template, [.. numbers.Take(count * constantCount)], constantCount, indices, nameCount, distinct);
+        return new Run(start, count, op, template, [.. numbers.Take(count * constantCount)], constantCount, indices, nameCount, distinct, null);
     }
 
     /// <summary>
@@ -112,18 +117,18 @@ internal static class Reroll
     /// derivative by each of the run's names (positions 0..m-1) and by the accumulator it starts from (position m),
     /// each step's local derivatives those of the tape (<c>Backpropagation</c>), zeros strong (<c>Chain.Times</c>).
     /// </summary>
-    public static double Gradient(double acc, ExpressionType op, Term term, TermGradient gradient, double[] constants, int constantCount,
-        double[] inputs, int[] indices, int nameCount, int count, double[] partials)
+    public static double Gradient(double acc, ExpressionType op, bool[]? subtracted, Term term, TermGradient gradient, double[] constants,
+        int constantCount, double[] inputs, int[] indices, int nameCount, int count, double[] partials)
     {
         var m = partials.Length - 1;
-        if (op is ExpressionType.Add or ExpressionType.Subtract)
+        if (IsAdditive(op))
         {
             // every term's adjoint is the sum's, times -1 for a subtraction: one forward pass does it all
-            var sign = op == ExpressionType.Add ? 1.0 : -1.0;
             for (var (k, c, v) = (0, 0, 0); k < count; k++, c += constantCount, v += nameCount)
             {
-                var value = gradient(constants, c, inputs, indices, v, sign, partials);
-                acc = op == ExpressionType.Add ? acc + value : acc - value;
+                var minus = subtracted?[k] ?? op == ExpressionType.Subtract;
+                var value = gradient(constants, c, inputs, indices, v, minus ? -1.0 : 1.0, partials);
+                acc = minus ? acc - value : acc + value;
             }
 
             partials[m] = 1.0;
@@ -254,7 +259,7 @@ internal static class Reroll
     }
 
     /// <summary><c>acc op term(k)</c> for each term of a run in order, as the straight-line code computes it.</summary>
-    public static double Apply(double acc, ExpressionType op, Term term, double[] constants, int constantCount,
+    public static double Apply(double acc, ExpressionType op, bool[]? subtracted, Term term, double[] constants, int constantCount,
         double[] inputs, int[] indices, int nameCount, int count)
     {
         var (c, v) = (0, 0);
@@ -263,6 +268,7 @@ internal static class Reroll
             var value = term(constants, c, inputs, indices, v);
             acc = op switch
             {
+                ExpressionType.Add when subtracted is not null && subtracted[k] => acc - value,
                 ExpressionType.Add => acc + value,
                 ExpressionType.Subtract => acc - value,
                 ExpressionType.Multiply => acc * value,
