@@ -29,6 +29,8 @@ public class RerollTests
         ("zero factor", "*", k => $"({k % 2} + y/1000)"),
         ("polynomial", "+", k => $"{C(k)}*(x/3)**{k + 5}"),
         ("alternating signs", "+-", k => $"x{k % 5}*y*{C(k)}"),
+        ("two shapes in turn", "+", k => k % 2 == 0 ? $"{C(k)}*(x{k % 5} - x{(k + 1) % 5}**2)**2" : $"(1 - x{k % 5})**2"),
+        ("three steps in turn", "*", k => (k % 3) switch { 0 => $"(1 + x{k % 5}/{1000 + k})", 1 => $"(y/{2000 + k} + 1)", _ => $"(1 - x/{3000 + k})**-1" }),
         ("let-bound", "+", k => $"(a*{C(k)} - tanh(a + {C(k)})*x{k % 5})"),
     ];
 
@@ -141,10 +143,10 @@ public class RerollTests
     public void Compile_RunShorterThanMinimum_StaysStraightLine()
     {
         var text = string.Join(" + ", Enumerable.Range(0, Compilation.Reroll.MinRun - 1).Select(k => $"{C(k)}*sin(x*{k} + y)*cos(x - {k})"))
-            + " + " + string.Join(" + ", Enumerable.Range(0, 400).Select(k => $"x**{(k % 3) + 2}*y**{k}"));
+            + " + " + string.Join(" + ", Enumerable.Range(0, 400).Select(k => $"x**{2 + (System.Numerics.BitOperations.PopCount((uint)k) % 2)}*y**{k}"));
         var formula = Formula.Parse(text, Large);
         Assert.That(Calls(Compilation.LinqCompiler.ToArrayLambda(formula.Core, formula.Parameters), nameof(Compilation.Reroll.Apply)), Is.Zero,
-            "63 steps of one shape, then 400 that all differ in an exponent: no run to reroll");
+            "63 steps of one shape, then 400 whose unrolled exponents follow the Thue-Morse sequence (no block repeats three times in a row): no run to reroll");
     }
 
     private static int Calls(Expression lambda, string method)

@@ -36,6 +36,9 @@ public static partial class Backpropagation
         // each parameter's local, and where it is read from (just before its first use)
         public Dictionary<ParameterExpression, L> Inputs { get; } = [];
 
+        /// <summary>The pooled arrays of rerolled runs, to return to the pool when the gradient is done.</summary>
+        public List<ParameterExpression> Rented { get; } = [];
+
         public int Input(string name, L read)
         {
             var local = (ParameterExpression)Compiler.NewLocal(name);
@@ -115,7 +118,7 @@ public static partial class Backpropagation
                 }
 
                 acc = LowerRun(acc, run, scope);
-                at = run.Start + run.Count;
+                at = run.Start + run.Length;
             }
 
             for (; at < steps.Length; at++)
@@ -141,28 +144,38 @@ public static partial class Backpropagation
         {
             var operands = run.Names.Select(name => scope.TryGetValue(name, out var node) ? node
                 : throw new FormulaException(FormulaErrorKind.Name, $"unknown name `{name}`")).ToArray();
+            // the derivatives go into a pooled array, returned when the gradient is done (Rented), so a call allocates
+            // nothing; the names' values are read from the point itself when they are all parameters
             var partials = Compiler.NewLocal("partials", typeof(double[]));
+            Rented.Add(partials);
+            var reads = operands.Select(o => values[o] is ParameterExpression local && Inputs.TryGetValue(local, out var read)
+                && read is BinaryExpression { NodeType: ExpressionType.ArrayIndex, Left: ParameterExpression array, Right: ConstantExpression { Value: int i } } ? (array, i) : default).ToList();
+            var (inputs, indices) = reads.Count > 0 && reads.All(r => r.array is not null) && reads.Select(r => r.array).Distinct().Count() == 1
+                ? ((L)reads[0].array, run.Indices.Select(k => reads[k].i).ToArray())
+                : (operands.Length == 0 ? L.Constant(Array.Empty<double>()) : L.NewArrayInit(typeof(double), operands.Select(o => values[o])), run.Indices);
             var value = L.Block(
-                L.Assign(partials, L.NewArrayBounds(typeof(double), L.Constant(operands.Length + 1))),
-                L.Call(typeof(Reroll).GetMethod(nameof(Reroll.Gradient))!, values[acc], L.Constant(run.Op), L.Constant(run.Subtracted, typeof(bool[])),
-                    L.Constant(LinqCompiler.CompileTerm(run)),
-                    L.Constant(CompileTermGradient(run)), L.Constant(run.Constants), L.Constant(run.ConstantCount),
-                    L.NewArrayInit(typeof(double), operands.Select(o => values[o])), L.Constant(run.Indices), L.Constant(run.NameCount),
-                    L.Constant(run.Count), partials));
+                L.Assign(partials, L.Call(L.Constant(System.Buffers.ArrayPool<double>.Shared, typeof(System.Buffers.ArrayPool<double>)), nameof(System.Buffers.ArrayPool<double>.Rent), null, L.Constant(operands.Length + 1))),
+                L.Call(typeof(Reroll).GetMethod(nameof(Reroll.Gradient))!, values[acc], L.Constant(run.IsAdditive),
+                    L.Constant(LinqCompiler.CompileBlock(run)), L.Constant(CompileBlockGradient(run)), L.Constant(run.Constants), L.Constant(run.ConstantCount),
+                    inputs, L.Constant(indices), L.Constant(run.Indices), L.Constant(run.NameCount), L.Constant(run.Count), partials, L.Constant(operands.Length)));
             var edges = operands.Select((o, j) => (o, (Func<L>)(() => L.ArrayIndex(partials, L.Constant(j)))))
                 .Prepend((acc, () => L.ArrayIndex(partials, L.Constant(operands.Length))));
-            return Add(new GraphNode(null, run.Op.ToString(), [acc, .. operands]), value, constant[acc] && operands.All(o => constant[o]), [.. edges]);
+            return Add(new GraphNode(null, "run", [acc, .. operands]), value, constant[acc] && operands.All(o => constant[o]), [.. edges]);
         }
 
-        // a run's term and its reverse pass, compiled by a tape of its own over the slots: the names are its inputs,
-        // the numbers constants; the sweep starts from the given adjoint and adds each input's gradient into partials
-        private static Reroll.TermGradient CompileTermGradient(Reroll.Run run)
+        // a run's block and its reverse pass, compiled by a tape of its own: the accumulator and the names are its
+        // inputs, the numbers constants; the sweep starts from the given adjoint, adds each name's gradient into
+        // partials and stores the accumulator's in partials' last element
+        private static Reroll.BlockGradient CompileBlockGradient(Reroll.Run run)
         {
+            var acc = L.Parameter(typeof(double), "acc");
             var (constants, c, inputs, indices, v) = Reroll.TermParameters();
             var adjoint = L.Parameter(typeof(double), "adjoint");
             var partials = L.Parameter(typeof(double[]), "partials");
+            var positions = L.Parameter(typeof(int[]), "positions");
             var slots = Reroll.Slots(run, constants, c, inputs, indices, v).ToDictionary(StringComparer.Ordinal);
             var tape = new Tape(LinqCompiler.ForStatements(), trace: false);
+            var start = tape.Input("#acc", acc);
             var scope = ImmutableDictionary<string, int>.Empty.WithComparers(StringComparer.Ordinal);
             for (var k = 0; k < run.NameCount; k++)
             {
@@ -175,12 +188,13 @@ public static partial class Backpropagation
                 scope = scope.SetItem(name, tape.Add(new GraphNode(name, "const", []), slots[name], isConstant: true));
             }
 
-            var output = tape.Lower(run.Template, scope);
-            var statements = tape.Sweep(output, run.NameCount, adjoint, (k, g) =>
-                L.AddAssign(L.ArrayAccess(partials, L.ArrayIndex(indices, L.Add(v, L.Constant(k)))), g));
+            var output = run.Block.Aggregate(start, (node, step) => tape.Step(node, step, scope));
+            var statements = tape.Sweep(output, 1 + run.NameCount, adjoint, (k, g) => k == 0
+                ? L.Assign(L.ArrayAccess(partials, L.Constant(run.Names.Count)), g)
+                : L.AddAssign(L.ArrayAccess(partials, L.ArrayIndex(positions, L.Add(v, L.Constant(k - 1)))), g));
             statements.Add(tape.Value(output));
-            return DelegateCompiler.Compile(L.Lambda<Reroll.TermGradient>(Locals.Block(statements, tape.Compiler.Locals, tape.Inputs),
-                "term_gradient", [constants, c, inputs, indices, v, adjoint, partials]));
+            return DelegateCompiler.Compile(L.Lambda<Reroll.BlockGradient>(Locals.Block(statements, tape.Compiler.Locals, tape.Inputs),
+                "block_gradient", [acc, constants, c, inputs, indices, v, adjoint, partials, positions]));
         }
 
         // f(u, v)' = f_u*u' + f_v*v', each partial from the function table's template

@@ -113,7 +113,7 @@ internal sealed partial class LinqCompiler
             if (run is not null)
             {
                 statements.Add(L.Assign(acc, LowerRun(acc, run, scope)));
-                at = run.Start + run.Count;
+                at = run.Start + run.Length;
             }
         }
 
@@ -156,18 +156,19 @@ internal sealed partial class LinqCompiler
             .ToList() is var reads && reads.All(r => r.array is not null) && reads.Select(r => r.array).Distinct().Count() == 1
             ? ((L)reads[0].array, run.Indices.Select(k => reads[k].i).ToArray())
             : (values.Count == 0 ? L.Constant(Array.Empty<double>()) : L.NewArrayInit(typeof(double), values), run.Indices);
-        return L.Call(typeof(Reroll).GetMethod(nameof(Reroll.Apply))!, acc, L.Constant(run.Op), L.Constant(run.Subtracted, typeof(bool[])), L.Constant(CompileTerm(run)),
+        return L.Call(typeof(Reroll).GetMethod(nameof(Reroll.Apply))!, acc, L.Constant(CompileBlock(run)),
             L.Constant(run.Constants), L.Constant(run.ConstantCount), inputs, L.Constant(indices), L.Constant(run.NameCount), L.Constant(run.Count));
     }
 
-    /// <summary>The term of a rerolled run, compiled: the operand its steps apply.</summary>
-    internal static Reroll.Term CompileTerm(Reroll.Run run)
+    /// <summary>The block of a rerolled run, compiled: its steps applied to <c>acc</c>.</summary>
+    internal static Reroll.Block CompileBlock(Reroll.Run run)
     {
+        var acc = L.Parameter(typeof(double), "acc");
         var (constants, c, inputs, indices, v) = Reroll.TermParameters();
         var compiler = new LinqCompiler(false);
         var scope = ImmutableDictionary.CreateRange(StringComparer.Ordinal, Reroll.Slots(run, constants, c, inputs, indices, v));
-        var body = compiler.Lower(run.Template, scope);
-        return DelegateCompiler.Compile(L.Lambda<Reroll.Term>(compiler.Wrap([body]), "term", [constants, c, inputs, indices, v]));
+        var body = compiler.Accumulate(acc, [.. run.Block.Select<Steps.Step, Func<L, L>>(step => a => compiler.Step(step, a, scope))]);
+        return DelegateCompiler.Compile(L.Lambda<Reroll.Block>(compiler.Wrap([body]), "block", [acc, constants, c, inputs, indices, v]));
     }
 
     // the end of a run of links from `from` that fits one method (at least one link)

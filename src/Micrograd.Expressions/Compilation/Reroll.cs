@@ -5,34 +5,41 @@ namespace Micrograd.Expressions.Compilation;
 
 /// <summary>
 /// Loop rerolling for very long sums and products. Straight-line code costs the JIT microseconds per term,
-/// so a million-term sum took seconds to compile; but such sums are nearly always one shape repeated with
-/// other numbers and parameters (<c>c0*x3 + c1*x7 + ...</c>). A run of steps of one shape becomes one small
-/// compiled term and a loop over a table of its numbers and parameter positions, which applies the same
-/// operations to the same values in the same order: the same bits as the straight-line code.
+/// so a million-term sum took seconds to compile; but such sums are nearly always a few shapes repeated with
+/// other numbers and parameters (<c>c0*x3 + c1*x7 + ...</c>, or two shapes in turn as in Rosenbrock's function).
+/// A run of blocks of steps, each block of the same shapes and operations, becomes one small compiled block and
+/// a loop over a table of its numbers and parameter positions, which applies the same operations to the same
+/// values in the same order: the same bits as the straight-line code.
 /// </summary>
 internal static class Reroll
 {
-    /// <summary>Fewer consecutive steps of one shape than this stay straight-line code.</summary>
+    /// <summary>Fewer steps than this in a run stay straight-line code.</summary>
     public const int MinRun = 64;
+
+    /// <summary>The most steps in a block: the longest period of shapes a run can repeat.</summary>
+    public const int MaxPeriod = 8;
 
     // a step's operand larger than this is not rerolled (its own code outweighs a loop's saving)
     private const int MaxTermNodes = 64;
 
-    /// <summary>One term of a run: its value for the numbers at <c>constants[c..]</c> and the parameters at <c>inputs[indices[v..]]</c>.</summary>
-    internal delegate double Term(double[] constants, int c, double[] inputs, int[] indices, int v);
+    /// <summary>One block of a run: <c>acc op0 t0 op1 t1 ...</c> for the numbers at <c>constants[c..]</c> and the parameters at <c>inputs[indices[v..]]</c>.</summary>
+    internal delegate double Block(double acc, double[] constants, int c, double[] inputs, int[] indices, int v);
 
     /// <summary>
-    /// A term's value, as <see cref="Term"/>, and its reverse pass: for each parameter it names, <c>adjoint</c> times
-    /// the term's derivative by it is added to <c>partials[position of the parameter in the run]</c>.
+    /// A block's value, as <see cref="Block"/>, and its reverse pass: <c>adjoint</c> times the block's derivative by
+    /// each parameter it names is added to <c>partials[positions[v..]]</c> (the parameter's position among the run's
+    /// names; <c>indices</c> says where its value is read), and <c>adjoint</c> times its derivative by <c>acc</c> is
+    /// stored in <c>partials[m]</c>, m the number of the run's names.
     /// </summary>
-    internal delegate double TermGradient(double[] constants, int c, double[] inputs, int[] indices, int v, double adjoint, double[] partials);
+    internal delegate double BlockGradient(double acc, double[] constants, int c, double[] inputs, int[] indices, int v, double adjoint,
+        double[] partials, int[] positions);
 
-    /// <summary>The parameters of a compiled <see cref="Term"/>: constants, c, inputs, indices, v.</summary>
+    /// <summary>The parameters of a compiled block after <c>acc</c>: constants, c, inputs, indices, v.</summary>
     public static (ParameterExpression Constants, ParameterExpression C, ParameterExpression Inputs, ParameterExpression Indices, ParameterExpression V) TermParameters() =>
         (Expression.Parameter(typeof(double[]), "constants"), Expression.Parameter(typeof(int), "c"), Expression.Parameter(typeof(double[]), "inputs"),
          Expression.Parameter(typeof(int[]), "indices"), Expression.Parameter(typeof(int), "v"));
 
-    /// <summary>What each slot of the template reads: <c>#ck</c> the k-th number of the term, <c>#vk</c> its k-th name's value.</summary>
+    /// <summary>What each slot of the block reads: <c>#ck</c> its k-th number, <c>#vk</c> its k-th name's value.</summary>
     public static IEnumerable<KeyValuePair<string, Expression>> Slots(Run run, ParameterExpression constants, ParameterExpression c,
         ParameterExpression inputs, ParameterExpression indices, ParameterExpression v) =>
         Enumerable.Range(0, run.ConstantCount)
@@ -40,21 +47,27 @@ internal static class Reroll
             .Concat(Enumerable.Range(0, run.NameCount)
                 .Select(k => KeyValuePair.Create(NameSlot(k), (Expression)Expression.ArrayIndex(inputs, Expression.ArrayIndex(indices, Expression.Add(v, Expression.Constant(k)))))));
 
-    /// <summary>The name of the template's k-th number.</summary>
+    /// <summary>The name of the block's k-th number.</summary>
     public static string ConstantSlot(int k) => "#c" + k.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-    /// <summary>The name of the template's k-th name.</summary>
+    /// <summary>The name of the block's k-th name.</summary>
     public static string NameSlot(int k) => "#v" + k.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>
-    /// A run of <see cref="Count"/> steps <c>acc = acc op term</c> whose terms share <see cref="Template"/>: the shape
-    /// with each number replaced by <c>#c0, #c1, ...</c> and each name by <c>#v0, #v1, ...</c>, in the order met. In a
-    /// sum, additions and subtractions mix: then <see cref="Op"/> is Add and <see cref="Subtracted"/> marks the others.
+    /// A run of <see cref="Count"/> blocks whose steps are <see cref="Block"/>: each operand the shape with its numbers
+    /// replaced by <c>#c0, #c1, ...</c> and its names by <c>#v0, #v1, ...</c>, numbered across the block in the order met.
     /// </summary>
-    internal sealed record Run(int Start, int Count, ExpressionType Op, Expr Template, double[] Constants, int ConstantCount,
-        int[] Indices, int NameCount, IReadOnlyList<string> Names, bool[]? Subtracted);
+    internal sealed record Run(int Start, int Count, Steps.Step[] Block, double[] Constants, int ConstantCount,
+        int[] Indices, int NameCount, IReadOnlyList<string> Names)
+    {
+        /// <summary>How many steps of the chain the run covers.</summary>
+        public int Length => Count * Block.Length;
 
-    /// <summary>The runs of at least <see cref="MinRun"/> steps of one shape and operation, in order.</summary>
+        /// <summary>True when every step adds or subtracts: the block's derivative by its accumulator is 1.</summary>
+        public bool IsAdditive => Block.All(s => s.Op is ExpressionType.Add or ExpressionType.Subtract);
+    }
+
+    /// <summary>The runs of at least <see cref="MinRun"/> steps that repeat a block of up to <see cref="MaxPeriod"/> shapes, in order.</summary>
     /// <param name="steps">The steps after a chain's first operand: the operation and the operand it applies.</param>
     public static List<Run> Find(IReadOnlyList<Steps.Step> steps)
     {
@@ -62,38 +75,59 @@ internal static class Reroll
         var start = 0;
         while (start + MinRun <= steps.Count)
         {
-            var (op, like) = steps[start];
-            var numbers = new List<double>();
-            var names = new List<string>();
-            if (!Match(like, like, numbers, names))
+            // the shortest period whose blocks repeat for a whole run
+            var (period, blocks) = (0, 0);
+            for (var p = 1; p <= MaxPeriod && start + (p * 2) <= steps.Count && period == 0; p++)
+            {
+                var b = Blocks(steps, start, p);
+                (period, blocks) = b * p >= MinRun ? (p, b) : (0, 0);
+            }
+
+            if (period == 0)
             {
                 start++;
                 continue;
             }
 
-            var (constantCount, nameCount) = (numbers.Count, names.Count);
-            var end = start + 1;
-            while (end < steps.Count && (steps[end].Op == op || (IsAdditive(op) && IsAdditive(steps[end].Op))) && Match(like, steps[end].Operand, numbers, names))
+            var numbers = new List<double>();
+            var names = new List<string>();
+            for (var k = start; k < start + (blocks * period); k++)
             {
-                end++;
+                _ = Match(steps[start + ((k - start) % period)].Operand, steps[k].Operand, numbers, names);
             }
 
-            if (end - start >= MinRun)
-            {
-                var mixed = IsAdditive(op) && Enumerable.Range(start, end - start).Any(k => steps[k].Op != op);
-                bool[]? subtracted = mixed ? [.. Enumerable.Range(start, end - start).Select(k => steps[k].Op == ExpressionType.Subtract)] : null;
-                runs.Add(Table(start, end - start, mixed ? ExpressionType.Add : op, Template(like), numbers, constantCount, names, nameCount) with { Subtracted = subtracted });
-            }
-
-            start = end;
+            var (numberSlot, nameSlot) = (0, 0);
+            var block = Enumerable.Range(start, period)
+                .Select(k => new Steps.Step(steps[k].Op, Template(steps[k].Operand, ref numberSlot, ref nameSlot))).ToArray();
+            runs.Add(Table(start, blocks, block, numbers, numberSlot, names, nameSlot));
+            start += blocks * period;
         }
 
         return runs;
     }
 
-    private static bool IsAdditive(ExpressionType op) => op is ExpressionType.Add or ExpressionType.Subtract;
+    // how many blocks of p steps from start repeat the first one's operations and shapes (0 where it cannot be rerolled)
+    private static int Blocks(IReadOnlyList<Steps.Step> steps, int start, int p)
+    {
+        for (var j = 0; j < p; j++)
+        {
+            if (!Match(steps[start + j].Operand, steps[start + j].Operand, null, null))
+            {
+                return 0;
+            }
+        }
 
-    private static Run Table(int start, int count, ExpressionType op, Expr template, List<double> numbers, int constantCount, List<string> names, int nameCount)
+        var blocks = 1;
+        while (start + ((blocks + 1) * p) <= steps.Count && Enumerable.Range(0, p).All(j =>
+            steps[start + (blocks * p) + j].Op == steps[start + j].Op && Match(steps[start + j].Operand, steps[start + (blocks * p) + j].Operand, null, null)))
+        {
+            blocks++;
+        }
+
+        return blocks;
+    }
+
+    private static Run Table(int start, int count, Steps.Step[] block, List<double> numbers, int constantCount, List<string> names, int nameCount)
     {
         var distinct = new List<string>();
         var positions = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -109,51 +143,47 @@ internal static class Reroll
             indices[k] = position;
         }
 
-        return new Run(start, count, op, template, [.. numbers.Take(count * constantCount)], constantCount, indices, nameCount, distinct, null);
+        return new Run(start, count, block, [.. numbers], constantCount, indices, nameCount, distinct);
     }
 
     /// <summary>
     /// <see cref="Apply"/> with reverse mode: returns the run's value and fills <paramref name="partials"/> with its
-    /// derivative by each of the run's names (positions 0..m-1) and by the accumulator it starts from (position m),
+    /// derivative by each of the run's m names (positions 0..m-1) and by the accumulator it starts from (position m),
     /// each step's local derivatives those of the tape (<c>Backpropagation</c>), zeros strong (<c>Chain.Times</c>).
+    /// <paramref name="partials"/> may be longer (a pooled array); what it held is cleared first.
     /// </summary>
-    public static double Gradient(double acc, ExpressionType op, bool[]? subtracted, Term term, TermGradient gradient, double[] constants,
-        int constantCount, double[] inputs, int[] indices, int nameCount, int count, double[] partials)
+    public static double Gradient(double acc, bool additive, Block block, BlockGradient gradient, double[] constants, int constantCount,
+        double[] inputs, int[] indices, int[] positions, int nameCount, int count, double[] partials, int m)
     {
-        var m = partials.Length - 1;
-        if (IsAdditive(op))
+        partials.AsSpan(0, m + 1).Clear();
+        if (additive)
         {
-            // every term's adjoint is the sum's, times -1 for a subtraction: one forward pass does it all
+            // a block of additions and subtractions passes its adjoint to the accumulator unchanged: every block's
+            // adjoint is the run's, and one forward pass does it all
             for (var (k, c, v) = (0, 0, 0); k < count; k++, c += constantCount, v += nameCount)
             {
-                var minus = subtracted?[k] ?? op == ExpressionType.Subtract;
-                var value = gradient(constants, c, inputs, indices, v, minus ? -1.0 : 1.0, partials);
-                acc = minus ? acc - value : acc + value;
+                acc = gradient(acc, constants, c, inputs, indices, v, 1.0, partials, positions);
             }
 
             partials[m] = 1.0;
             return acc;
         }
 
-        // a product needs each step's operands in the reverse pass: the accumulator before it and the term
-        var saved = System.Buffers.ArrayPool<double>.Shared.Rent(2 * count);
+        // otherwise the reverse pass needs each block's accumulator: kept from a forward pass
+        var saved = System.Buffers.ArrayPool<double>.Shared.Rent(count);
         try
         {
             for (var (k, c, v) = (0, 0, 0); k < count; k++, c += constantCount, v += nameCount)
             {
-                var value = term(constants, c, inputs, indices, v);
-                (saved[2 * k], saved[(2 * k) + 1]) = (acc, value);
-                acc = op == ExpressionType.Multiply ? acc * value : acc / value;
+                saved[k] = acc;
+                acc = block(acc, constants, c, inputs, indices, v);
             }
 
             var g = 1.0;
             for (var k = count - 1; k >= 0; k--)
             {
-                var (before, value) = (saved[2 * k], saved[(2 * k) + 1]);
-                var after = k == count - 1 ? acc : saved[2 * (k + 1)];
-                var (byTerm, byAcc) = op == ExpressionType.Multiply ? (before, value) : (-(after / value), 1.0 / value);
-                _ = gradient(constants, k * constantCount, inputs, indices, k * nameCount, Calculus.Chain.Times(g, byTerm), partials);
-                g = Calculus.Chain.Times(g, byAcc);
+                _ = gradient(saved[k], constants, k * constantCount, inputs, indices, k * nameCount, g, partials, positions);
+                g = partials[m];
             }
 
             partials[m] = g;
@@ -165,23 +195,34 @@ internal static class Reroll
         }
     }
 
+    /// <summary>Each block of a run in order, as the straight-line code computes it.</summary>
+    public static double Apply(double acc, Block block, double[] constants, int constantCount, double[] inputs, int[] indices, int nameCount, int count)
+    {
+        for (var (k, c, v) = (0, 0, 0); k < count; k++, c += constantCount, v += nameCount)
+        {
+            acc = block(acc, constants, c, inputs, indices, v);
+        }
+
+        return acc;
+    }
+
     // True when e has the shape of `like` (at most MaxTermNodes nodes, no let): then e's numbers and names are added
     // in order. A number the lowering reads as structure must be equal: a small whole exponent (unrolled, -1 a
     // division) and a product's leading -1 (a negation).
-    private static bool Match(Expr like, Expr e, List<double> numbers, List<string> names)
+    private static bool Match(Expr like, Expr e, List<double>? numbers, List<string>? names)
     {
-        var (numberCount, nameCount, budget) = (numbers.Count, names.Count, MaxTermNodes);
+        var (numberCount, nameCount, budget) = (numbers?.Count ?? 0, names?.Count ?? 0, MaxTermNodes);
         if (Same(like, e, structural: false, numbers, names, ref budget))
         {
             return true;
         }
 
-        numbers.RemoveRange(numberCount, numbers.Count - numberCount);
-        names.RemoveRange(nameCount, names.Count - nameCount);
+        numbers?.RemoveRange(numberCount, numbers.Count - numberCount);
+        names?.RemoveRange(nameCount, names.Count - nameCount);
         return false;
     }
 
-    private static bool Same(Expr like, Expr e, bool structural, List<double> numbers, List<string> names, ref int budget)
+    private static bool Same(Expr like, Expr e, bool structural, List<double>? numbers, List<string>? names, ref int budget)
     {
         if (--budget < 0)
         {
@@ -193,10 +234,10 @@ internal static class Reroll
             case (Number a, Number b) when structural:
                 return a.Value.Equals(b.Value);
             case (Number, Number b):
-                numbers.Add(b.Value);
+                numbers?.Add(b.Value);
                 return true;
             case (Variable, Variable v):
-                names.Add(v.Name);
+                names?.Add(v.Name);
                 return true;
             case (Sum a, Sum b) when a.Terms.Length == b.Terms.Length:
                 for (var i = 0; i < a.Terms.Length; i++)
@@ -241,9 +282,9 @@ internal static class Reroll
     private static bool IsStructural(Expr exponent) => exponent is Number { Value: var k } && Steps.IsUnrolled(k);
 
     // the operand with each number that is not structure replaced by #c0, #c1, ... and each name by #v0, #v1, ...
-    private static Expr Template(Expr operand)
+    private static Expr Template(Expr operand, ref int numberSlot, ref int nameSlot)
     {
-        var (numbers, names) = (0, 0);
+        var (numbers, names) = (numberSlot, nameSlot);
         Expr Slot(Expr e, bool structural) => e switch
         {
             Number n when structural => n,
@@ -255,27 +296,8 @@ internal static class Reroll
             Call c => new Call(c.Function, [.. c.Arguments.Select(a => Slot(a, false))]),
             _ => e,
         };
-        return Slot(operand, false);
-    }
-
-    /// <summary><c>acc op term(k)</c> for each term of a run in order, as the straight-line code computes it.</summary>
-    public static double Apply(double acc, ExpressionType op, bool[]? subtracted, Term term, double[] constants, int constantCount,
-        double[] inputs, int[] indices, int nameCount, int count)
-    {
-        var (c, v) = (0, 0);
-        for (var k = 0; k < count; k++, c += constantCount, v += nameCount)
-        {
-            var value = term(constants, c, inputs, indices, v);
-            acc = op switch
-            {
-                ExpressionType.Add when subtracted is not null && subtracted[k] => acc - value,
-                ExpressionType.Add => acc + value,
-                ExpressionType.Subtract => acc - value,
-                ExpressionType.Multiply => acc * value,
-                _ => acc / value,
-            };
-        }
-
-        return acc;
+        var template = Slot(operand, false);
+        (numberSlot, nameSlot) = (numbers, names);
+        return template;
     }
 }
