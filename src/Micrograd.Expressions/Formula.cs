@@ -34,7 +34,7 @@ public sealed partial class Formula : IEquatable<Formula>, IFormattable
         Context = context ?? FormulaContext.Default;
         Core = core ?? LocalFunctions.Expand(tree, parameters, Options.MaxResultNodes);
         compiled = new Lazy<Func<double[], double>>(
-            () => CompileCache.GetOrCompile(Core, Parameters, () => DelegateCompiler.Compile(LinqCompiler.ToArrayLambda(Core, Parameters))),
+            () => CompileCache.GetOrCompile(Core, Parameters, () => DelegateCompiler.Compile(LinqCompiler.ToArrayLambda(Core, Parameters, Options.RerollNodes))),
             LazyThreadSafetyMode.ExecutionAndPublication);
         gradient = new Lazy<GradientFunction>(() => Backpropagation.Compile(this), LazyThreadSafetyMode.ExecutionAndPublication);
         batch = new Lazy<BatchCompiler.Kernel>(() => BatchCompiler.CompileOrFallBack(Core, Parameters, () => compiled.Value), LazyThreadSafetyMode.ExecutionAndPublication);
@@ -273,7 +273,7 @@ public sealed partial class Formula : IEquatable<Formula>, IFormattable
                 nameof(TDelegate));
         }
 
-        return Compiled("compile", () => (Expression<TDelegate>)LinqCompiler.ToLambda(typeof(TDelegate), Core, Parameters));
+        return Compiled("compile", () => (Expression<TDelegate>)LinqCompiler.ToLambda(typeof(TDelegate), Core, Parameters, Options.RerollNodes));
     }
 
     /// <summary>

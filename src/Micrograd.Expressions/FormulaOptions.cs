@@ -69,6 +69,15 @@ public sealed record FormulaOptions
     /// </summary>
     public int MaxDegreeOfParallelism { get; init; } = -1;
 
+    /// <summary>
+    /// From how many nodes the compiled tiers (<see cref="Formula.Compile()"/>, <c>Compile&lt;TDelegate&gt;</c> and
+    /// <see cref="Formula.CompileGradient"/>) write long runs of repeated shapes as loops over a table instead of
+    /// straight-line code: 20,000 (never below 3,000). Such a loop costs the JIT next to nothing, so a million-term sum
+    /// compiles in about a second instead of many; but a call runs about twice as long as straight-line code. Same
+    /// bits either way. <see cref="int.MaxValue"/> never rerolls (for a formula compiled once and called very often).
+    /// </summary>
+    public int RerollNodes { get; init; } = 20_000;
+
     /// <summary>The most random points one derivative scan (<c>mgx check --scan</c>) checks: 100,000.</summary>
     public int MaxScanPoints { get; init; } = 100_000;
 }

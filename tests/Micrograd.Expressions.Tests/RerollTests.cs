@@ -11,7 +11,8 @@ namespace Micrograd.Expressions.Tests;
 [TestFixture]
 public class RerollTests
 {
-    private static readonly FormulaOptions Large = new() { MaxNodes = 1_000_000, MaxCompiledNodes = 1_000_000 };
+    // rerolled from 3,000 nodes (the default waits for 20,000), so formulas of a few thousand terms exercise it
+    private static readonly FormulaOptions Large = new() { MaxNodes = 1_000_000, MaxCompiledNodes = 1_000_000, RerollNodes = 3_000 };
 
     private static readonly string[] Names = ["x0", "x1", "x2", "x3", "x4", "x", "y"];
 
@@ -58,7 +59,7 @@ public class RerollTests
     public void CompiledTiers_LongRunsOfOneShape_RerolledWithTheOraclesBits(string shape)
     {
         var formula = Build(shape);
-        Assert.That(Calls(Compilation.LinqCompiler.ToArrayLambda(formula.Core, formula.Parameters), nameof(Compilation.Reroll.Apply)), Is.EqualTo(2),
+        Assert.That(Calls(Compilation.LinqCompiler.ToArrayLambda(formula.Core, formula.Parameters, formula.Options.RerollNodes), nameof(Compilation.Reroll.Apply)), Is.EqualTo(2),
             $"{shape}: the two runs are loops");
         var compiled = formula.Compile();
         var typed = formula.Compile<Func<double, double, double, double, double, double, double, double>>();
@@ -133,10 +134,20 @@ public class RerollTests
         var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         Assert.Multiple(() =>
         {
-            Assert.That(Calls(Compilation.LinqCompiler.ToArrayLambda(formula.Core, formula.Parameters), nameof(Compilation.Reroll.Apply)), Is.EqualTo(1), "one run");
+            Assert.That(Calls(Compilation.LinqCompiler.ToArrayLambda(formula.Core, formula.Parameters, formula.Options.RerollNodes), nameof(Compilation.Reroll.Apply)), Is.EqualTo(1), "one run");
             Assert.That(allocated, Is.Zero, $"{allocated} bytes allocated by one call");
             Assert.That(second, Is.EqualTo(first));
         });
+    }
+
+    // by default a formula is rerolled from 20,000 nodes (FormulaOptions.RerollNodes): below, straight-line code
+    [TestCase(6_000, 0)]
+    [TestCase(8_000, 1)]
+    public void Compile_DefaultOptions_RerolledFromRerollNodes(int terms, int runs)
+    {
+        var formula = Formula.Parse(string.Join(" + ", Enumerable.Range(0, terms).Select(k => $"{C(k)}*x{k % 5}")));
+        Assert.That(Calls(Compilation.LinqCompiler.ToArrayLambda(formula.Core, formula.Parameters, formula.Options.RerollNodes), nameof(Compilation.Reroll.Apply)),
+            Is.EqualTo(runs), $"{terms} terms of 3 nodes, RerollNodes {formula.Options.RerollNodes}");
     }
 
     [Test]
@@ -145,7 +156,7 @@ public class RerollTests
         var text = string.Join(" + ", Enumerable.Range(0, Compilation.Reroll.MinRun - 1).Select(k => $"{C(k)}*sin(x*{k} + y)*cos(x - {k})"))
             + " + " + string.Join(" + ", Enumerable.Range(0, 400).Select(k => $"x**{2 + (System.Numerics.BitOperations.PopCount((uint)k) % 2)}*y**{k}"));
         var formula = Formula.Parse(text, Large);
-        Assert.That(Calls(Compilation.LinqCompiler.ToArrayLambda(formula.Core, formula.Parameters), nameof(Compilation.Reroll.Apply)), Is.Zero,
+        Assert.That(Calls(Compilation.LinqCompiler.ToArrayLambda(formula.Core, formula.Parameters, formula.Options.RerollNodes), nameof(Compilation.Reroll.Apply)), Is.Zero,
             "63 steps of one shape, then 400 whose unrolled exponents follow the Thue-Morse sequence (no block repeats three times in a row): no run to reroll");
     }
 

@@ -70,7 +70,7 @@ public static partial class Backpropagation
         var point = L.Parameter(typeof(double[]), "point");
         var gradient = L.Parameter(typeof(double[]), "gradient");
         // a formula large enough to be split into methods has its long runs of one shape rerolled (Reroll)
-        var reroll = !trace && Syntax.Nodes.Walk(formula.Core, distinct: false).Skip(LinqCompiler.MaxMethodNodes).Any();
+        var reroll = !trace && Syntax.Nodes.Walk(formula.Core, distinct: false).Skip(Math.Max(LinqCompiler.MaxMethodNodes, formula.Options.RerollNodes)).Any();
         var tape = new Tape(LinqCompiler.ForStatements(), trace, reroll);
         var scope = ImmutableDictionary<string, int>.Empty.WithComparers(StringComparer.Ordinal);
         foreach (var (name, i) in formula.Parameters.Select((p, i) => (p, i)))

@@ -17,8 +17,9 @@ internal sealed partial class LinqCompiler
 
     // where splitting may happen: lowering in the root scope (no let-bound names), whose expressions read
     // the lambda's parameters; each method split off takes the same parameters
+    // Reroll: the formula is large enough (FormulaOptions.RerollNodes) for long runs of one shape to become loops
     private sealed record Split(Expr Root, ImmutableDictionary<string, L> Scope, IReadOnlyList<ParameterExpression> Parameters,
-        Dictionary<Expr, long> Sizes)
+        Dictionary<Expr, long> Sizes, bool Reroll)
     {
         // computed when first asked for, so the subtrees of rerolled runs are never counted
         public long Size(Expr e) => IsLeaf(e) ? 1 : Sizes.TryGetValue(e, out var size) ? size : Count(e, Sizes);

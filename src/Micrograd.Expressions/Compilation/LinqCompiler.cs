@@ -77,12 +77,12 @@ internal sealed partial class LinqCompiler
     internal static LinqCompiler ForStatements() => new(false);
 
     /// <summary>A lambda <c>double[] args => ...</c> reading the parameters in order.</summary>
-    public static Expression<Func<double[], double>> ToArrayLambda(Expr tree, IReadOnlyList<string> parameters)
+    public static Expression<Func<double[], double>> ToArrayLambda(Expr tree, IReadOnlyList<string> parameters, int rerollNodes = int.MaxValue)
     {
         var args = L.Parameter(typeof(double[]), "args");
         var scope = ImmutableDictionary.CreateRange(StringComparer.Ordinal,
             parameters.Select((p, i) => KeyValuePair.Create(p, (L)L.ArrayIndex(args, L.Constant(i)))));
-        return (Expression<Func<double[], double>>)Lambda(typeof(Func<double[], double>), tree, scope, [args]);
+        return (Expression<Func<double[], double>>)Lambda(typeof(Func<double[], double>), tree, scope, [args], rerollNodes);
     }
 
     /// <summary>
@@ -104,20 +104,22 @@ internal sealed partial class LinqCompiler
     }
 
     /// <summary>A lambda with one <c>double</c> parameter per formula parameter, of the given delegate type.</summary>
-    public static LambdaExpression ToLambda(Type delegateType, Expr tree, IReadOnlyList<string> parameters)
+    public static LambdaExpression ToLambda(Type delegateType, Expr tree, IReadOnlyList<string> parameters, int rerollNodes = int.MaxValue)
     {
         var ps = parameters.Select(p => L.Parameter(typeof(double), p)).ToList();
         var scope = ImmutableDictionary.CreateRange(StringComparer.Ordinal, ps.Select(p => KeyValuePair.Create(p.Name!, (L)p)));
-        return Lambda(delegateType, tree, scope, ps);
+        return Lambda(delegateType, tree, scope, ps, rerollNodes);
     }
 
     // the lambda over `parameters` computing the tree, whose free names the scope binds to them
-    private static LambdaExpression Lambda(Type delegateType, Expr tree, ImmutableDictionary<string, L> scope, IReadOnlyList<ParameterExpression> parameters)
+    private static LambdaExpression Lambda(Type delegateType, Expr tree, ImmutableDictionary<string, L> scope, IReadOnlyList<ParameterExpression> parameters,
+        int rerollNodes)
     {
         var compiler = new LinqCompiler(CountLocals(tree) > MaxIlLocals);
         if (Nodes.Walk(tree, distinct: false).Skip(MaxMethodNodes).Any())
         {
-            compiler.split = new Split(tree, scope, parameters, new Dictionary<Expr, long>(ReferenceEqualityComparer.Instance));
+            compiler.split = new Split(tree, scope, parameters, new Dictionary<Expr, long>(ReferenceEqualityComparer.Instance),
+                Nodes.Walk(tree, distinct: false).Skip(rerollNodes).Any());
         }
 
         return L.Lambda(delegateType, compiler.Wrap([compiler.Lower(tree, scope)]), "formula", parameters);
@@ -195,7 +197,7 @@ internal sealed partial class LinqCompiler
     private L LowerChain(Steps.Chain chain, ImmutableDictionary<string, L> scope)
     {
         // in a formula large enough to be split, long runs of one shape become loops (Reroll)
-        if (split is not null && chain.Rest.Length >= Reroll.MinRun
+        if (split is { Reroll: true } && chain.Rest.Length >= Reroll.MinRun
             && Reroll.Find(chain.Rest) is { Count: > 0 } runs)
         {
             return LowerRerolled(chain, runs, scope);
