@@ -115,8 +115,10 @@ internal sealed partial class LinqCompiler
     private static LambdaExpression Lambda(Type delegateType, Expr tree, ImmutableDictionary<string, L> scope, IReadOnlyList<ParameterExpression> parameters,
         int rerollNodes)
     {
-        var compiler = new LinqCompiler(CountLocals(tree) > MaxIlLocals);
-        if (Nodes.Walk(tree, distinct: false).Skip(MaxMethodNodes).Any())
+        // a tree of at most MaxMethodNodes nodes has fewer locals than MaxIlLocals: one walk decides both for most formulas
+        var large = Nodes.Walk(tree, distinct: false).Skip(MaxMethodNodes).Any();
+        var compiler = new LinqCompiler(large && CountLocals(tree) > MaxIlLocals);
+        if (large)
         {
             compiler.split = new Split(tree, scope, parameters, new Dictionary<Expr, long>(ReferenceEqualityComparer.Instance),
                 Nodes.Walk(tree, distinct: false).Skip(rerollNodes).Any());
@@ -128,6 +130,11 @@ internal sealed partial class LinqCompiler
     /// <summary>The statements as one block that declares every local this compiler created.</summary>
     internal L Wrap(List<L> statements)
     {
+        if (slots is null && locals.Count == 0 && statements is [{ Type: var type } only] && type == typeof(double))
+        {
+            return only;
+        }
+
         if (slots is null)
         {
             return L.Block(typeof(double), locals, statements);

@@ -160,12 +160,13 @@ internal static class Nodes
     /// </summary>
     public static IEnumerable<Expr> Walk(Expr root, bool distinct = true)
     {
-        var seen = new HashSet<Expr>(ReferenceEqualityComparer.Instance);
-        var stack = new Stack<Expr>([root]);
+        var seen = distinct ? new HashSet<Expr>(ReferenceEqualityComparer.Instance) : null;
+        var stack = new Stack<Expr>(32);
+        stack.Push(root);
         while (stack.Count > 0)
         {
             var node = stack.Pop();
-            if (distinct && !seen.Add(node))
+            if (seen is not null && !seen.Add(node))
             {
                 continue;
             }
