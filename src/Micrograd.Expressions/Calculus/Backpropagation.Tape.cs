@@ -148,11 +148,7 @@ public static partial class Backpropagation
             // nothing; the names' values are read from the point itself when they are all parameters
             var partials = Compiler.NewLocal("partials", typeof(double[]));
             Rented.Add(partials);
-            var reads = operands.Select(o => values[o] is ParameterExpression local && Inputs.TryGetValue(local, out var read)
-                && read is BinaryExpression { NodeType: ExpressionType.ArrayIndex, Left: ParameterExpression array, Right: ConstantExpression { Value: int i } } ? (array, i) : default).ToList();
-            var (inputs, indices) = reads.Count > 0 && reads.All(r => r.array is not null) && reads.Select(r => r.array).Distinct().Count() == 1
-                ? ((L)reads[0].array, run.Indices.Select(k => reads[k].i).ToArray())
-                : (operands.Length == 0 ? L.Constant(Array.Empty<double>()) : L.NewArrayInit(typeof(double), operands.Select(o => values[o])), run.Indices);
+            var (inputs, indices) = Reroll.Inputs(run, [.. operands.Select(o => values[o] is ParameterExpression local && Inputs.TryGetValue(local, out var read) ? read : values[o])]);
             var value = L.Block(
                 L.Assign(partials, L.Call(L.Constant(System.Buffers.ArrayPool<double>.Shared, typeof(System.Buffers.ArrayPool<double>)), nameof(System.Buffers.ArrayPool<double>.Rent), null, L.Constant(operands.Length + 1))),
                 L.Call(typeof(Reroll).GetMethod(nameof(Reroll.Gradient))!, values[acc], L.Constant(run.IsAdditive),
@@ -169,7 +165,7 @@ public static partial class Backpropagation
         private static Reroll.BlockGradient CompileBlockGradient(Reroll.Run run)
         {
             var acc = L.Parameter(typeof(double), "acc");
-            var (constants, c, inputs, indices, v) = Reroll.TermParameters();
+            var (constants, c, inputs, indices, v) = Reroll.BlockParameters();
             var adjoint = L.Parameter(typeof(double), "adjoint");
             var partials = L.Parameter(typeof(double[]), "partials");
             var positions = L.Parameter(typeof(int[]), "positions");

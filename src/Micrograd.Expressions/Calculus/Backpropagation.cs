@@ -69,8 +69,8 @@ public static partial class Backpropagation
     {
         var point = L.Parameter(typeof(double[]), "point");
         var gradient = L.Parameter(typeof(double[]), "gradient");
-        // a formula large enough to be split into methods has its long runs of one shape rerolled (Reroll)
-        var reroll = !trace && Syntax.Nodes.Walk(formula.Core, distinct: false).Skip(Math.Max(LinqCompiler.MaxMethodNodes, formula.Options.RerollNodes)).Any();
+        // a large formula has its long runs of repeated shapes rerolled (Reroll); the per-node trace never does
+        var reroll = !trace && Reroll.Applies(formula.Core, formula.Options.RerollNodes);
         var tape = new Tape(LinqCompiler.ForStatements(), trace, reroll);
         var scope = ImmutableDictionary<string, int>.Empty.WithComparers(StringComparer.Ordinal);
         foreach (var (name, i) in formula.Parameters.Select((p, i) => (p, i)))

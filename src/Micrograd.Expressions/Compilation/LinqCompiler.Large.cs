@@ -76,18 +76,23 @@ internal sealed partial class LinqCompiler
         var end = Run(chain.Rest, 0, s.Size(chain.First), s);
         var first = new LinqCompiler(chain.Rest[..end].Sum(link => CountLocals(link.Operand)) + CountLocals(chain.First) > MaxIlLocals) { split = s };
         statements.Add(L.Assign(acc, s.Call(first.Wrap([first.LowerChain(chain with { Rest = chain.Rest[..end] }, s.Scope)]), [])));
-        while (end < chain.Rest.Length)
-        {
-            var next = Run(chain.Rest, end, 0, s);
-            var part = new LinqCompiler(chain.Rest[end..next].Sum(link => CountLocals(link.Operand)) > MaxIlLocals) { split = s };
-            var previous = L.Parameter(typeof(double), "acc");
-            var body = part.Accumulate(previous, [.. chain.Rest[end..next].Select<Steps.Step, Func<L, L>>(link => a => part.Step(link, a, s.Scope))]);
-            statements.Add(L.Assign(acc, s.Call(part.Wrap([body]), [(previous, acc)])));
-            end = next;
-        }
-
+        ContinueInMethods(acc, chain.Rest[end..], s, statements);
         statements.Add(acc);
         return L.Block(typeof(double), statements);
+    }
+
+    // acc = part(acc) for each run of the steps that fits one method, in order
+    private static void ContinueInMethods(L acc, Steps.Step[] links, Split s, List<L> statements)
+    {
+        for (var start = 0; start < links.Length;)
+        {
+            var next = Run(links, start, 0, s);
+            var part = new LinqCompiler(links[start..next].Sum(link => CountLocals(link.Operand)) > MaxIlLocals) { split = s };
+            var previous = L.Parameter(typeof(double), "acc");
+            var body = part.Accumulate(previous, [.. links[start..next].Select<Steps.Step, Func<L, L>>(link => a => part.Step(link, a, s.Scope))]);
+            statements.Add(L.Assign(acc, s.Call(part.Wrap([body]), [(previous, acc)])));
+            start = next;
+        }
     }
 
     // the chain as statements on one accumulator: each rerolled run one call of Reroll.Apply, the steps between
@@ -132,16 +137,7 @@ internal sealed partial class LinqCompiler
 
         var local = NewLocal("acc");
         var statements = new List<L> { L.Assign(local, acc) };
-        for (var start = 0; start < links.Length;)
-        {
-            var next = Run(links, start, 0, s);
-            var part = new LinqCompiler(links[start..next].Sum(link => CountLocals(link.Operand)) > MaxIlLocals) { split = s };
-            var previous = L.Parameter(typeof(double), "acc");
-            var body = part.Accumulate(previous, [.. links[start..next].Select<Steps.Step, Func<L, L>>(link => a => part.Step(link, a, s.Scope))]);
-            statements.Add(L.Assign(local, s.Call(part.Wrap([body]), [(previous, local)])));
-            start = next;
-        }
-
+        ContinueInMethods(local, links, s, statements);
         statements.Add(local);
         return L.Block(typeof(double), statements);
     }
@@ -151,12 +147,8 @@ internal sealed partial class LinqCompiler
     // per call, else one built at the call.
     private L LowerRun(L acc, Reroll.Run run, ImmutableDictionary<string, L> scope)
     {
-        var values = run.Names.Select(name => scope.TryGetValue(name, out var value) ? value
-            : throw new FormulaException(FormulaErrorKind.Name, $"unknown name `{name}`")).ToList();
-        var (inputs, indices) = values.Select(v => v is BinaryExpression { NodeType: ExpressionType.ArrayIndex, Left: ParameterExpression array, Right: ConstantExpression { Value: int i } } ? (array, i) : default)
-            .ToList() is var reads && reads.All(r => r.array is not null) && reads.Select(r => r.array).Distinct().Count() == 1
-            ? ((L)reads[0].array, run.Indices.Select(k => reads[k].i).ToArray())
-            : (values.Count == 0 ? L.Constant(Array.Empty<double>()) : L.NewArrayInit(typeof(double), values), run.Indices);
+        var (inputs, indices) = Reroll.Inputs(run, [.. run.Names.Select(name => scope.TryGetValue(name, out var value) ? value
+            : throw new FormulaException(FormulaErrorKind.Name, $"unknown name `{name}`"))]);
         return L.Call(typeof(Reroll).GetMethod(nameof(Reroll.Apply))!, acc, L.Constant(CompileBlock(run)),
             L.Constant(run.Constants), L.Constant(run.ConstantCount), inputs, L.Constant(indices), L.Constant(run.NameCount), L.Constant(run.Count));
     }
@@ -165,7 +157,7 @@ internal sealed partial class LinqCompiler
     internal static Reroll.Block CompileBlock(Reroll.Run run)
     {
         var acc = L.Parameter(typeof(double), "acc");
-        var (constants, c, inputs, indices, v) = Reroll.TermParameters();
+        var (constants, c, inputs, indices, v) = Reroll.BlockParameters();
         var compiler = new LinqCompiler(false);
         var scope = ImmutableDictionary.CreateRange(StringComparer.Ordinal, Reroll.Slots(run, constants, c, inputs, indices, v));
         var body = compiler.Accumulate(acc, [.. run.Block.Select<Steps.Step, Func<L, L>>(step => a => compiler.Step(step, a, scope))]);

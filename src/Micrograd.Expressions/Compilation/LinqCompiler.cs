@@ -121,7 +121,7 @@ internal sealed partial class LinqCompiler
         if (large)
         {
             compiler.split = new Split(tree, scope, parameters, new Dictionary<Expr, long>(ReferenceEqualityComparer.Instance),
-                Nodes.Walk(tree, distinct: false).Skip(rerollNodes).Any());
+                Reroll.Applies(tree, rerollNodes));
         }
 
         return L.Lambda(delegateType, compiler.Wrap([compiler.Lower(tree, scope)]), "formula", parameters);

@@ -34,8 +34,27 @@ internal static class Reroll
     internal delegate double BlockGradient(double acc, double[] constants, int c, double[] inputs, int[] indices, int v, double adjoint,
         double[] partials, int[] positions);
 
+    /// <summary>True when a tree is large enough to reroll: more than <paramref name="rerollNodes"/> nodes
+    /// (<see cref="FormulaOptions.RerollNodes"/>), and never at or below <see cref="LinqCompiler.MaxMethodNodes"/>.</summary>
+    public static bool Applies(Expr tree, int rerollNodes) =>
+        Nodes.Walk(tree, distinct: false).Skip(Math.Max(LinqCompiler.MaxMethodNodes, rerollNodes)).Any();
+
+    /// <summary>
+    /// The array a run reads its names' values from, given the expression for each of <see cref="Run.Names"/>, and
+    /// each slot's index into it: the caller's own array when every value is read from one (nothing allocated per
+    /// call), else an array of the values built at the call.
+    /// </summary>
+    public static (Expression Inputs, int[] Indices) Inputs(Run run, IReadOnlyList<Expression> values)
+    {
+        var reads = values.Select(v => v is BinaryExpression { NodeType: ExpressionType.ArrayIndex, Left: ParameterExpression array, Right: ConstantExpression { Value: int i } }
+            ? (array, i) : default).ToList();
+        return reads.Count > 0 && reads.All(r => r.array is not null) && reads.Select(r => r.array).Distinct().Count() == 1
+            ? (reads[0].array, [.. run.Indices.Select(k => reads[k].i)])
+            : (values.Count == 0 ? Expression.Constant(Array.Empty<double>()) : Expression.NewArrayInit(typeof(double), values), run.Indices);
+    }
+
     /// <summary>The parameters of a compiled block after <c>acc</c>: constants, c, inputs, indices, v.</summary>
-    public static (ParameterExpression Constants, ParameterExpression C, ParameterExpression Inputs, ParameterExpression Indices, ParameterExpression V) TermParameters() =>
+    public static (ParameterExpression Constants, ParameterExpression C, ParameterExpression Inputs, ParameterExpression Indices, ParameterExpression V) BlockParameters() =>
         (Expression.Parameter(typeof(double[]), "constants"), Expression.Parameter(typeof(int), "c"), Expression.Parameter(typeof(double[]), "inputs"),
          Expression.Parameter(typeof(int[]), "indices"), Expression.Parameter(typeof(int), "v"));
 
