@@ -1,5 +1,5 @@
-
 using System.Text.Json;
+using Micrograd.Expressions.Cli.Operations;
 
 namespace Micrograd.Expressions.Cli.Batch;
 
@@ -86,43 +86,34 @@ public sealed class BatchSession
         Strings.Validate(root);
         var op = new Request(root, Context).String("op");
         // a request's own definitions hold for it alone; the define op adds them to the session
-        var context = Commands.Definitions.Extend(Context, new Request(root, Context).Strings("define"), new Request(root, Context).Constants("constants"));
+        var context = Ops.Define(Context, new Request(root, Context).Strings("define"), new Request(root, Context).Constants("constants"));
         var request = new Request(root, context);
         var respond = op switch
         {
-            "eval" => Ops.Eval(request),
-            "parse" => Ops.Parse(request),
-            "diff" => Ops.Diff(request),
-            "check" => Ops.Check(request),
-            "grad" => Ops.Grad(request),
+            "eval" => Requests.Eval(request),
+            "parse" => Requests.Parse(request),
+            "diff" => Requests.Diff(request),
+            "check" => Requests.Check(request),
+            "grad" => Requests.Grad(request),
             "define" => Define(request),
             _ => throw new RequestException($"unknown op `{op}`; the ops are eval, parse, diff, check, grad, define"),
         };
-        return Ops.Json(writer =>
+        return Json.Line(writer =>
         {
             WriteId(writer, id);
-            respond(writer);
+            respond.Write(writer);
         });
     }
 
     // {"op":"define","define":[...],"constants":{...}}: the session's context from now on; the names added
-    private Action<Utf8JsonWriter> Define(Request request)
+    private Defined Define(Request request)
     {
         var added = request.Context.Functions.Skip(Context.Functions.Count).Select(f => f.Name).ToList();
         Context = request.Context;
-        return writer =>
-        {
-            writer.WriteStartArray("defined");
-            foreach (var name in added)
-            {
-                writer.WriteStringValue(name);
-            }
-
-            writer.WriteEndArray();
-        };
+        return new Defined(added);
     }
 
-    private static string Error(JsonElement? id, Failure failure) => Ops.Json(writer =>
+    private static string Error(JsonElement? id, Failure failure) => Json.Line(writer =>
     {
         WriteId(writer, id);
         writer.WriteStartObject("error");
@@ -147,39 +138,6 @@ public sealed class BatchSession
             value.WriteTo(writer);
         }
     }
-}
-
-/// <summary>An error response: its kind (syntax, name, arity, limit, request, internal), message and position.</summary>
-/// <param name="Kind">The kind, as the protocol names it.</param>
-/// <param name="Message">A sentence for a person.</param>
-/// <param name="Line">The 1-based line in the formula, for errors in formula text.</param>
-/// <param name="Column">The 1-based column in the formula.</param>
-internal sealed record Failure(string Kind, string Message, int? Line = null, int? Column = null);
-
-/// <summary>How the batch protocol and the commands report an exception of a request.</summary>
-internal static class Failures
-{
-    /// <summary>The response for an exception; null for the few that must not be caught (none here).</summary>
-    public static Failure? Describe(Exception e) => e switch
-    {
-        FormulaSyntaxException s => new Failure(Kind(s.Kind), s.Message, s.Line, s.Column),
-        FormulaException f => new Failure(Kind(f.Kind), f.Message),
-        RequestException or FormatException => new Failure("request", e.Message),
-        ArgumentException a => new Failure("request", a.Message),
-        InsufficientExecutionStackException => new Failure("limit", "the request nests too deeply for this thread's stack"),
-        OutOfMemoryException => new Failure("limit", "the request needs more memory than the process can have; lower its size"),
-        InvalidProgramException => new Failure("limit", "the formula is too large to compile"),
-        _ => new Failure("internal", $"{e.GetType().Name}: {e.Message}"),
-    };
-
-    /// <summary>The protocol's name of an error kind.</summary>
-    public static string Kind(FormulaErrorKind kind) => kind switch
-    {
-        FormulaErrorKind.Name => "name",
-        FormulaErrorKind.Arity => "arity",
-        FormulaErrorKind.Limit => "limit",
-        _ => "syntax",
-    };
 }
 
 /// <summary>Checks that every string of a request (names and values) is valid UTF-16, naming the field that is not.</summary>

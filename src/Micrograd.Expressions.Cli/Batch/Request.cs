@@ -1,10 +1,7 @@
 using System.Text.Json;
+using Micrograd.Expressions.Cli.Operations;
 
 namespace Micrograd.Expressions.Cli.Batch;
-
-/// <summary>A request that is well-formed JSON but not a valid request (missing field, wrong type, unknown op).</summary>
-/// <param name="message">What is wrong.</param>
-internal sealed class RequestException(string message) : Exception(message);
 
 /// <summary>Typed access to the fields of one request object, with request errors that name the field.</summary>
 /// <param name="Root">The request object.</param>
@@ -116,7 +113,7 @@ internal sealed record Request(JsonElement Root, FormulaContext Context)
             "NaN" => double.NaN,
             "Infinity" => double.PositiveInfinity,
             "-Infinity" => double.NegativeInfinity,
-            var text => Commands.Bindings.Value(name, text!),
+            var text => Values.Of(name, text!),
         },
         _ => throw new RequestException($"field `{name}` must be a number, not {Describe(value)}"),
     };

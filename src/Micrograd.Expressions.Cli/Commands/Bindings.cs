@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Micrograd.Expressions.Cli.Operations;
 using Micrograd.Expressions.Syntax;
 
 namespace Micrograd.Expressions.Cli.Commands;
@@ -61,51 +62,11 @@ internal static class Bindings
     public static Dictionary<string, double> Read(IEnumerable<string> items)
     {
         var values = new Dictionary<string, double>(StringComparer.Ordinal);
-        foreach (var (name, value) in Pairs(items, item => new FormulaException(FormulaErrorKind.Name, $"expected name=value, got `{item}`")))
+        foreach (var (name, value) in Values.Pairs(items, item => new FormulaException(FormulaErrorKind.Name, $"expected name=value, got `{item}`")))
         {
             values[name] = value;
         }
 
         return values;
-    }
-
-    /// <summary>name=value items in order, repeated names included; an item without a name and <c>=</c> is <paramref name="malformed"/>'s error.</summary>
-    public static IEnumerable<KeyValuePair<string, double>> Pairs(IEnumerable<string> items, Func<string, Exception> malformed)
-    {
-        foreach (var item in items)
-        {
-            var eq = item.IndexOf('=', StringComparison.Ordinal);
-            if (eq <= 0)
-            {
-                throw malformed(item);
-            }
-
-            var name = item[..eq].Trim();
-            yield return KeyValuePair.Create(name, Value(name, item[(eq + 1)..]));
-        }
-    }
-
-    /// <summary>A number as the messages show it (round-trip text, NaN and Infinity by name).</summary>
-    public static string Describe(double value) => NumberText.Format(value);
-
-    public static double Value(string name, string text)
-    {
-        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number))
-        {
-            return number;
-        }
-
-        if (!Formula.TryParse(text, out var formula, out var error))
-        {
-            throw new FormulaException(FormulaErrorKind.Syntax, $"the value of `{name}` is not a number: {error.Reason}");
-        }
-
-        if (formula.Parameters.Count > 0)
-        {
-            throw new FormulaException(FormulaErrorKind.Name,
-                $"the value of `{name}` must be a number or a constant expression, but uses {string.Join(", ", formula.Parameters)}");
-        }
-
-        return formula.Evaluate();
     }
 }

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Micrograd.Expressions.Calculus;
-using Micrograd.Expressions.Cli.Batch;
+using Micrograd.Expressions.Cli.Operations;
 using Micrograd.Expressions.Syntax;
 using Spectre.Console;
 
@@ -51,15 +51,15 @@ internal static class CheckCommand
             }
             else
             {
-                var check = DerivativeChecker.Check(f, Bindings.Read(args), m, result.GetValue(h));
+                var reply = Ops.Check(f, Bindings.Read(args), m, result.GetValue(h));
                 if (result.GetValue(json))
                 {
-                    io.Out.WriteLine(Ops.Json(w => Ops.WriteCheck(w, check)));
+                    io.Out.WriteLine(Json.Line(reply));
                 }
                 else
                 {
-                    Table(io, check.Rows, scanned: false);
-                    io.Out.WriteLine(check.Ok ? "all derivatives agree" : "some derivatives disagree or could not be checked");
+                    Table(io, reply.Check.Rows, scanned: false);
+                    io.Out.WriteLine(reply.Check.Ok ? "all derivatives agree" : "some derivatives disagree or could not be checked");
                 }
             }
         }));
@@ -93,15 +93,15 @@ internal static class CheckCommand
         var rows = DerivativeChecker.Sweep(f, at, variable, method);
         if (json)
         {
-            io.Out.WriteLine(Ops.Json(w =>
+            io.Out.WriteLine(Json.Line(w =>
             {
                 w.WriteStartArray("sweep");
                 foreach (var r in rows)
                 {
                     w.WriteStartObject();
                     w.WriteNumber("h", r.Step);
-                    Ops.WriteNumber(w, "numeric", r.Numeric.Value);
-                    Ops.WriteNumber(w, "absError", r.AbsoluteError);
+                    Json.WriteNumber(w, "numeric", r.Numeric.Value);
+                    Json.WriteNumber(w, "absError", r.AbsoluteError);
                     if (r.Numeric.Artifact is { } a)
                     {
                         w.WriteString("artifact", a);
@@ -152,7 +152,7 @@ internal static class CheckCommand
         var worst = rows.Take(10).ToList();
         if (json)
         {
-            io.Out.WriteLine(Ops.Json(w => Ops.WriteCheck(w, new DerivativeCheckResult(worst), rows.All(r => r.Ok))));
+            io.Out.WriteLine(Json.Line(new Checked(new DerivativeCheckResult(worst), rows.All(r => r.Ok))));
             return;
         }
 
@@ -176,8 +176,8 @@ internal static class CheckCommand
             var range = item[(eq + 1)..].Split(':');
             box[name] = range.Length switch
             {
-                1 => (Bindings.Value(name, range[0]), Bindings.Value(name, range[0])),
-                2 => (Bindings.Value(name, range[0]), Bindings.Value(name, range[1])),
+                1 => (Values.Of(name, range[0]), Values.Of(name, range[0])),
+                2 => (Values.Of(name, range[0]), Values.Of(name, range[1])),
                 _ => throw new FormulaException(FormulaErrorKind.Name, $"expected name=min:max, got `{item}`"),
             };
         }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Micrograd.Expressions.Cli.Operations;
 
 namespace Micrograd.Expressions.Cli.Commands;
 
@@ -31,40 +32,9 @@ internal sealed class Definitions
 
     /// <summary>The context the command's options describe: the built-in table plus the constants, then the functions.</summary>
     public FormulaContext Read(ParseResult result) =>
-        Extend(FormulaContext.Default, result.GetValue(define) ?? [], Constants(result.GetValue(constant) ?? []));
+        Ops.Define(FormulaContext.Default, result.GetValue(define) ?? [], Constants(result.GetValue(constant) ?? []));
 
     // name=value items in order, duplicates kept so that the context refuses them
     private static IEnumerable<KeyValuePair<string, double>> Constants(IEnumerable<string> items) =>
-        Bindings.Pairs(items, item => new UsageException($"--constant must be name=value, as in g=9.80665, not `{item}`"));
-
-    /// <summary>
-    /// A context with the constants (first, so functions can use them) and the functions added in order. A name
-    /// defined twice, or a built-in redefined, is an error; an error in a definition names it.
-    /// </summary>
-    public static FormulaContext Extend(FormulaContext context, IEnumerable<string> functions, IEnumerable<KeyValuePair<string, double>> constants)
-    {
-        foreach (var (name, value) in constants)
-        {
-            if (!double.IsFinite(value))
-            {
-                throw new FormulaException(FormulaErrorKind.Name, $"the constant `{name}` must be a finite number, not {Bindings.Describe(value)}");
-            }
-
-            context = context.WithConstant(name, value);
-        }
-
-        foreach (var definition in functions)
-        {
-            try
-            {
-                context = context.WithFunction(definition);
-            }
-            catch (FormulaSyntaxException e)
-            {
-                throw new FormulaSyntaxException(e.Kind, $"in the definition `{definition}`: {e.Reason}", definition, e.Line, e.Column);
-            }
-        }
-
-        return context;
-    }
+        Values.Pairs(items, item => new UsageException($"--constant must be name=value, as in g=9.80665, not `{item}`"));
 }

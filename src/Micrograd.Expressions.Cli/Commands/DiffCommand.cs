@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Micrograd.Expressions.Cli.Operations;
 
 namespace Micrograd.Expressions.Cli.Commands;
 
@@ -33,23 +34,24 @@ internal static class DiffCommand
             var n = result.GetValue(order);
             var dialect = result.GetValue(format);
             Formula.ParseDialect(dialect);
-            var variable = result.GetValue(wrt);
-            if (variable is not null || f.Parameters.Count == 1)
+            var reply = Ops.Diff(f, result.GetValue(wrt), n, dialect);
+            if (reply.Wrt is not null || reply.Derivatives.Count == 1)
             {
-                io.Out.WriteLine(f.Derivative(variable ?? f.Parameters[0], n).ToString(dialect));
+                io.Out.WriteLine(reply.Derivatives[0].Text);
                 return;
             }
 
-            if (f.Parameters.Count == 0)
+            if (reply.Derivatives.Count == 0)
             {
-                io.Out.WriteLine(n == 0 ? f.ToString(dialect) : "0");
+                // as the batch op: no parameters, no derivatives (stdout stays empty for scripts)
+                io.Error.WriteLine($"mgx: `{f}` has no parameters, so it has no derivatives; --wrt NAME gives the derivative by a name (0)");
                 return;
             }
 
-            foreach (var p in f.Parameters)
+            foreach (var (p, d) in reply.Derivatives)
             {
                 var label = n == 1 ? $"d/d{p}" : $"d^{n}/d{p}^{n}";
-                io.Out.WriteLine($"{label} = {f.Derivative(p, n).ToString(dialect)}");
+                io.Out.WriteLine($"{label} = {d}");
             }
         }));
         return command;

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Micrograd.Expressions.Cli.Operations;
 using Micrograd.Expressions.Syntax;
 
 namespace Micrograd.Expressions.Cli.Commands;
@@ -19,8 +20,8 @@ internal static class EvalCommand
         command.SetAction(result => Report.Run(io, () =>
         {
             var f = Formula.Parse(result.GetValue(formula)!, definitions.Read(result));
-            var value = f.Evaluate(Bindings.Read(result.GetValue(bindings) ?? []));
-            io.Out.WriteLine(NumberText.Format(value));
+            var reply = Ops.Eval(f, Bindings.Read(result.GetValue(bindings) ?? []));
+            io.Out.WriteLine(NumberText.Format(reply.Value));
         }));
         return command;
     }

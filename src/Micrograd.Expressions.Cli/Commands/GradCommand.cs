@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Micrograd.Expressions.Cli.Batch;
+using Micrograd.Expressions.Cli.Operations;
 using Micrograd.Expressions.Syntax;
 using Spectre.Console;
 
@@ -21,10 +21,11 @@ internal static class GradCommand
         command.SetAction(result => Report.Run(io, () =>
         {
             var f = Formula.Parse(result.GetValue(formula)!, definitions.Read(result));
-            var pass = f.Backpropagate(Bindings.Read(result.GetValue(bindings) ?? []));
+            var reply = Ops.Grad(f, Bindings.Read(result.GetValue(bindings) ?? []));
+            var pass = reply.Pass;
             if (result.GetValue(json))
             {
-                io.Out.WriteLine(Ops.Json(w => Ops.WriteGrad(w, pass)));
+                io.Out.WriteLine(Json.Line(reply));
                 return;
             }
 

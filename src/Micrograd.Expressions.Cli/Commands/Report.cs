@@ -1,3 +1,4 @@
+using Micrograd.Expressions.Cli.Operations;
 
 namespace Micrograd.Expressions.Cli.Commands;
 
@@ -46,7 +47,7 @@ internal static class Report
         }
         catch (Exception e)
         {
-            io.Error.WriteLine($"mgx: {Batch.Failures.Describe(e)?.Message ?? e.Message}");
+            io.Error.WriteLine($"mgx: {Failures.Describe(e)?.Message ?? e.Message}");
             return Failed;
         }
     }

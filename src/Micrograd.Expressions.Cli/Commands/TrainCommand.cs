@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Micrograd.Expressions.Cli.Operations;
 using Micrograd.Expressions.Nn;
 using ScottPlot;
 using SkiaSharp;
@@ -106,11 +107,11 @@ internal static class TrainCommand
             history.Add(step);
             if (json)
             {
-                io.Out.WriteLine(Batch.Ops.Json(w =>
+                io.Out.WriteLine(Json.Line(w =>
                 {
                     w.WriteNumber("step", step.Step);
-                    Batch.Ops.WriteNumber(w, "loss", step.Loss);
-                    Batch.Ops.WriteNumber(w, "accuracy", step.Accuracy);
+                    Json.WriteNumber(w, "loss", step.Loss);
+                    Json.WriteNumber(w, "accuracy", step.Accuracy);
                 }));
             }
         }

@@ -1,6 +1,6 @@
 using Micrograd.Expressions.Calculus;
 
-namespace Micrograd.Expressions.Cli.Commands;
+namespace Micrograd.Expressions.Cli.Operations;
 
 /// <summary>
 /// The documented values of the enumerated options of commands and batch ops. Only these names are accepted:
