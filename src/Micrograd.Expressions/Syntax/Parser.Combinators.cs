@@ -15,6 +15,15 @@ internal static partial class Parser
             : Result.Failure<TResult>(result.Remainder, result.Message, result.Expectations);
     };
 
+    // parser's value converted with the state of the read (names in scope, the text for errors)
+    private static Parser<TResult> Map<T, TResult>(Parser<T> parser, Func<ReadState, T, TResult> convert) => input =>
+    {
+        var result = parser(input);
+        return result.WasSuccessful
+            ? Result.Success(convert(State(input), result.Value), result.Remainder)
+            : Result.Failure<TResult>(result.Remainder, result.Message, result.Expectations);
+    };
+
     // a b, combined; the hot rules use it instead of a query expression, which builds parsers on every call
     private static Parser<TResult> Sequence<TFirst, TSecond, TResult>(Parser<TFirst> first, Parser<TSecond> second, Func<TFirst, TSecond, TResult> combine) => input =>
     {
@@ -61,7 +70,7 @@ internal static partial class Parser
 
                 if (nests)
                 {
-                    Current!.Enter(rest.Position);
+                    State(input).Enter(rest.Position);
                     levels++;
                 }
 
@@ -77,7 +86,7 @@ internal static partial class Parser
         }
         finally
         {
-            Current!.Leave(levels);
+            State(input).Leave(levels);
         }
     };
 

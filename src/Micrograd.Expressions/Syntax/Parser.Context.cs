@@ -6,11 +6,12 @@ namespace Micrograd.Expressions.Syntax;
 // The parser: the state of one read (text, nesting, names in scope) and the rules that change it.
 internal static partial class Parser
 {
-    [ThreadStatic]
-    private static ParseContext? Current;
+    // the state of the read that input belongs to: every rule has its input at hand, so no state is global
+    private static ReadState State(IInput input) =>
+        (input as TextInput)?.State ?? throw new InvalidOperationException("the grammar reads a TextInput made by Parser.Read");
 
-    // the text being read, and how deep the rule being read nests (parentheses, calls, power operators)
-    private sealed class ParseContext(string text, FormulaContext functions, FormulaOptions options)
+    /// <summary>The text being read, how deep the rule being read nests (parentheses, calls, power operators) and the names in scope.</summary>
+    internal sealed class ReadState(string text, FormulaContext functions, FormulaOptions options)
     {
         public string Text { get; } = text;
 
@@ -63,14 +64,14 @@ internal static partial class Parser
     // the start of a new line does not continue the value; the new line ends the binding, and the line is the
     // next binding or the result. A line that ends with an operator, or an open parenthesis, continues.
     private static Parser<T> SameLine<T>(Parser<T> parser) => input =>
-        Current!.InBindingValue && NewlineBefore(input).WasSuccessful
+        State(input).InBindingValue && NewlineBefore(input).WasSuccessful
             ? Result.Failure<T>(input, "a new line ends the binding", ["the rest of the line"])
             : parser(input);
 
     // a binding's value, read with the offside rule at the current nesting
     private static Parser<T> BindingValue<T>(Parser<T> parser) => input =>
     {
-        var context = Current!;
+        var context = State(input);
         var outer = context.BindingParentheses;
         context.BindingParentheses = context.Parentheses;
         try
@@ -86,7 +87,7 @@ internal static partial class Parser
     // a rule whose bindings go out of scope when it ends, however it ends
     private static Parser<T> InScope<T>(Parser<T> parser) => input =>
     {
-        var locals = Current!.Locals;
+        var locals = State(input).Locals;
         var mark = locals.Count;
         try
         {
@@ -101,7 +102,7 @@ internal static partial class Parser
     // a binding's value: for a local function, read with its parameters in scope and its own name not callable
     private static Parser<Expr> Definition(string name, List<(Position Position, string Name)> parameters, Parser<Expr> value) => input =>
     {
-        var context = Current!;
+        var context = State(input);
         if (parameters.Count == 0)
         {
             return value(input);
@@ -129,10 +130,10 @@ internal static partial class Parser
     };
 
     // puts a binding in scope for the rest of its block
-    private static Binding Define(string name, IEnumerable<string> parameters, Expr value)
+    private static Binding Define(ReadState context, string name, IEnumerable<string> parameters, Expr value)
     {
         var names = parameters.ToImmutableArray();
-        Current!.Locals.Add((name, names.Length == 0 ? null : [.. names]));
+        context.Locals.Add((name, names.Length == 0 ? null : [.. names]));
         return new Binding(name, names.Length == 0 ? value : new Lambda(names, value));
     }
 
@@ -145,7 +146,7 @@ internal static partial class Parser
             open--;
         }
 
-        var context = Current!;
+        var context = State(input);
         context.Enter(open);
         context.Parentheses++;
         try

@@ -5,24 +5,23 @@ namespace Micrograd.Expressions.Syntax;
 // The parser: what a name means where it is read (parameter, binding, function, constant) and its checks.
 internal static partial class Parser
 {
-    private static string CheckBindable(string name, Position position)
+    private static string CheckBindable(ReadState context, string name, Position position)
     {
-        if (Current!.Functions.TryLookup(name, out var f) && !f.IsConstant)
+        if (context.Functions.TryLookup(name, out var f) && !f.IsConstant)
         {
-            throw At(Current!.Text, position.Offset, FormulaErrorKind.Name,
+            throw At(context.Text, position.Offset, FormulaErrorKind.Name,
                 $"`{name}` is a built-in function and cannot be used as a name");
         }
 
         return name;
     }
 
-    private static Expr Resolve(string name, IEnumerable<Expr>? args, Position position)
+    private static Expr Resolve(ReadState context, string name, IEnumerable<Expr>? args, Position position)
     {
-        var context = Current!;
         var text = context.Text;
         if (context.TryLocal(name, out var local))
         {
-            return ResolveLocal(name, local, args, position);
+            return ResolveLocal(context, name, local, args, position);
         }
 
         var known = context.Functions.TryLookup(name, out var function);
@@ -50,14 +49,14 @@ internal static partial class Parser
             throw At(text, position.Offset, FormulaErrorKind.Arity, $"`{name}` is a constant and takes no arguments");
         }
 
-        CheckArity(function.Name, function.Signature, function.Arity, list.Length, position);
+        CheckArity(text, function.Name, function.Signature, function.Arity, list.Length, position);
         return new Call(function, list);
     }
 
     // a name bound in an enclosing block: a local function (its parameters) or a value (null)
-    private static Expr ResolveLocal(string name, string[]? parameters, IEnumerable<Expr>? args, Position position)
+    private static Expr ResolveLocal(ReadState context, string name, string[]? parameters, IEnumerable<Expr>? args, Position position)
     {
-        var text = Current!.Text;
+        var text = context.Text;
         if (parameters is null)
         {
             return args is not null
@@ -72,16 +71,16 @@ internal static partial class Parser
         }
 
         var list = args.ToImmutableArray();
-        CheckArity(name, signature, parameters.Length, list.Length, position);
+        CheckArity(text, name, signature, parameters.Length, list.Length, position);
         return new Call(Function.Local(name, parameters), list);
     }
 
-    private static void CheckArity(string name, string signature, int arity, int given, Position position)
+    private static void CheckArity(string text, string name, string signature, int arity, int given, Position position)
     {
         if (given != arity)
         {
             var plural = arity == 1 ? "argument" : "arguments";
-            throw At(Current!.Text, position.Offset, FormulaErrorKind.Arity,
+            throw At(text, position.Offset, FormulaErrorKind.Arity,
                 $"function `{name}` takes {arity} {plural}, {signature}, but was given {given}");
         }
     }

@@ -29,9 +29,7 @@ internal static partial class Parser
 
     // binder = name, not a keyword and not a built-in function (constants may be shadowed)
     private static readonly Parser<string> Binder =
-        from position in Here
-        from name in Name
-        select CheckBindable(name, position);
+        Map(Sequence(Here, Name, (position, name) => (position, name)), (state, b) => CheckBindable(state, b.name, b.position));
 
     // number = digits ["." [digits]] [exponent] | "." digits [exponent]
     private static readonly Parser<Expr> Number =
@@ -61,7 +59,7 @@ internal static partial class Parser
             var args = Arguments(rest);
             if (args.WasSuccessful)
             {
-                return Result.Success(Resolve(name.Value, args.Value, position), args.Remainder);
+                return Result.Success(Resolve(State(input), name.Value, args.Value, position), args.Remainder);
             }
 
             if (!args.Remainder.Equals(rest))
@@ -70,7 +68,7 @@ internal static partial class Parser
             }
         }
 
-        return Result.Success(Resolve(name.Value, null, position), rest);
+        return Result.Success(Resolve(State(input), name.Value, null, position), rest);
     };
 
     // "(" block ")"                              (one level deeper)
@@ -119,14 +117,15 @@ internal static partial class Parser
     // binding = "let" binder {binder} "=" sum separator
     //                                            (with parameters, an F#-style local function; a new line ends the
     //                                            value unless inside parentheses or after an operator: see SameLine)
-    private static readonly Parser<Binding> LetBinding =
+    private static readonly Parser<Binding> LetBinding = Map(
         from keyword in Keyword("let")
         from name in Sequence(Here, Binder, (position, name) => (position, name))
         from parameters in Sequence(Here, Binder, (position, name) => (position, name)).Repeat()
         from eq in Symbol("=")
         from value in Definition(name.name, parameters, BindingValue(Later(() => Sum!)))
         from separator in Separator
-        select Define(name.name, parameters.Select(p => p.name), value);
+        select (name.name, parameters, value),
+        (state, b) => Define(state, b.name, b.parameters.Select(p => p.name), b.value));
 
     // block = {binding} sum                     (what a binding defines is in scope until the block ends)
     private static readonly Parser<Expr> Block = InScope(
@@ -156,27 +155,18 @@ internal static partial class Parser
     public static (IReadOnlyList<string>? Header, Expr Body) Read(string text, FormulaContext functions, FormulaOptions options, string? defining = null)
     {
         Limits.Check(text, options);
-        var context = new ParseContext(text, functions, options);
+        var context = new ReadState(text, functions, options);
         if (defining is not null)
         {
             context.Defining.Add(defining);
         }
 
-        var previous = Current;
-        Current = context;
-        try
+        var result = Formula(new TextInput(text, context));
+        if (!result.WasSuccessful)
         {
-            var result = Formula(new TextInput(text));
-            if (!result.WasSuccessful)
-            {
-                throw Failure(text, result);
-            }
+            throw Failure(text, result);
+        }
 
-            return (result.Value.Header?.ToList(), result.Value.Body);
-        }
-        finally
-        {
-            Current = previous;
-        }
+        return (result.Value.Header?.ToList(), result.Value.Body);
     }
 }

@@ -11,20 +11,24 @@ internal sealed class TextInput : IInput, IEquatable<IInput>
 {
     private Dictionary<object, object>? memos;
 
-    public TextInput(string source)
-        : this(source, 0, 1, 1)
+    public TextInput(string source, Parser.ReadState? state = null)
+        : this(source, state, 0, 1, 1)
     {
     }
 
-    private TextInput(string source, int position, int line, int column)
+    private TextInput(string source, Parser.ReadState? state, int position, int line, int column)
     {
         Source = source;
+        State = state;
         Position = position;
         Line = line;
         Column = column;
     }
 
     public string Source { get; }
+
+    /// <summary>The state of the read this input belongs to (nesting, names in scope), carried from position to position.</summary>
+    public Parser.ReadState? State { get; }
 
     public int Position { get; }
 
@@ -54,7 +58,7 @@ internal sealed class TextInput : IInput, IEquatable<IInput>
             (line, column) = Source[i] == '\n' ? (line + 1, 1) : (line, column + 1);
         }
 
-        return new TextInput(Source, Position + count, line, column);
+        return new TextInput(Source, State, Position + count, line, column);
     }
 
     public bool Equals(IInput? other) => other is not null && ReferenceEquals(Source, other.Source) && Position == other.Position;
