@@ -36,7 +36,7 @@ public sealed partial class Formula : IEquatable<Formula>, IFormattable
         compiled = new Lazy<Func<double[], double>>(
             () => CompileCache.GetOrCompile(Core, Parameters, () => DelegateCompiler.Compile(LinqCompiler.ToArrayLambda(Core, Parameters, Options.RerollNodes))),
             LazyThreadSafetyMode.ExecutionAndPublication);
-        gradient = new Lazy<GradientFunction>(() => Backpropagation.Compile(this), LazyThreadSafetyMode.ExecutionAndPublication);
+        gradient = new Lazy<GradientFunction>(() => Backpropagation.Compile(Core, Parameters, Options.RerollNodes), LazyThreadSafetyMode.ExecutionAndPublication);
         batch = new Lazy<BatchCompiler.Kernel>(() => BatchCompiler.CompileOrFallBack(Core, Parameters, () => compiled.Value), LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
@@ -83,34 +83,10 @@ public sealed partial class Formula : IEquatable<Formula>, IFormattable
         return Parse(text, context, context.Options, null, null);
     }
 
-    // the one reader: with a header given in code (a context function's parameters) and the function being defined
-    internal static Formula Parse(string text, FormulaContext context, IReadOnlyList<string>? header, string? defining) =>
-        Parse(text, context, context.Options, header, defining);
-
     private static Formula Parse(string text, FormulaContext context, FormulaOptions options, IReadOnlyList<string>? header, string? defining)
     {
-        ArgumentNullException.ThrowIfNull(text);
-        try
-        {
-            var (written, body) = Syntax.Parser.Read(text, context, options, defining);
-            if (header is not null && written is not null)
-            {
-                throw Syntax.Parser.At(text, text.IndexOf("fun", StringComparison.Ordinal), FormulaErrorKind.Syntax,
-                    "the parameters are given by the signature; remove the `fun ... ->` header");
-            }
-
-            var (tree, parameters) = Scope.Bind(text, header ?? written, body, context, options);
-            var core = text.Contains("let", StringComparison.Ordinal) ? LocalFunctions.Expand(tree, parameters, options.MaxResultNodes) : tree;
-            return new Formula(tree, parameters, options, context, core);
-        }
-        catch (InsufficientExecutionStackException)
-        {
-            throw Limits.StackExhausted(text, 1, 1);
-        }
-        catch (FormulaException e) when (e is not FormulaSyntaxException)
-        {
-            throw Syntax.Parser.At(text, 0, e.Kind, e.Message);
-        }
+        var (tree, parameters, core) = Reader.Read(text, context.Table, options, header, defining);
+        return new Formula(tree, parameters, options, context, core);
     }
 
     /// <summary>Reads formula text without throwing on a bad formula.</summary>
@@ -175,7 +151,7 @@ public sealed partial class Formula : IEquatable<Formula>, IFormattable
     /// <param name="values">A value for every parameter, and nothing else.</param>
     /// <returns>The value; NaN or ±Infinity where IEEE arithmetic gives them (<c>log(-1)</c>, <c>1/0</c>).</returns>
     /// <exception cref="FormulaException">A parameter has no value, or a name is not a parameter (kind <see cref="FormulaErrorKind.Name"/>).</exception>
-    public double Evaluate(IReadOnlyDictionary<string, double> values) => Run(Arguments(values));
+    public double Evaluate(IReadOnlyDictionary<string, double> values) => Run(Arguments.Bind(Parameters, values));
 
     /// <summary>Evaluates the formula with values in parameter order.</summary>
     /// <param name="values">One value per parameter, in the order of <see cref="Parameters"/>.</param>
@@ -184,7 +160,7 @@ public sealed partial class Formula : IEquatable<Formula>, IFormattable
     public double Evaluate(params double[] values)
     {
         ArgumentNullException.ThrowIfNull(values);
-        CheckCount(values.Length);
+        Arguments.CheckCount(Parameters, values.Length);
         return Run(values);
     }
 
@@ -319,7 +295,7 @@ public sealed partial class Formula : IEquatable<Formula>, IFormattable
     public void EvaluateBatch(double[] x, double[] y)
     {
         ArgumentNullException.ThrowIfNull(x);
-        CheckCount(1);
+        Arguments.CheckCount(Parameters, 1);
         EvaluateBatch([x], y);
     }
 
@@ -332,7 +308,7 @@ public sealed partial class Formula : IEquatable<Formula>, IFormattable
     /// <param name="y">Receives the results; at least as long as <paramref name="x"/>.</param>
     public void EvaluateBatch(ReadOnlySpan<double> x, Span<double> y)
     {
-        CheckCount(1);
+        Arguments.CheckCount(Parameters, 1);
         if (y.Length < x.Length)
         {
             throw new ArgumentException($"the output has {y.Length} elements, fewer than the {x.Length} inputs", nameof(y));
@@ -353,7 +329,7 @@ public sealed partial class Formula : IEquatable<Formula>, IFormattable
     {
         ArgumentNullException.ThrowIfNull(columns);
         ArgumentNullException.ThrowIfNull(results);
-        CheckCount(columns.Count);
+        Arguments.CheckCount(Parameters, columns.Count);
         var length = columns.Count == 0 ? results.Length : columns[0].Length;
         if (columns.Any(c => c is null || c.Length != length))
         {
@@ -389,7 +365,7 @@ public sealed partial class Formula : IEquatable<Formula>, IFormattable
     /// </summary>
     /// <param name="values">A value for every parameter.</param>
     /// <returns>The value, the gradient and the per-node results.</returns>
-    public BackpropResult Backpropagate(IReadOnlyDictionary<string, double> values) => Compiled("backpropagate through", () => Backpropagation.Run(this, values));
+    public BackpropResult Backpropagate(IReadOnlyDictionary<string, double> values) => Compiled("backpropagate through", () => Backpropagation.Run(Core, Parameters, Arguments.Bind(Parameters, values)));
 
     // Compiled code costs time and memory per node far beyond interpretation, so the compiling operations
     // refuse formulas past MaxCompiledNodes up front; Evaluate interprets them instead.
@@ -573,38 +549,4 @@ public sealed partial class Formula : IEquatable<Formula>, IFormattable
 
     /// <inheritdoc/>
     public override int GetHashCode() => Tree.GetHashCode();
-
-    private double[] Arguments(IReadOnlyDictionary<string, double> values)
-    {
-        ArgumentNullException.ThrowIfNull(values);
-        var unknown = values.Keys.Where(k => !Parameters.Contains(k)).ToList();
-        if (unknown.Count > 0)
-        {
-            throw new FormulaException(FormulaErrorKind.Name,
-                $"unknown parameter {string.Join(", ", unknown.Select(u => $"`{u}`"))}; the parameters are {Describe(Parameters)}");
-        }
-
-        var args = new double[Parameters.Count];
-        for (var i = 0; i < args.Length; i++)
-        {
-            if (!values.TryGetValue(Parameters[i], out args[i]))
-            {
-                throw new FormulaException(FormulaErrorKind.Name,
-                    $"no value for parameter `{Parameters[i]}`; the parameters are {Describe(Parameters)}");
-            }
-        }
-
-        return args;
-    }
-
-    private void CheckCount(int count)
-    {
-        if (count != Parameters.Count)
-        {
-            throw new FormulaException(FormulaErrorKind.Arity,
-                $"the formula takes {Parameters.Count} value(s) ({Describe(Parameters)}) but was given {count}");
-        }
-    }
-
-    private static string Describe(IReadOnlyList<string> names) => names.Count == 0 ? "none" : string.Join(", ", names);
 }

@@ -1,5 +1,7 @@
-using System.Collections.Immutable;
 using System.Diagnostics.CodeAnalysis;
+using Micrograd.Expressions.Algebra;
+using Micrograd.Expressions.Calculus;
+using Micrograd.Expressions.Compilation;
 using Micrograd.Expressions.Syntax;
 
 namespace Micrograd.Expressions;
@@ -20,47 +22,36 @@ namespace Micrograd.Expressions;
 /// </example>
 public sealed class FormulaContext
 {
-    // the built-in rows are looked up in the function table (the parser's hot path); the host's rows in an
-    // immutable dictionary, so that each With... costs a logarithm of the context's size, not a copy of it
-    private readonly ImmutableDictionary<string, Function> added;
-    private readonly ImmutableList<Function> order;
-
-    private FormulaContext(ImmutableList<Function> order, ImmutableDictionary<string, Function> added, FormulaOptions options)
+    private FormulaContext(FunctionTable table, FormulaOptions options)
     {
-        this.order = order;
-        this.added = added;
+        Table = table;
         Options = options;
     }
+
+    /// <summary>The names formulas read with this context may call (what the reader sees).</summary>
+    internal FunctionTable Table { get; }
 
     /// <summary>How many functions and constants a context may add to the built-in table: 10,000.</summary>
     public const int MaxAdded = 10_000;
 
     /// <summary>The built-in functions and constants (<see cref="Function.Table"/>) and <see cref="FormulaOptions.Default"/>.</summary>
-    public static FormulaContext Default { get; } = new(
-        [.. Function.All], ImmutableDictionary<string, Function>.Empty.WithComparers(StringComparer.Ordinal), FormulaOptions.Default);
+    public static FormulaContext Default { get; } = new(FunctionTable.BuiltIn, FormulaOptions.Default);
 
     /// <summary>Every function and constant of the context: the built-in rows first, then the host's in the order added.</summary>
-    public IReadOnlyList<Function> Functions => order;
+    public IReadOnlyList<Function> Functions => Table.Functions;
 
     /// <summary>The limits formulas read with this context get.</summary>
     public FormulaOptions Options { get; }
 
     /// <summary>True when the context adds nothing to the built-in table.</summary>
-    public bool IsDefault => added.IsEmpty;
+    public bool IsDefault => Table.AddedCount == 0;
 
     /// <summary>Looks a function or constant up by name (the alias <c>ln</c> included).</summary>
     /// <param name="name">The name as written in a formula.</param>
     /// <param name="function">The row, when found.</param>
     /// <returns>True when the context has the name.</returns>
     public bool TryLookup(string name, [NotNullWhen(true)] out Function? function) =>
-        Function.TryLookup(name, out function) || added.TryGetValue(name, out function);
-
-    /// <summary>The names of the context's functions (not constants) for a message: the first 60, then how many more.</summary>
-    internal string FunctionNames()
-    {
-        var names = order.Where(f => !f.IsConstant).Select(f => f.Name).ToList();
-        return names.Count <= 60 ? string.Join(", ", names) : $"{string.Join(", ", names.Take(60))} and {names.Count - 60} more";
-    }
+        Table.TryLookup(name, out function);
 
     /// <summary>Reads formula text with this context's functions, constants and options.</summary>
     /// <param name="text">The formula.</param>
@@ -74,7 +65,7 @@ public sealed class FormulaContext
     public FormulaContext WithOptions(FormulaOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return new FormulaContext(order, added, options);
+        return new FormulaContext(Table, options);
     }
 
     /// <summary>
@@ -99,8 +90,10 @@ public sealed class FormulaContext
         var (name, parameters) = ReadSignature(definition, equals);
         // the body keeps its place in the definition, so errors point into the whole text
         var blanked = string.Concat(definition[..(equals + 1)].Select(c => c == '\n' ? '\n' : ' ')) + definition[(equals + 1)..];
-        var body = Formula.Parse(blanked, this, parameters, defining: name);
-        return Add(Function.Defined(name, [.. parameters], body.Core));
+        var body = Reader.Read(blanked, Table, Options, parameters, defining: name).Core;
+        return Add(Function.Defined(name, [.. parameters], body,
+            () => [.. parameters.Select(p => Simplifier.Simplify(Differentiator.Differentiate(body, p)))],
+            () => DelegateCompiler.Compile(LinqCompiler.ToLambda(Function.DelegateType(parameters.Count), body, [.. parameters]))));
     }
 
     /// <summary>
@@ -146,7 +139,7 @@ public sealed class FormulaContext
             row.WithDerivatives([.. derivatives.Select(d =>
             {
                 ArgumentNullException.ThrowIfNull(d, nameof(derivatives));
-                return Formula.Parse(d, context, parameters, defining: null).Core;
+                return Reader.Read(d, context.Table, Options, parameters).Core;
             })]);
         }
 
@@ -172,9 +165,9 @@ public sealed class FormulaContext
     }
 
     private FormulaContext Add(Function row) =>
-        added.Count >= MaxAdded
+        Table.AddedCount >= MaxAdded
             ? throw new FormulaException(FormulaErrorKind.Limit, $"a context adds at most {MaxAdded} functions and constants (FormulaContext.MaxAdded)")
-            : new(order.Add(row), added.Add(row.Name, row), Options);
+            : new(Table.Add(row), Options);
 
     // name(p, q) from text[..end]: a name of the language not taken here, and one to four distinct parameter names
     private (string Name, List<string> Parameters) ReadSignature(string text, int end)

@@ -77,7 +77,7 @@ public class RerollTests
     public void CompileGradient_LongRunsOfOneShape_AgreesWithTheTapeOfEveryTerm(string shape)
     {
         var formula = Build(shape);
-        Assert.That(Calls(Calculus.Backpropagation.GradientLambda(formula), nameof(Compilation.Reroll.Gradient)), Is.EqualTo(2),
+        Assert.That(Calls(Compilation.Backpropagation.GradientLambda(formula.Core, formula.Parameters, formula.Options.RerollNodes), nameof(Compilation.Reroll.Gradient)), Is.EqualTo(2),
             $"{shape}: the two runs are loops");
         var gradient = formula.CompileGradient();
         for (var seed = 0; seed < 3; seed++)

@@ -72,7 +72,7 @@ public class TierAgreementTests
             var formula = Formula.FromTree(new RandomTrees(seed, names).Next(), names);
             var lambda = what == "value"
                 ? Compilation.LinqCompiler.ToArrayLambda(formula.Tree, formula.Parameters)
-                : Calculus.Backpropagation.GradientLambda(formula);
+                : Compilation.Backpropagation.GradientLambda(formula.Core, formula.Parameters, formula.Options.RerollNodes);
             var fast = Compilation.DelegateCompiler.CompileFast(lambda);
             Assert.That(fast, Is.Not.Null, $"seed {seed}: FastExpressionCompiler declined the {what} of {formula}");
             var system = lambda.Compile();

@@ -17,15 +17,6 @@ public static class Simplifier
     /// <returns>An equivalent tree in simplified form (equal in exact arithmetic; rounding may differ).</returns>
     public static Expr Simplify(Expr expr) => Substitute(expr, ImmutableDictionary<string, Expr>.Empty);
 
-    /// <summary>Simplifies a formula; see <see cref="Simplify(Expr)"/>.</summary>
-    /// <param name="formula">The formula.</param>
-    /// <returns>The simplified formula with the same parameters.</returns>
-    public static Formula Simplify(Formula formula)
-    {
-        ArgumentNullException.ThrowIfNull(formula);
-        return Formula.FromTree(Simplify(formula.Core), formula.Parameters);
-    }
-
     /// <summary>Replaces free names by expressions and simplifies on the way; respects let shadowing.</summary>
     /// <param name="expr">The tree.</param>
     /// <param name="values">Name to replacement; must not capture names bound inside <paramref name="expr"/>.</param>

@@ -1,3 +1,4 @@
+using Micrograd.Expressions.Syntax;
 
 namespace Micrograd.Expressions.Calculus;
 
@@ -74,7 +75,7 @@ public static class DerivativeChecker
         DifferenceMethod method = DifferenceMethod.Central, double? h = null)
     {
         ArgumentNullException.ThrowIfNull(formula);
-        var point = Point(formula, at);
+        var point = Arguments.Bind(formula.Parameters, at);
         var f = formula.Compile();
         var rows = formula.Parameters.Select((name, i) =>
         {
@@ -150,8 +151,8 @@ public static class DerivativeChecker
         DifferenceMethod method = DifferenceMethod.Forward)
     {
         ArgumentNullException.ThrowIfNull(formula);
-        var point = Point(formula, at);
-        var index = IndexOf(formula, variable);
+        var point = Arguments.Bind(formula.Parameters, at);
+        var index = Arguments.IndexOf(formula.Parameters, variable);
         var f = formula.Compile();
         var symbolic = formula.Derivative(variable).Evaluate(point);
         return [.. Enumerable.Range(1, 16).Select(k =>
@@ -159,30 +160,5 @@ public static class DerivativeChecker
             var h = double.Parse($"1e-{k}", System.Globalization.CultureInfo.InvariantCulture);
             return new SweepRow(h, FiniteDifferences.Partial(f, point, index, method, h), symbolic);
         })];
-    }
-
-    private static double[] Point(Formula formula, IReadOnlyDictionary<string, double> at)
-    {
-        ArgumentNullException.ThrowIfNull(at);
-        var missing = formula.Parameters.Where(p => !at.ContainsKey(p)).ToList();
-        if (missing.Count > 0)
-        {
-            throw new FormulaException(FormulaErrorKind.Name, $"no value for parameter {string.Join(", ", missing.Select(m => $"`{m}`"))}");
-        }
-
-        var unknown = at.Keys.Where(k => !formula.Parameters.Contains(k)).ToList();
-        if (unknown.Count > 0)
-        {
-            throw new FormulaException(FormulaErrorKind.Name, $"unknown parameter {string.Join(", ", unknown.Select(u => $"`{u}`"))}");
-        }
-
-        return [.. formula.Parameters.Select(p => at[p])];
-    }
-
-    private static int IndexOf(Formula formula, string variable)
-    {
-        var index = formula.Parameters.ToList().IndexOf(variable);
-        return index >= 0 ? index
-            : throw new FormulaException(FormulaErrorKind.Name, $"`{variable}` is not a parameter; the parameters are {string.Join(", ", formula.Parameters)}");
     }
 }

@@ -11,11 +11,11 @@ internal static partial class Parser
         (input as TextInput)?.State ?? throw new InvalidOperationException("the grammar reads a TextInput made by Parser.Read");
 
     /// <summary>The text being read, how deep the rule being read nests (parentheses, calls, power operators) and the names in scope.</summary>
-    internal sealed class ReadState(string text, FormulaContext functions, FormulaOptions options)
+    internal sealed class ReadState(string text, FunctionTable functions, FormulaOptions options)
     {
         public string Text { get; } = text;
 
-        public FormulaContext Functions { get; } = functions;
+        public FunctionTable Functions { get; } = functions;
 
         // the names bound so far in the enclosing blocks, innermost last: a local function's parameters, or null for a value
         public List<(string Name, string[]? Parameters)> Locals { get; } = [];

@@ -152,7 +152,7 @@ internal static partial class Parser
     /// <param name="functions">The functions and constants a call may name.</param>
     /// <param name="options">The limits.</param>
     /// <param name="defining">The context function whose body this is (it may not call itself), or null.</param>
-    public static (IReadOnlyList<string>? Header, Expr Body) Read(string text, FormulaContext functions, FormulaOptions options, string? defining = null)
+    public static (IReadOnlyList<string>? Header, Expr Body) Read(string text, FunctionTable functions, FormulaOptions options, string? defining = null)
     {
         Limits.Check(text, options);
         var context = new ReadState(text, functions, options);

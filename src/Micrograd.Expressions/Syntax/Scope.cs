@@ -12,7 +12,7 @@ namespace Micrograd.Expressions.Syntax;
 internal static class Scope
 {
     public static (Expr Tree, IReadOnlyList<string> Parameters) Bind(
-        string text, IReadOnlyList<string>? header, Expr body, FormulaContext functions, FormulaOptions options)
+        string text, IReadOnlyList<string>? header, Expr body, FunctionTable functions, FormulaOptions options)
     {
         var state = new State(text, header, functions, options);
         if (header is not null)
@@ -30,9 +30,9 @@ internal static class Scope
         return (tree, header ?? state.Free);
     }
 
-    private sealed class State(string text, IReadOnlyList<string>? header, FormulaContext functions, FormulaOptions options)
+    private sealed class State(string text, IReadOnlyList<string>? header, FunctionTable functions, FormulaOptions options)
     {
-        public FormulaContext Functions { get; } = functions;
+        public FunctionTable Functions { get; } = functions;
 
         public string Text { get; } = text;
 

@@ -1,13 +1,13 @@
 using System.Collections.Immutable;
 using System.Linq.Expressions;
 using System.Runtime.CompilerServices;
-using Micrograd.Expressions.Compilation;
+using Micrograd.Expressions.Calculus;
 using Micrograd.Expressions.Syntax;
 using L = System.Linq.Expressions.Expression;
 
-namespace Micrograd.Expressions.Calculus;
+namespace Micrograd.Expressions.Compilation;
 
-public static partial class Backpropagation
+internal static partial class Backpropagation
 {
     // The graph under construction: forward statements, and per node its operands' local derivatives.
     // With trace, gradients flow into constants too, so a let-bound constant reports its gradient.

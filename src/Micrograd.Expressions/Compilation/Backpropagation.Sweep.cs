@@ -1,10 +1,11 @@
 using System.Collections.Immutable;
 using System.Linq.Expressions;
+using Micrograd.Expressions.Calculus;
 using L = System.Linq.Expressions.Expression;
 
-namespace Micrograd.Expressions.Calculus;
+namespace Micrograd.Expressions.Compilation;
 
-public static partial class Backpropagation
+internal static partial class Backpropagation
 {
     private sealed partial class Tape
     {

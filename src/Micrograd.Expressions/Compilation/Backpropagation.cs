@@ -1,9 +1,10 @@
 using System.Collections.Immutable;
 using System.Linq.Expressions;
-using Micrograd.Expressions.Compilation;
+using Micrograd.Expressions.Calculus;
+using Micrograd.Expressions.Syntax;
 using L = System.Linq.Expressions.Expression;
 
-namespace Micrograd.Expressions.Calculus;
+namespace Micrograd.Expressions.Compilation;
 
 /// <summary>
 /// Reverse-mode differentiation compiled to LINQ: the tree becomes a tape of binary operations (as
@@ -12,38 +13,28 @@ namespace Micrograd.Expressions.Calculus;
 /// woven into the forward sweep so that each node's step runs as early as it can.
 /// Function derivatives come from the function table's templates.
 /// </summary>
-public static partial class Backpropagation
+internal static partial class Backpropagation
 {
-    /// <summary>Compiles the value-and-gradient function of a formula.</summary>
-    /// <param name="formula">The formula.</param>
+    /// <summary>Compiles the value-and-gradient function of a tree over <paramref name="parameters"/>.</summary>
+    /// <param name="tree">The core tree (local functions written out).</param>
+    /// <param name="parameters">The parameters in call order: the gradient's order.</param>
+    /// <param name="rerollNodes">Above this many nodes, long runs of one shape compile as loops (<see cref="FormulaOptions.RerollNodes"/>).</param>
     /// <returns>A delegate that is safe to call from many threads.</returns>
-    public static GradientFunction Compile(Formula formula)
-    {
-        ArgumentNullException.ThrowIfNull(formula);
-        var (lambda, _, _) = Build(formula, trace: false);
-        return (GradientFunction)DelegateCompiler.Compile(lambda);
-    }
+    public static GradientFunction Compile(Expr tree, IReadOnlyList<string> parameters, int rerollNodes) =>
+        (GradientFunction)DelegateCompiler.Compile(GradientLambda(tree, parameters, rerollNodes));
 
     /// <summary>The lambda <see cref="Compile"/> compiles, for tests that compile it with each compiler.</summary>
-    internal static LambdaExpression GradientLambda(Formula formula) => Build(formula, trace: false).Lambda;
+    public static LambdaExpression GradientLambda(Expr tree, IReadOnlyList<string> parameters, int rerollNodes) =>
+        Build(tree, parameters, trace: false, Reroll.Applies(tree, rerollNodes)).Lambda;
 
     /// <summary>One forward and backward pass that reports every node, for tables and graph pictures.</summary>
-    /// <param name="formula">The formula.</param>
-    /// <param name="values">A value for every parameter.</param>
+    /// <param name="tree">The core tree.</param>
+    /// <param name="parameters">The parameters in call order.</param>
+    /// <param name="point">A value for every parameter, in order (<see cref="Syntax.Arguments.Bind"/>).</param>
     /// <returns>The value, the gradient, and the value and gradient of every node.</returns>
-    public static BackpropResult Run(Formula formula, IReadOnlyDictionary<string, double> values)
+    public static BackpropResult Run(Expr tree, IReadOnlyList<string> parameters, double[] point)
     {
-        ArgumentNullException.ThrowIfNull(formula);
-        ArgumentNullException.ThrowIfNull(values);
-        var point = formula.Parameters.Select(p => values.TryGetValue(p, out var v) ? v
-            : throw new FormulaException(FormulaErrorKind.Name, $"no value for parameter `{p}`")).ToArray();
-        var unknown = values.Keys.FirstOrDefault(k => !formula.Parameters.Contains(k));
-        if (unknown is not null)
-        {
-            throw new FormulaException(FormulaErrorKind.Name, $"unknown parameter `{unknown}`; the parameters are {string.Join(", ", formula.Parameters)}");
-        }
-
-        var (lambda, tape, builtins) = Build(formula, trace: true);
+        var (lambda, tape, builtins) = Build(tree, parameters, trace: true, reroll: false);
         var run = (Func<double[], double[], double[], double[], double>)lambda.Compile(preferInterpretation: tape.Count > 2000);
         var gradient = new double[point.Length];
         var nodeValues = new double[tape.Count];
@@ -61,25 +52,24 @@ public static partial class Backpropagation
             }
         }
 
-        var byName = formula.Parameters.Select((p, i) => KeyValuePair.Create(p, gradient[i])).ToDictionary(StringComparer.Ordinal);
+        var byName = parameters.Select((p, i) => KeyValuePair.Create(p, gradient[i])).ToDictionary(StringComparer.Ordinal);
         return new BackpropResult(value, byName, nodes, tape, nodeValues, nodeGrads);
     }
 
-    private static (LambdaExpression Lambda, IReadOnlyList<GraphNode> Tape, HashSet<int> Builtins) Build(Formula formula, bool trace)
+    // the per-node trace never rerolls: it reports every node
+    private static (LambdaExpression Lambda, IReadOnlyList<GraphNode> Tape, HashSet<int> Builtins) Build(Expr tree, IReadOnlyList<string> parameters, bool trace, bool reroll)
     {
         var point = L.Parameter(typeof(double[]), "point");
         var gradient = L.Parameter(typeof(double[]), "gradient");
-        // a large formula has its long runs of repeated shapes rerolled (Reroll); the per-node trace never does
-        var reroll = !trace && Reroll.Applies(formula.Core, formula.Options.RerollNodes);
         var tape = new Tape(LinqCompiler.ForStatements(), trace, reroll);
         var scope = ImmutableDictionary<string, int>.Empty.WithComparers(StringComparer.Ordinal);
-        foreach (var (name, i) in formula.Parameters.Select((p, i) => (p, i)))
+        foreach (var (name, i) in parameters.Select((p, i) => (p, i)))
         {
             scope = scope.SetItem(name, tape.Input(name, L.ArrayIndex(point, L.Constant(i))));
         }
 
-        var output = tape.Lower(formula.Core, scope);
-        var statements = tape.Sweep(output, formula.Parameters.Count, L.Constant(1.0), (input, g) => L.Assign(L.ArrayAccess(gradient, L.Constant(input)), g));
+        var output = tape.Lower(tree, scope);
+        var statements = tape.Sweep(output, parameters.Count, L.Constant(1.0), (input, g) => L.Assign(L.ArrayAccess(gradient, L.Constant(input)), g));
 
         if (!trace)
         {
@@ -101,5 +91,4 @@ public static partial class Backpropagation
         var lambda = L.Lambda<Func<double[], double[], double[], double[], double>>(Locals.Block(statements, tape.Compiler.Locals, tape.Inputs), "trace", [point, gradient, values, grads]);
         return (lambda, tape.Nodes, tape.BuiltinConstants);
     }
-
 }

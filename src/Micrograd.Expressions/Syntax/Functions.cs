@@ -148,14 +148,13 @@ public sealed class Function
     {
         if (derivativeTrees is null)
         {
-            if (Body is not null)
+            if (deriveBody is not null)
             {
-                var trees = ParameterNames.Select(p => Algebra.Simplifier.Simplify(Calculus.Differentiator.Differentiate(Body, p))).ToArray();
-                Interlocked.CompareExchange(ref derivativeTrees, trees, null);
+                Interlocked.CompareExchange(ref derivativeTrees, deriveBody(), null);
             }
             else if (IsBuiltIn)
             {
-                var trees = derivatives.Select(d => Formula.Parse($"fun {string.Join(" ", ParameterNames)} -> {d}").Tree).ToArray();
+                var trees = derivatives.Select(d => Syntax.Reader.Read(d, Syntax.FunctionTable.BuiltIn, FormulaOptions.Default, ParameterNames).Tree).ToArray();
                 Interlocked.CompareExchange(ref derivativeTrees, trees, null);
             }
             else
@@ -180,10 +179,9 @@ public sealed class Function
                 // made on first use: building 23 delegates would cost every process's start-up
                 Interlocked.CompareExchange(ref implementation, Method.CreateDelegate(DelegateType(Arity)), null);
             }
-            else if (implementation is null && Body is not null)
+            else if (implementation is null && compileBody is not null)
             {
-                var compiled = Compilation.DelegateCompiler.Compile(Compilation.LinqCompiler.ToLambda(DelegateType(Arity), Body, [.. ParameterNames]));
-                Interlocked.CompareExchange(ref implementation, compiled, null);
+                Interlocked.CompareExchange(ref implementation, compileBody(), null);
             }
 
             return implementation ?? throw new InvalidOperationException($"`{Name}` is not callable");
@@ -241,9 +239,17 @@ public sealed class Function
     internal static Function Host(string name, string[] parameters, Delegate implementation) =>
         new(name, parameters, double.NaN, implementation, null, local: false);
 
-    /// <summary>A function of a context defined by a formula over <paramref name="parameters"/>.</summary>
-    internal static Function Defined(string name, string[] parameters, Syntax.Expr body) =>
-        new(name, parameters, double.NaN, null, body, local: false);
+    /// <summary>
+    /// A function of a context defined by a formula over <paramref name="parameters"/>. The row is data: its
+    /// maker, which sees the differentiator and the compiler, gives how to differentiate and compile the body
+    /// (each done once, on first use).
+    /// </summary>
+    internal static Function Defined(string name, string[] parameters, Syntax.Expr body, Func<Syntax.Expr[]> derive, Func<Delegate> compile) =>
+        new(name, parameters, double.NaN, null, body, local: false) { deriveBody = derive, compileBody = compile };
+
+    private Func<Syntax.Expr[]>? deriveBody;
+
+    private Func<Delegate>? compileBody;
 
     /// <summary>A named constant of a context.</summary>
     internal static Function Constant(string name, double value) =>

@@ -1,0 +1,60 @@
+namespace Micrograd.Expressions.Syntax;
+
+/// <summary>
+/// Values for a formula's parameters, by name or by position: the one place that binds them and words the
+/// errors (kind <see cref="FormulaErrorKind.Name"/> for a missing or unknown name, <see cref="FormulaErrorKind.Arity"/>
+/// for a wrong count), used by evaluation, reverse mode and the derivative check alike.
+/// </summary>
+internal static class Arguments
+{
+    /// <summary>The values in parameter order.</summary>
+    /// <exception cref="FormulaException">A value is missing, or a name is not a parameter.</exception>
+    public static double[] Bind(IReadOnlyList<string> parameters, IReadOnlyDictionary<string, double> values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        var unknown = values.Keys.Where(k => !parameters.Contains(k)).ToList();
+        if (unknown.Count > 0)
+        {
+            throw new FormulaException(FormulaErrorKind.Name,
+                $"unknown parameter {string.Join(", ", unknown.Select(u => $"`{u}`"))}; the parameters are {Describe(parameters)}");
+        }
+
+        var args = new double[parameters.Count];
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (!values.TryGetValue(parameters[i], out args[i]))
+            {
+                throw new FormulaException(FormulaErrorKind.Name,
+                    $"no value for parameter `{parameters[i]}`; the parameters are {Describe(parameters)}");
+            }
+        }
+
+        return args;
+    }
+
+    /// <summary>Checks that <paramref name="count"/> values were given by position.</summary>
+    public static void CheckCount(IReadOnlyList<string> parameters, int count)
+    {
+        if (count != parameters.Count)
+        {
+            throw new FormulaException(FormulaErrorKind.Arity,
+                $"the formula takes {parameters.Count} value(s) ({Describe(parameters)}) but was given {count}");
+        }
+    }
+
+    /// <summary>The position of parameter <paramref name="name"/>.</summary>
+    public static int IndexOf(IReadOnlyList<string> parameters, string name)
+    {
+        for (var i = 0; i < parameters.Count; i++)
+        {
+            if (parameters[i] == name)
+            {
+                return i;
+            }
+        }
+
+        throw new FormulaException(FormulaErrorKind.Name, $"`{name}` is not a parameter; the parameters are {Describe(parameters)}");
+    }
+
+    private static string Describe(IReadOnlyList<string> names) => names.Count == 0 ? "none" : string.Join(", ", names);
+}
