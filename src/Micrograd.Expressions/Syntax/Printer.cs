@@ -4,28 +4,6 @@ using System.Text;
 
 namespace Micrograd.Expressions.Syntax;
 
-/// <summary>The text forms a formula can be written in.</summary>
-public enum Dialect
-{
-    /// <summary>The formula language itself; parses back to an equal tree.</summary>
-    Formula,
-
-    /// <summary>A C# expression over <see cref="Math"/> and the parameter names.</summary>
-    CSharp,
-
-    /// <summary>LaTeX math (no surrounding <c>$</c>).</summary>
-    LaTeX,
-
-    /// <summary>A string System.Linq.Dynamic.Core's <c>DynamicExpressionParser.ParseLambda</c> accepts.</summary>
-    DynamicLinq,
-
-    /// <summary>
-    /// A SQL expression over double-quoted column names, with the functions SQLite (3.35+), PostgreSQL (12+)
-    /// and DuckDB share and <c>CASE WHEN</c> for conditionals; every number is a <c>DOUBLE PRECISION</c>.
-    /// </summary>
-    Sql,
-}
-
 /// <summary>
 /// Writes a tree as text with the fewest parentheses: a child is parenthesised when its precedence is
 /// lower than its place requires (AngouriMath's priority rule). Subtraction and division come back as

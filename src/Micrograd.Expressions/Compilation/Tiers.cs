@@ -1,0 +1,91 @@
+using Micrograd.Expressions.Calculus;
+using Micrograd.Expressions.Syntax;
+
+namespace Micrograd.Expressions.Compilation;
+
+/// <summary>
+/// How one formula runs, and its compiled code: the value delegate (shared by equal trees through
+/// <see cref="CompileCache"/>), the gradient and the batch loop, each made once, on first use, thread-safely.
+/// Evaluation starts interpreted and moves to compiled code once the formula is evaluated often; both give the
+/// same bits. Formulas past <see cref="FormulaOptions.MaxCompiledNodes"/> are only ever interpreted.
+/// </summary>
+internal sealed class Tiers
+{
+    // the first evaluations walk the tree (microseconds); later ones use the compiled delegate, which costs tens of
+    // microseconds to build and then nanoseconds per call
+    private const int InterpretedEvaluations = 16;
+
+    private readonly Expr core;
+    private readonly IReadOnlyList<string> parameters;
+    private readonly Lazy<Func<double[], double>> value;
+    private readonly Lazy<GradientFunction> gradient;
+    private readonly Lazy<BatchCompiler.Kernel> batch;
+    private readonly Lazy<bool> compilable;
+    private readonly Lazy<bool> large;
+    private int evaluations;
+    private int compiling;
+
+    public Tiers(Expr core, IReadOnlyList<string> parameters, FormulaOptions options)
+    {
+        this.core = core;
+        this.parameters = parameters;
+        value = new(() => CompileCache.GetOrCompile(core, parameters, () => DelegateCompiler.Compile(LinqCompiler.ToArrayLambda(core, parameters, options.RerollNodes))));
+        gradient = new(() => Backpropagation.Compile(core, parameters, options.RerollNodes));
+        batch = new(() => BatchCompiler.CompileOrFallBack(core, parameters, () => value.Value));
+        // nodes as the compilers lower them (a let-bound value once, a subtree shared by reference at each use)
+        compilable = new(() => !Nodes.Walk(core, distinct: false).Skip(options.MaxCompiledNodes).Any());
+        // as large as the compilers split into several methods: milliseconds or more to compile
+        large = new(() => Nodes.Walk(core, distinct: false).Skip(LinqCompiler.MaxMethodNodes).Any());
+    }
+
+    /// <summary>True when the formula is small enough to compile (<see cref="FormulaOptions.MaxCompiledNodes"/>).</summary>
+    public bool IsCompilable => compilable.Value;
+
+    /// <summary>True once the value delegate exists (evaluations then use it).</summary>
+    public bool IsCompiled => value.IsValueCreated;
+
+    /// <summary>The value delegate over an array in parameter order.</summary>
+    public Func<double[], double> Value => value.Value;
+
+    /// <summary>The value-and-gradient delegate.</summary>
+    public GradientFunction Gradient => gradient.Value;
+
+    /// <summary>The batch loop.</summary>
+    public BatchCompiler.Kernel Batch => batch.Value;
+
+    /// <summary>
+    /// Evaluates at <paramref name="values"/> (in parameter order) on the tier the formula has reached: interpreted
+    /// for the first evaluations, compiled after; a large formula compiles on the thread pool while evaluations go on
+    /// interpreted.
+    /// </summary>
+    public double Evaluate(double[] values)
+    {
+        if (value.IsValueCreated)
+        {
+            return value.Value(values);
+        }
+
+        if (Interlocked.Increment(ref evaluations) > InterpretedEvaluations && IsCompilable)
+        {
+            if (!large.Value)
+            {
+                return value.Value(values);
+            }
+
+            if (Interlocked.Exchange(ref compiling, 1) == 0)
+            {
+                // a failure is kept by the Lazy and reported by Compile(); evaluation goes on interpreted
+                _ = Task.Run(() => value.Value).ContinueWith(t => t.Exception, TaskContinuationOptions.OnlyOnFaulted);
+            }
+        }
+
+        try
+        {
+            return Interpreter.Evaluate(core, parameters, values);
+        }
+        catch (InsufficientExecutionStackException) when (IsCompilable)
+        {
+            return value.Value(values);
+        }
+    }
+}
