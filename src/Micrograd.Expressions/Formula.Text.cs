@@ -1,3 +1,4 @@
+using Micrograd.Expressions.Compilation;
 using Micrograd.Expressions.Syntax;
 
 namespace Micrograd.Expressions;
@@ -14,7 +15,7 @@ public sealed partial class Formula
         }
         catch (InsufficientExecutionStackException e)
         {
-            throw new FormulaException(FormulaErrorKind.Limit, $"the formula nests too deeply for this thread's stack: {e.Message}");
+            throw Tiers.StackLimit(e);
         }
     }
 

@@ -69,7 +69,7 @@ internal sealed class Tiers
         {
             if (!large.Value)
             {
-                return value.Value(values);
+                return Compiled()(values);
             }
 
             if (Interlocked.Exchange(ref compiling, 1) == 0)
@@ -85,7 +85,25 @@ internal sealed class Tiers
         }
         catch (InsufficientExecutionStackException) when (IsCompilable)
         {
-            return value.Value(values);
+            return Compiled()(values);
         }
     }
+
+    // the value delegate, made here if need be: a stack too small to compile on is the documented limit error, as
+    // for Formula.Compile()
+    private Func<double[], double> Compiled()
+    {
+        try
+        {
+            return value.Value;
+        }
+        catch (InsufficientExecutionStackException e)
+        {
+            throw StackLimit(e);
+        }
+    }
+
+    /// <summary>The documented error for a tree too deep for the current thread's stack.</summary>
+    public static FormulaException StackLimit(InsufficientExecutionStackException e) =>
+        new(FormulaErrorKind.Limit, $"the formula nests too deeply for this thread's stack: {e.Message}");
 }
