@@ -61,6 +61,7 @@ public class DifferentiationTests
     [TestCase("pow(x, y)", "y", "x**y*log(x)")]
     [TestCase("x**x", "x", "x**x*(log(x) + 1)")]
     [TestCase("2**x", "x", "2**x*log(2)")]
+    [TestCase("pow(2, x)", "x", "2**x*log(2)")]
     [TestCase("e**x", "x", "e**x")]
     [TestCase("x*exp(x)", "x", "exp(x) + x*exp(x)")]
     [TestCase("x*sin(x)", "x", "sin(x) + x*cos(x)")]

@@ -58,6 +58,9 @@ public static class Differentiator
         };
     }
 
+    // The power rule is the pow row's partials (y*x**(y - 1) and x**y*log(x)), the one source reverse mode and
+    // pow(x, y) read too. With both sides varying, u**v = exp(v*log(u)), so (u**v)' = u**v*(v*log(u))', by the
+    // product rule and the log row: u**v*(v'*log(u) + v*u'/u), the shorter text.
     private static Expr DPower(Power p, Context x, ImmutableDictionary<string, Expr> bound)
     {
         var (u, v) = (p.Base, p.Exponent);
@@ -66,12 +69,15 @@ public static class Differentiator
         return (du, dv) switch
         {
             (Number { Value: 0 }, Number { Value: 0 }) => Zero,
-            (_, Number { Value: 0 }) => Mul(v, Pow(u, Sub(v, One)), du),                        // (u**c)' = c*u**(c-1)*u'
+            (_, Number { Value: 0 }) => Mul(Partial(PowRow, 0, [u, v]), du),                    // (u**c)' = c*u**(c-1)*u'
             (Number { Value: 0 }, _) when u is Number { Value: 0 } => Zero,                    // (0**v)' = 0 where it exists (v > 0)
-            (Number { Value: 0 }, _) => Mul(Pow(u, v), Call(Function.Named("log"), u), dv),    // (c**v)' = c**v*log(c)*v'
-            _ => Mul(Pow(u, v), Add(Mul(dv, Call(Function.Named("log"), u)), Div(Mul(v, du), u))), // (u**v)' = u**v*(v'*log(u) + v*u'/u)
+            (Number { Value: 0 }, _) => Mul(Partial(PowRow, 1, [u, v]), dv),                    // (c**v)' = c**v*log(c)*v'
+            _ => Mul(Pow(u, v), Add(Mul(dv, Call(LogRow, u)), Mul(v, Partial(LogRow, 0, [u]), du))),
         };
     }
+
+    private static readonly Function PowRow = Function.Named("pow");
+    private static readonly Function LogRow = Function.Named("log");
 
     private static Expr DProduct(ImmutableArray<Expr> factors, Context x, ImmutableDictionary<string, Expr> bound)
     {
@@ -140,8 +146,11 @@ public static class Differentiator
         return Exact.Let(bindings.ToImmutable(), D(let.Body, x, bound));
     }
 
-    // f_i(args): the function's i-th partial derivative template with the arguments put in
-    private static Expr Partial(Function f, int i, ImmutableArray<Expr> args)
+    /// <summary>
+    /// <c>f_i(args)</c>: the function's <paramref name="i"/>-th partial derivative template with the arguments put
+    /// in, simplified; the one place a row's local derivative is read (the symbolic differentiator and reverse mode).
+    /// </summary>
+    internal static Expr Partial(Function f, int i, ImmutableArray<Expr> args)
     {
         var values = ImmutableDictionary.CreateRange(StringComparer.Ordinal,
             f.ParameterNames.Select((p, k) => KeyValuePair.Create(p, args[k])));

@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using System.Linq.Expressions;
 using Micrograd.Expressions.Calculus;
 using L = System.Linq.Expressions.Expression;
@@ -127,8 +126,5 @@ internal static partial class Backpropagation
             (ConstantExpression { Value: -1.0 }, _) => L.Negate(partial),
             _ => L.Call(typeof(Chain).GetMethod(nameof(Chain.Times))!, g, partial),
         };
-
-        private static ImmutableDictionary<string, L> Scope(L u) =>
-            ImmutableDictionary<string, L>.Empty.Add("u", u);
     }
 }

@@ -70,12 +70,13 @@ internal static partial class Backpropagation
                 case Product p:
                     return LowerProduct(p, scope);
                 case Power { Exponent: Number { Value: var k } } p when Steps.IsUnrolled(k):
-                    return Unary($"**{NumberText.Format(k)}", Lower(p.Base, scope), u => Compiler.Lower(new Power(new Variable("u"), new Number(k)), Scope(u)),
-                        (u, _) => () => Compiler.Lower(Algebra.Build.Mul(new Number(k), Algebra.Build.Pow(new Variable("u"), new Number(k - 1))), Scope(u)));
+                    return Unary($"**{NumberText.Format(k)}", Lower(p.Base, scope), u => Compiler.Lower(new Power(U, new Number(k)), Scope(u)),
+                        (u, _) => () => Compiler.Lower(Differentiator.Partial(PowRow, 0, [U, new Number(k)]), Scope(u)));
                 case Power p:
-                    return Binary("**", Lower(p.Base, scope), Lower(p.Exponent, scope), (a, b) => L.Call(typeof(Math).GetMethod(nameof(Math.Pow))!, a, b),
-                        (a, b, result) => (() => L.Multiply(b, L.Call(typeof(Math).GetMethod(nameof(Math.Pow))!, a, L.Subtract(b, L.Constant(1.0)))),
-                                           () => L.Multiply(result, L.Call(typeof(Math).GetMethod(nameof(Math.Log), [typeof(double)])!, a))));
+                    // the pow row's partials, as the symbolic differentiator reads them; x**y in them is this node's value
+                    return Binary("**", Lower(p.Base, scope), Lower(p.Exponent, scope), (a, b) => Compiler.Lower(new Power(U, V), Scope(a, b)),
+                        (a, b, result) => (() => Compiler.Lower(Differentiator.Partial(PowRow, 0, [U, V]), Scope(a, b)),
+                                           () => Compiler.Lower(Reuse(Differentiator.Partial(PowRow, 1, [U, V]), new Power(U, V), W), Scope(a, b).Add(W.Name, result))));
                 case Call c:
                     return LowerCall(c, scope);
                 case Let l:
@@ -285,5 +286,25 @@ internal static partial class Backpropagation
             Nodes[node] = Nodes[node] with { Label = name };
             return node;
         }
+
+        private static ImmutableDictionary<string, L> Scope(L u) =>
+            ImmutableDictionary<string, L>.Empty.Add(U.Name, u);
+
+        private static ImmutableDictionary<string, L> Scope(L u, L v) =>
+            ImmutableDictionary<string, L>.Empty.Add(U.Name, u).Add(V.Name, v);
+
+        // the operands of a local derivative template, and the node's own value
+        private static readonly Variable U = new("u");
+        private static readonly Variable V = new("v");
+        private static readonly Variable W = new("w");
+        private static readonly Function PowRow = Function.Named("pow");
+
+        // a factor of a product equal to `known` read as `name` instead (a value the tape already has)
+        private static Expr Reuse(Expr e, Expr known, Variable name) => e switch
+        {
+            _ when e.Equals(known) => name,
+            Product p => new Product([.. p.Factors.Select(f => f.Equals(known) ? name : f)]),
+            _ => e,
+        };
     }
 }

@@ -320,7 +320,7 @@ public sealed class Function
             "(1.0 / (1.0 + Math.Exp(-{0})))"),
         F("heaviside", "all reals (heaviside(0) = 0)", B, nameof(Builtins.Heaviside), "0", @"H\left({0}\right)",
             "({0} > 0.0 ? 1.0 : {0} <= 0.0 ? 0.0 : {0})"),
-        F2("pow", ["x", "y"], "as x**y", M, "Pow", ["y*x**(y - 1)", "log(x)*x**y"], @"{{{0}}}^{{{1}}}"),
+        F2("pow", ["x", "y"], "as x**y", M, "Pow", ["y*x**(y - 1)", "x**y*log(x)"], @"{{{0}}}^{{{1}}}"),
         F2("min", ["x", "y"], "all reals (Python's: y when y < x, else x)", B, nameof(Builtins.Min), ["heaviside(y - x)", "1 - heaviside(y - x)"], @"\min\left({0}, {1}\right)",
             "Math.Min({0}, {1})"),
         F2("max", ["x", "y"], "all reals (Python's: y when y > x, else x)", B, nameof(Builtins.Max), ["heaviside(x - y)", "1 - heaviside(x - y)"], @"\max\left({0}, {1}\right)",
