@@ -37,7 +37,8 @@ public static class Build
 
     /// <summary>
     /// A sum. Invariant: no summand is a sum; like terms are combined (<c>2*x + 3*x</c> is <c>5*x</c>);
-    /// no summand is 0; the only number, if any, is the last summand; terms keep their order of first appearance.
+    /// no summand is 0; the only number, if any, is the last summand; terms keep their order of first appearance,
+    /// except that a positive term leads (<see cref="CanonicalOrder.PositiveFirst"/>).
     /// </summary>
     /// <param name="terms">The summands.</param>
     /// <returns>The simplified sum.</returns>
@@ -82,17 +83,7 @@ public static class Build
             result.Add(Num(constant));
         }
 
-        // a leading minus reads worse than a later one: 1 - tanh(x)**2, not -tanh(x)**2 + 1
-        if (IsNegative(result.FirstOrDefault()))
-        {
-            var positive = result.ToList().FindIndex(t => !IsNegative(t));
-            if (positive > 0)
-            {
-                var term = result[positive];
-                result.RemoveAt(positive);
-                result.Insert(0, term);
-            }
-        }
+        CanonicalOrder.PositiveFirst(result);
 
         return result.Count switch
         {
@@ -102,13 +93,11 @@ public static class Build
         };
     }
 
-    private static bool IsNegative(Expr? term) =>
-        term is Number { Value: < 0 } or Product { Factors: [Number { Value: < 0 }, ..] };
-
     /// <summary>
     /// A product. Invariant: no factor is a product; numbers are multiplied into one coefficient, first and
     /// never 1 (except before divisors only: <c>1/x</c>); like factors are combined into powers
-    /// (<c>x*x</c> is <c>x**2</c>, <c>x/x</c> is 1); divisors (<c>u**-1</c>) come after the other factors.
+    /// (<c>x*x</c> is <c>x**2</c>, <c>x/x</c> is 1); the other factors and the divisors (<c>u**-1</c>, after them)
+    /// in the canonical order of <see cref="CanonicalOrder"/>.
     /// A zero coefficient gives 0.
     /// </summary>
     /// <param name="factors">The factors.</param>
@@ -191,21 +180,7 @@ public static class Build
 
         }
 
-        // several divisors are written as one: -1/(2*x**2), not -1/x**2/2
-        if (denominator.Count + (divisor != 1 ? 1 : 0) >= 2)
-        {
-            var below = denominator.Select(d => ((Power)d).Base).ToList();
-            if (divisor != 1)
-            {
-                below.Insert(0, Num(divisor));
-            }
-
-            denominator = [new Power(new Product([.. below]), MinusOne)];
-        }
-        else if (divisor != 1)
-        {
-            denominator.Add(new Power(Num(divisor), MinusOne));
-        }
+        denominator = CanonicalOrder.Divisors(denominator, divisor);
 
         var all = ImmutableArray.CreateBuilder<Expr>();
         if (coefficient != 1 || (numerator.Count == 0 && denominator.Count > 0))
@@ -213,8 +188,7 @@ public static class Build
             all.Add(Num(coefficient));
         }
 
-        // constants, names and their powers first, then compound factors, divisors last: 2*pi*r, 6*x*(x**2 + 1)**2
-        all.AddRange(numerator.OrderBy(Rank));
+        all.AddRange(CanonicalOrder.Factors(numerator));
         all.AddRange(denominator);
         return all.Count switch
         {
@@ -320,14 +294,6 @@ public static class Build
         Power { Base: Power { Exponent: Number n } inner, Exponent: Number { Value: -1 } } => (inner.Base, Num(-n.Value)),
         Power p => (p.Base, p.Exponent),
         _ => (factor, One),
-    };
-
-    private static int Rank(Expr factor) => factor switch
-    {
-        Syntax.Call { Arguments.Length: 0 } => 0,
-        Variable => 1,
-        Power { Base: Variable } => 2,
-        _ => 3,
     };
 
     private static double Gcd(double a, double b)
