@@ -147,7 +147,7 @@ internal static class Printer
             {
                 case Product p when Negated(p):
                     sb.Append(" - ");
-                    Write(sb, WithoutSign(p), d, 2);
+                    Write(sb, Steps.WithoutSign(p), d, 2);
                     break;
                 case Number { Value: var c } when double.IsNegative(c):
                     sb.Append(" - ").Append(FormatNumber(-c, d));
@@ -164,15 +164,13 @@ internal static class Printer
         }
     }
 
-    // -u*v for (-1)*u*v when u is neither a number nor a divisor (else the -1 must stay visible)
+    // -u*v for a negation (Steps: (-1)*u*v) when u is neither a number nor a divisor (else the -1 must stay visible)
     private static bool Negated(Product p) =>
-        p.Factors is [Number { Value: -1 }, var first, ..] && first is not Number && !IsReciprocal(first);
-
-    private static Expr WithoutSign(Product p) => p.Factors.Length == 2 ? p.Factors[1] : new Product(p.Factors.RemoveAt(0));
+        Steps.IsNegation(p) && p.Factors.Length > 1 && p.Factors[1] is not Number && !IsReciprocal(p.Factors[1]);
 
     private static void WriteProduct(StringBuilder sb, Product p, Dialect d)
     {
-        if (Negated(p) && d == Dialect.LaTeX && WithoutSign(p) is Product { Factors: var rest } unsigned && rest.Any(IsReciprocal))
+        if (Negated(p) && d == Dialect.LaTeX && Steps.WithoutSign(p) is Product { Factors: var rest } unsigned && rest.Any(IsReciprocal))
         {
             sb.Append('-');
             WriteFraction(sb, unsigned);
@@ -317,7 +315,8 @@ internal static class Printer
         sb.Append(string.Format(CultureInfo.InvariantCulture, template, args));
     }
 
-    private static bool IsReciprocal(Expr e) => e is Power { Exponent: Number { Value: -1 } };
+    // a divisor, as the evaluators see it (Steps): written after "/"
+    private static bool IsReciprocal(Expr e) => Steps.IsDivision(e, out _);
 
     private static string FormatNumber(double value, Dialect d)
     {

@@ -74,7 +74,7 @@ internal static class Steps
         return n < 0 ? 1.0 / magnitude : magnitude;
     }
 
-    // u*v*... without the leading -1: u when it is the only other factor
-    private static Expr WithoutSign(Product negated) =>
+    /// <summary>A negation without its -1: the rest of the product (<c>u</c> when it is the only other factor).</summary>
+    public static Expr WithoutSign(Product negated) =>
         negated.Factors.Length == 2 ? negated.Factors[1] : new Product(negated.Factors.RemoveAt(0));
 }
