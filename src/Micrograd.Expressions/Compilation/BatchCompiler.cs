@@ -26,7 +26,9 @@ internal static class BatchCompiler
     /// </summary>
     public static Kernel CompileOrFallBack(Expr tree, IReadOnlyList<string> parameters, Func<Func<double[], double>> scalar)
     {
-        if (parameters.Count <= MaxLoopParameters)
+        // a large formula's loop body would be one method too large for the JIT to optimize: the points go through
+        // the scalar delegate, which the one splitter has cut into methods (Locals.Block)
+        if (parameters.Count <= MaxLoopParameters && !LinqCompiler.IsLarge(tree))
         {
             try
             {
@@ -111,7 +113,7 @@ internal static class BatchCompiler
     private static L ScalarLoop(Expr tree, IReadOnlyList<string> parameters, List<ParameterExpression> columns,
         ParameterExpression results, ParameterExpression i, ParameterExpression end, List<ParameterExpression> locals)
     {
-        var compiler = LinqCompiler.ForScalars(tree);
+        var compiler = LinqCompiler.ForScalars();
         var values = parameters.Select(p => L.Variable(typeof(double), "value_" + p)).ToList();
         var scope = ImmutableDictionary.CreateRange(StringComparer.Ordinal, parameters.Select((p, k) => KeyValuePair.Create(p, (L)values[k])));
         var value = compiler.Lower(tree, scope);

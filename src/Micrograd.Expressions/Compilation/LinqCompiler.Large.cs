@@ -1,151 +1,135 @@
 using System.Collections.Immutable;
 using System.Linq.Expressions;
+using System.Runtime.CompilerServices;
 using Micrograd.Expressions.Syntax;
 using L = System.Linq.Expressions.Expression;
 
 namespace Micrograd.Expressions.Compilation;
 
-// The lowering of large formulas: cut into methods of a few thousand nodes each, and long runs of one shape
-// rerolled into loops (Reroll), so the JIT optimizes every method and compiles little code.
+// Large formulas: lowered as statements (small subtrees as expressions), long runs of one shape rerolled into loops
+// (Reroll), and cut into methods by the one splitter (Locals.Block), the same pass that cuts their gradient.
 internal sealed partial class LinqCompiler
 {
     // The JIT compiles a very large method without optimizing it (past about 20,000 IL instructions), which
     // made a 1,000-term sum 60 times slower than a 100-term one. A formula larger than this many nodes is
-    // compiled as several methods: subtrees of a few hundred nodes and up, and long chains cut into runs of
-    // steps, each method continuing from the previous one's result so every rounding stays in order.
+    // compiled as several methods (Locals.Block cuts its statements where few values are alive).
     internal const int MaxMethodNodes = 3000;
 
-    // where splitting may happen: lowering in the root scope (no let-bound names), whose expressions read
-    // the lambda's parameters; each method split off takes the same parameters
-    // Reroll: the formula is large enough (FormulaOptions.RerollNodes) for long runs of one shape to become loops
-    private sealed record Split(Expr Root, ImmutableDictionary<string, L> Scope, IReadOnlyList<ParameterExpression> Parameters,
-        Dictionary<Expr, long> Sizes, bool Reroll)
+    /// <summary>True for a tree of more than <see cref="MaxMethodNodes"/> nodes, lowered through the one splitter.</summary>
+    internal static bool IsLarge(Expr tree) => Nodes.Walk(tree, distinct: false).Skip(MaxMethodNodes).Any();
+
+    // subtrees up to this many nodes are lowered as one expression (the JIT keeps their values in registers)
+    private const int NestedNodes = 256;
+
+    // a method split off a large formula's value has about this many references (each statement is an expression of
+    // up to MaxNestedChain steps, so about 2,000 nodes)
+    private const int MethodReferences = 1_000;
+
+    // The body of a large formula for the one splitter (Locals.Block, which also splits reverse mode's tape): subtrees
+    // of up to NestedNodes nodes as expressions, larger ones hoisted into statements in evaluation order (a chain
+    // one statement per step on an accumulator, long runs of one shape one Reroll.Apply each, a binding one
+    // statement, a call or power after its operands); the same operations in the same order as Lower, so the same bits.
+    private static BlockExpression LargeBody(Expr tree, ImmutableDictionary<string, L> scope, IReadOnlyList<ParameterExpression> parameters, bool reroll)
     {
-        // computed when first asked for, so the subtrees of rerolled runs are never counted
-        public long Size(Expr e) => IsLeaf(e) ? 1 : Sizes.TryGetValue(e, out var size) ? size : Count(e, Sizes);
-
-        // compiles body as a method of (leading..., the lambda's parameters) and calls it with arguments
-        public L Call(L body, IReadOnlyList<(ParameterExpression Parameter, L Argument)> leading)
-        {
-            var parameters = leading.Select(l => l.Parameter).Concat(Parameters).ToList();
-            var type = L.GetDelegateType([.. parameters.Select(p => p.Type), typeof(double)]);
-            var method = DelegateCompiler.Compile(L.Lambda(type, body, "formula_part", parameters));
-            return L.Invoke(L.Constant(method, type), leading.Select(l => l.Argument).Concat(Parameters));
-        }
-    }
-
-    // a node of size 1, left out of the size table (which for a long sum of products is two-thirds of it)
-    private static bool IsLeaf(Expr e) => e is Number or Variable or Call { Arguments.Length: 0 };
-
-    // the size of a subtree (as the compilers lower it: a shared subtree once per use) and of every subtree inside it
-    // but the leaves, added to the table, in one pass
-    private static long Count(Expr root, Dictionary<Expr, long> sizes)
-    {
-        var stack = new Stack<(Expr Node, bool Expanded)>([(root, false)]);
-        while (stack.TryPop(out var top))
-        {
-            var (node, expanded) = top;
-            if (sizes.ContainsKey(node))
-            {
-                continue;
-            }
-
-            var children = Nodes.Inside(node);
-            if (expanded)
-            {
-                sizes[node] = Math.Min(long.MaxValue / 2, 1 + children.Sum(c => IsLeaf(c) ? 1 : sizes[c]));
-                continue;
-            }
-
-            stack.Push((node, true));
-            foreach (var child in children.Where(c => !IsLeaf(c) && !sizes.ContainsKey(c)))
-            {
-                stack.Push((child, false));
-            }
-        }
-
-        return sizes[root];
-    }
-
-    private Split? split;
-
-    private L SplitChain(Steps.Chain chain, Split s)
-    {
-        var acc = NewLocal("acc");
+        var compiler = new LinqCompiler();
         var statements = new List<L>();
-        var end = Run(chain.Rest, 0, s.Size(chain.First), s);
-        var first = new LinqCompiler(chain.Rest[..end].Sum(link => CountLocals(link.Operand)) + CountLocals(chain.First) > MaxIlLocals) { split = s };
-        statements.Add(L.Assign(acc, s.Call(first.Wrap([first.LowerChain(chain with { Rest = chain.Rest[..end] }, s.Scope)]), [])));
-        ContinueInMethods(acc, chain.Rest[end..], s, statements);
-        statements.Add(acc);
-        return L.Block(typeof(double), statements);
+        var hoist = new Hoisting(compiler, statements, reroll);
+        statements.Add(hoist.Lower(tree, scope));
+        return Compilation.Locals.Block(statements, compiler.Locals, new Dictionary<ParameterExpression, L>(), parameters, MethodReferences);
     }
 
-    // acc = part(acc) for each run of the steps that fits one method, in order
-    private static void ContinueInMethods(L acc, Steps.Step[] links, Split s, List<L> statements)
+    private sealed class Hoisting(LinqCompiler compiler, List<L> statements, bool reroll)
     {
-        for (var start = 0; start < links.Length;)
+        public L Lower(Expr e, ImmutableDictionary<string, L> scope)
         {
-            var next = Run(links, start, 0, s);
-            var part = new LinqCompiler(links[start..next].Sum(link => CountLocals(link.Operand)) > MaxIlLocals) { split = s };
-            var previous = L.Parameter(typeof(double), "acc");
-            var body = part.Accumulate(previous, [.. links[start..next].Select<Steps.Step, Func<L, L>>(link => a => part.Step(link, a, s.Scope))]);
-            statements.Add(L.Assign(acc, s.Call(part.Wrap([body]), [(previous, acc)])));
-            start = next;
-        }
-    }
-
-    // the chain as statements on one accumulator: each rerolled run one call of Reroll.Apply, the steps between
-    // them straight-line code (cut into methods as SplitChain does when they are large)
-    private L LowerRerolled(Steps.Chain chain, List<Reroll.Run> runs, ImmutableDictionary<string, L> scope)
-    {
-        var first = Lower(chain.First, scope);
-        if (chain.Negate)
-        {
-            first = Fold(L.Negate(first), v => -v[0]);
-        }
-
-        var acc = NewLocal("acc");
-        var statements = new List<L> { L.Assign(acc, first) };
-        var at = 0;
-        foreach (var run in runs.Append(null))
-        {
-            var end = run?.Start ?? chain.Rest.Length;
-            if (end > at)
+            if (!RuntimeHelpers.TryEnsureSufficientExecutionStack())
             {
-                statements.Add(L.Assign(acc, Straight(acc, chain.Rest[at..end], scope)));
+                throw new InsufficientExecutionStackException("the formula nests too deeply to compile on this thread");
             }
 
-            if (run is not null)
+            if (e is Number or Variable || !Nodes.Walk(e, distinct: false).Skip(NestedNodes).Any())
             {
-                statements.Add(L.Assign(acc, LowerRun(acc, run, scope)));
-                at = run.Start + run.Length;
+                return compiler.Lower(e, scope);
+            }
+
+            switch (e)
+            {
+                case Sum s:
+                    return Chain(Steps.Of(s), scope);
+                case Product p:
+                    return Chain(Steps.Of(p), scope);
+                case Power p:
+                    var b = Lower(p.Base, scope);
+                    return p.Exponent is Number ? compiler.LowerPower(b, p.Exponent, scope) : Pow(b, Lower(p.Exponent, scope));
+                case Call c:
+                    return compiler.LowerCall(c, [.. c.Arguments.Select(a => Lower(a, scope))]);
+                case Let l:
+                    foreach (var binding in l.Bindings)
+                    {
+                        var local = compiler.NewLocal(binding.Name);
+                        statements.Add(L.Assign(local, Lower(binding.Value, scope)));
+                        scope = scope.SetItem(binding.Name, local);
+                    }
+
+                    return Lower(l.Body, scope);
+                default:
+                    return compiler.Lower(e, scope);
             }
         }
 
-        statements.Add(acc);
-        return L.Block(number, statements);
-    }
-
-    // acc followed by the steps: in place, or as methods continuing one another when they are large
-    private L Straight(L acc, Steps.Step[] links, ImmutableDictionary<string, L> scope)
-    {
-        if (split is not { } s || !ReferenceEquals(scope, s.Scope) || links.Sum(link => s.Size(link.Operand)) <= MaxMethodNodes)
+        // acc = first; acc = acc op operand for each step, each operand's own statements first
+        private L Chain(Steps.Chain chain, ImmutableDictionary<string, L> scope)
         {
-            return Accumulate(acc, [.. links.Select<Steps.Step, Func<L, L>>(link => a => Step(link, a, scope))]);
-        }
+            var first = Lower(chain.First, scope);
+            if (chain.Negate)
+            {
+                first = Fold(L.Negate(first), v => -v[0]);
+            }
 
-        var local = NewLocal("acc");
-        var statements = new List<L> { L.Assign(local, acc) };
-        ContinueInMethods(local, links, s, statements);
-        statements.Add(local);
-        return L.Block(typeof(double), statements);
+            var acc = compiler.NewLocal("acc");
+            statements.Add(L.Assign(acc, first));
+            var runs = reroll && chain.Rest.Length >= Reroll.MinRun ? Reroll.Find(chain.Rest) : [];
+            var at = 0;
+            foreach (var run in runs.Append(null))
+            {
+                // up to MaxNestedChain steps per statement, nested as a short chain is: fewer stores of the accumulator
+                L value = acc;
+                var nested = 0;
+                for (var end = run?.Start ?? chain.Rest.Length; at < end; at++)
+                {
+                    var before = statements.Count;
+                    var operand = Lower(chain.Rest[at].Operand, scope);
+                    if (statements.Count > before || nested == MaxNestedChain)
+                    {
+                        // the operand's own statements run after the steps so far
+                        statements.Insert(before, L.Assign(acc, value));
+                        (value, nested) = (acc, 0);
+                    }
+
+                    value = Step(chain.Rest[at].Op, value, operand);
+                    nested++;
+                }
+
+                if (nested > 0)
+                {
+                    statements.Add(L.Assign(acc, value));
+                }
+
+                if (run is not null)
+                {
+                    statements.Add(L.Assign(acc, LowerRun(acc, run, scope)));
+                    at = run.Start + run.Length;
+                }
+            }
+
+            return acc;
+        }
     }
 
-    // One run as a call of Reroll.Apply with its term compiled once. The term reads the parameters it names from an
+    // One run as a call of Reroll.Apply with its block compiled once. The block reads the parameters it names from an
     // array: the delegate's own argument array when they are all read from it (Compile()), so nothing is allocated
     // per call, else one built at the call.
-    private L LowerRun(L acc, Reroll.Run run, ImmutableDictionary<string, L> scope)
+    private static L LowerRun(L acc, Reroll.Run run, ImmutableDictionary<string, L> scope)
     {
         var (inputs, indices) = Reroll.Inputs(run, [.. run.Names.Select(name => scope.TryGetValue(name, out var value) ? value
             : throw new FormulaException(FormulaErrorKind.Name, $"unknown name `{name}`"))]);
@@ -158,22 +142,9 @@ internal sealed partial class LinqCompiler
     {
         var acc = L.Parameter(typeof(double), "acc");
         var (constants, c, inputs, indices, v) = Reroll.BlockParameters();
-        var compiler = new LinqCompiler(false);
+        var compiler = new LinqCompiler();
         var scope = ImmutableDictionary.CreateRange(StringComparer.Ordinal, Reroll.Slots(run, constants, c, inputs, indices, v));
         var body = compiler.Accumulate(acc, [.. run.Block.Select<Steps.Step, Func<L, L>>(step => a => compiler.Step(step, a, scope))]);
         return DelegateCompiler.Compile(L.Lambda<Reroll.Block>(compiler.Wrap([body]), "block", [acc, constants, c, inputs, indices, v]));
-    }
-
-    // the end of a run of links from `from` that fits one method (at least one link)
-    private static int Run(Steps.Step[] links, int from, long size, Split s)
-    {
-        var end = from;
-        do
-        {
-            size += s.Size(links[end].Operand) + 1;
-            end++;
-        }
-        while (end < links.Length && size + s.Size(links[end].Operand) < MaxMethodNodes);
-        return end;
     }
 }

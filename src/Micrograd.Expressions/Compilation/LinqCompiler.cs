@@ -17,40 +17,37 @@ namespace Micrograd.Expressions.Compilation;
 /// </summary>
 internal sealed partial class LinqCompiler
 {
-    // past these sizes a chain becomes statements and locals become array slots (IL allows 65,535 locals)
+    // past this length a chain becomes statements on an accumulator (a large formula's body nests this many steps per statement)
     private const int MaxNestedChain = 32;
+
+    // past this many locals they live in one array (Locals.Block; IL allows 65,535 locals)
     internal const int MaxIlLocals = 8_192;
 
-    private readonly ParameterExpression? slots;
     private readonly List<ParameterExpression> locals = [];
     private readonly Type number;
-    private int slotCount;
 
     // no blocks, locals or methods: a let-bound value is the same expression at each use, a power's base is
     // written at each multiplication, a chain is nested (for LINQ providers that reject blocks)
     private bool blockFree;
     private bool forQueries;
 
-    // number: double, or Vector<double> for the lanes of a batch loop (which never uses slots)
-    private LinqCompiler(bool useSlots, Type? number = null)
-    {
-        this.number = number ?? typeof(double);
-        slots = useSlots ? L.Variable(typeof(double[]), "slots") : null;
-    }
+    // number: double, or Vector<double> for the lanes of a batch loop. A large tree never comes here whole: it is
+    // lowered in statements of at most NestedNodes nodes (LargeBody), so a compiler never needs more IL locals
+    // than a method may have.
+    private LinqCompiler(Type? number = null) => this.number = number ?? typeof(double);
 
     /// <summary>A compiler for the body of a batch loop: every value a <c>Vector&lt;double&gt;</c>.</summary>
-    internal static LinqCompiler ForVectors() => new(false, typeof(Vector<double>));
+    internal static LinqCompiler ForVectors() => new(typeof(Vector<double>));
 
-    /// <summary>A compiler for the scalar body of a batch loop.</summary>
-    internal static LinqCompiler ForScalars(Expr tree) => new(CountLocals(tree) > MaxIlLocals);
+    /// <summary>A compiler for the scalar body of a batch loop (of a tree that is not large).</summary>
+    internal static LinqCompiler ForScalars() => new();
 
     /// <summary>The locals this compiler has created, for a caller that builds its own block.</summary>
-    internal IReadOnlyList<ParameterExpression> Locals => slots is null ? locals : [slots, .. locals];
+    internal IReadOnlyList<ParameterExpression> Locals => locals;
 
-    /// <summary>Statements that must run before any code of this compiler: the slots array, the broadcast constants.</summary>
+    /// <summary>Statements that must run before any code of this compiler: the broadcast constants.</summary>
     internal IEnumerable<L> Prologue =>
-        (slots is null ? Array.Empty<L>() : [L.Assign(slots, L.NewArrayBounds(typeof(double), L.Constant(slotCount)))])
-        .Concat(broadcasts.Select(kv => (L)L.Assign(kv.Value, L.New(typeof(Vector<double>).GetConstructor([typeof(double)])!, L.Constant(kv.Key)))));
+        broadcasts.Select(kv => (L)L.Assign(kv.Value, L.New(typeof(Vector<double>).GetConstructor([typeof(double)])!, L.Constant(kv.Key))));
 
     // A vector constant in a compiled lambda would be boxed in its closure and unboxed on every use;
     // a local assigned once before the loop is a register.
@@ -74,7 +71,7 @@ internal sealed partial class LinqCompiler
     }
 
     /// <summary>A compiler for statements that another generator assembles and wraps with <see cref="Compilation.Locals.Block"/>.</summary>
-    internal static LinqCompiler ForStatements() => new(false);
+    internal static LinqCompiler ForStatements() => new();
 
     /// <summary>A lambda <c>double[] args => ...</c> reading the parameters in order.</summary>
     public static Expression<Func<double[], double>> ToArrayLambda(Expr tree, IReadOnlyList<string> parameters, int rerollNodes = int.MaxValue)
@@ -100,7 +97,7 @@ internal sealed partial class LinqCompiler
         var scope = ImmutableDictionary.CreateRange(StringComparer.Ordinal,
             names.Select(n => KeyValuePair.Create(n, argument(n) is { } e && e.Type == typeof(double) ? e
                 : throw new ArgumentException($"the expression for `{n}` must be of type double", nameof(argument)))));
-        return new LinqCompiler(false) { blockFree = true, forQueries = forQueries }.Lower(tree, scope);
+        return new LinqCompiler { blockFree = true, forQueries = forQueries }.Lower(tree, scope);
     }
 
     /// <summary>A lambda with one <c>double</c> parameter per formula parameter, of the given delegate type.</summary>
@@ -115,33 +112,22 @@ internal sealed partial class LinqCompiler
     private static LambdaExpression Lambda(Type delegateType, Expr tree, ImmutableDictionary<string, L> scope, IReadOnlyList<ParameterExpression> parameters,
         int rerollNodes)
     {
-        // a tree of at most MaxMethodNodes nodes has fewer locals than MaxIlLocals: one walk decides both for most formulas
-        var large = Nodes.Walk(tree, distinct: false).Skip(MaxMethodNodes).Any();
-        var compiler = new LinqCompiler(large && CountLocals(tree) > MaxIlLocals);
-        if (large)
+        // a large tree goes through the one splitter: as statements, cut into methods the JIT optimizes
+        if (IsLarge(tree))
         {
-            compiler.split = new Split(tree, scope, parameters, new Dictionary<Expr, long>(ReferenceEqualityComparer.Instance),
-                Reroll.Applies(tree, rerollNodes));
+            return L.Lambda(delegateType, LargeBody(tree, scope, parameters, Reroll.Applies(tree, rerollNodes)), "formula", parameters);
         }
 
+        var compiler = new LinqCompiler();
         return L.Lambda(delegateType, compiler.Wrap([compiler.Lower(tree, scope)]), "formula", parameters);
     }
 
     /// <summary>The statements as one block that declares every local this compiler created.</summary>
     internal L Wrap(List<L> statements)
     {
-        if (slots is null && locals.Count == 0 && statements is [{ Type: var type } only] && type == typeof(double))
-        {
-            return only;
-        }
-
-        if (slots is null)
-        {
-            return L.Block(typeof(double), locals, statements);
-        }
-
-        statements.Insert(0, L.Assign(slots, L.NewArrayBounds(typeof(double), L.Constant(slotCount))));
-        return L.Block(typeof(double), locals.Prepend(slots), statements);
+        return locals.Count == 0 && statements is [{ Type: var type } only] && type == typeof(double)
+            ? only
+            : L.Block(typeof(double), locals, statements);
     }
 
     /// <summary>A local of another type than double (never an array slot), declared with this compiler's locals.</summary>
@@ -152,14 +138,9 @@ internal sealed partial class LinqCompiler
         return local;
     }
 
-    // a double local: an IL local, or an element of the slots array when there are too many
+    // a local of this compiler's number type
     internal L NewLocal(string name)
     {
-        if (slots is not null)
-        {
-            return L.ArrayAccess(slots, L.Constant(slotCount++));
-        }
-
         var local = L.Variable(number, name);
         locals.Add(local);
         return local;
@@ -171,14 +152,6 @@ internal sealed partial class LinqCompiler
         if (!RuntimeHelpers.TryEnsureSufficientExecutionStack())
         {
             throw new InsufficientExecutionStackException("the formula nests too deeply to compile on this thread");
-        }
-
-        // a subtree of a few hundred nodes and up, in a formula being split, becomes a method of its own
-        if (split is { } whole && ReferenceEquals(scope, whole.Scope) && !ReferenceEquals(e, whole.Root) && e is not (Number or Variable)
-            && whole.Size(e) is > MaxMethodNodes / 8 and <= MaxMethodNodes)
-        {
-            var method = new LinqCompiler(CountLocals(e) > MaxIlLocals);
-            return whole.Call(method.Wrap([method.Lower(e, scope)]), []);
         }
 
         return e switch
@@ -203,19 +176,6 @@ internal sealed partial class LinqCompiler
 
     private L LowerChain(Steps.Chain chain, ImmutableDictionary<string, L> scope)
     {
-        // in a formula large enough to be split, long runs of one shape become loops (Reroll)
-        if (split is { Reroll: true } && chain.Rest.Length >= Reroll.MinRun
-            && Reroll.Find(chain.Rest) is { Count: > 0 } runs)
-        {
-            return LowerRerolled(chain, runs, scope);
-        }
-
-        if (split is { } s && ReferenceEquals(scope, s.Scope) && chain.Rest.Length > 1
-            && s.Size(chain.First) + chain.Rest.Sum(link => s.Size(link.Operand)) > MaxMethodNodes)
-        {
-            return SplitChain(chain, s);
-        }
-
         var first = Lower(chain.First, scope);
         if (chain.Negate)
         {
@@ -225,12 +185,15 @@ internal sealed partial class LinqCompiler
         return Accumulate(first, [.. chain.Rest.Select<Steps.Step, Func<L, L>>(link => acc => Step(link, acc, scope))]);
     }
 
-    private L Step(Steps.Step link, L acc, ImmutableDictionary<string, L> scope) => link.Op switch
+    private L Step(Steps.Step link, L acc, ImmutableDictionary<string, L> scope) => Step(link.Op, acc, Lower(link.Operand, scope));
+
+    // acc op operand, folded when both are constants
+    private static L Step(ExpressionType op, L acc, L operand) => op switch
     {
-        ExpressionType.Add => Fold(L.Add(acc, Lower(link.Operand, scope)), v => v[0] + v[1]),
-        ExpressionType.Subtract => Fold(L.Subtract(acc, Lower(link.Operand, scope)), v => v[0] - v[1]),
-        ExpressionType.Multiply => Fold(L.Multiply(acc, Lower(link.Operand, scope)), v => v[0] * v[1]),
-        _ => Fold(L.Divide(acc, Lower(link.Operand, scope)), v => v[0] / v[1]),
+        ExpressionType.Add => Fold(L.Add(acc, operand), v => v[0] + v[1]),
+        ExpressionType.Subtract => Fold(L.Subtract(acc, operand), v => v[0] - v[1]),
+        ExpressionType.Multiply => Fold(L.Multiply(acc, operand), v => v[0] * v[1]),
+        _ => Fold(L.Divide(acc, operand), v => v[0] / v[1]),
     };
 
     // Applies the steps left to right: nested for short chains, as assignments to one local for long ones,
@@ -249,15 +212,12 @@ internal sealed partial class LinqCompiler
         return L.Block(number, statements);
     }
 
-    private L LowerPower(L b, Expr exponent, ImmutableDictionary<string, L> scope)
-    {
-        if (exponent is Number { Value: var n } && Steps.IsUnrolled(n))
-        {
-            return b is ConstantExpression { Value: double c } ? Const(Steps.UnrolledPower(c, (int)n)) : Unrolled(b, (int)n);
-        }
+    private L LowerPower(L b, Expr exponent, ImmutableDictionary<string, L> scope) =>
+        exponent is Number { Value: var n } && Steps.IsUnrolled(n)
+            ? b is ConstantExpression { Value: double c } ? Const(Steps.UnrolledPower(c, (int)n)) : Unrolled(b, (int)n)
+            : Pow(b, Lower(exponent, scope));
 
-        return Fold(L.Call(typeof(Math).GetMethod(nameof(Math.Pow))!, b, Lower(exponent, scope)), v => Math.Pow(v[0], v[1]));
-    }
+    private static L Pow(L b, L exponent) => Fold(L.Call(typeof(Math).GetMethod(nameof(Math.Pow))!, b, exponent), v => Math.Pow(v[0], v[1]));
 
     // One temporary serves every unrolled power: { base = u; base*base } reads it only after u, which may
     // hold another such block, is done, so no two uses overlap. Fewer locals keep the JIT tracking them all.
@@ -288,9 +248,10 @@ internal sealed partial class LinqCompiler
         return simple ? power : L.Block(number, L.Assign(t, b), power);
     }
 
-    private L LowerCall(Call c, ImmutableDictionary<string, L> scope)
+    private L LowerCall(Call c, ImmutableDictionary<string, L> scope) => LowerCall(c, [.. c.Arguments.Select(a => Lower(a, scope))]);
+
+    private L LowerCall(Call c, L[] args)
     {
-        var args = c.Arguments.Select(a => Lower(a, scope)).ToArray();
         if (number != typeof(double))
         {
             return L.Call(c.Function.VectorMethod!, args);
@@ -340,31 +301,19 @@ internal sealed partial class LinqCompiler
         }
 
         var statements = new List<L>();
-        var outer = split;
         foreach (var binding in let.Bindings)
         {
-            var value = Lower(binding.Value, scope);
             var local = NewLocal(binding.Name);
-            statements.Add(L.Assign(local, value));
-            var inner = scope.SetItem(binding.Name, local);
-
-            // methods split off below a binding take its value as one more parameter
-            split = split is { } s && ReferenceEquals(scope, s.Scope) && local is ParameterExpression p && s.Parameters.Count < MaxSplitParameters
-                ? s with { Scope = inner, Parameters = [.. s.Parameters, p] }
-                : null;
-            scope = inner;
+            statements.Add(L.Assign(local, Lower(binding.Value, scope)));
+            scope = scope.SetItem(binding.Name, local);
         }
 
         statements.Add(Lower(let.Body, scope));
-        split = outer;
         return L.Block(number, statements);
     }
 
     // a function defined by a formula is written in place up to this many nodes, and called above
     private const int MaxInlineNodes = 256;
-
-    // past this many parameters and let-bound values, a let body is not split into methods
-    private const int MaxSplitParameters = 64;
 
     // A node whose operands are all constants becomes the constant the compiled code would compute.
     private static L Fold(L node, Func<double[], double> evaluate)
@@ -380,13 +329,4 @@ internal sealed partial class LinqCompiler
             ? L.Constant(evaluate([.. operands.Select(o => (double)((ConstantExpression)o).Value!)]))
             : node;
     }
-
-    // an upper bound on the locals a tree needs: the power temporary, one per binding and long chain
-    private static int CountLocals(Expr tree) => 1 + Nodes.Walk(tree, distinct: false).Sum(node => node switch
-    {
-        Sum s => s.Terms.Length > MaxNestedChain ? 1 : 0,
-        Product p => p.Factors.Length > MaxNestedChain ? 1 : 0,
-        Let l => l.Bindings.Length,
-        _ => 0,
-    });
 }

@@ -19,8 +19,13 @@ internal static class Locals
     /// <param name="initializers">Locals to assign from an expression just before their first use.</param>
     /// <param name="parameters">The parameters of the lambda the block is the body of, to split a long
     /// block into methods that take them; null to keep one method.</param>
+    /// <param name="methodReferences">About how many references to locals and parameters each method split off
+    /// has: <see cref="MaxMethodReferences"/> for statements of one operation each (a tape); fewer for statements
+    /// that are expressions of many operations (a large formula's value), so that each method stays small enough
+    /// for the JIT to optimize.</param>
     public static BlockExpression Block(IReadOnlyList<L> statements, IEnumerable<ParameterExpression> locals,
-        IReadOnlyDictionary<ParameterExpression, L> initializers, IReadOnlyList<ParameterExpression>? parameters = null)
+        IReadOnlyDictionary<ParameterExpression, L> initializers, IReadOnlyList<ParameterExpression>? parameters = null,
+        int methodReferences = MaxMethodReferences)
     {
         var candidates = locals.Concat(initializers.Keys).ToHashSet();
         var ordered = new List<L>(statements.Count + initializers.Count);
@@ -80,7 +85,7 @@ internal static class Locals
             var rename = new Rename(shared.ToDictionary(kv => kv.Key, kv => (L)kv.Value));
             var body = ordered.Select(rename.Visit).ToList();
             return parameters is null ? L.Block(ordered[^1].Type, declared, body!)
-                : L.Block(ordered[^1].Type, declared, SplitIntoMethods(body!, uses, sizes, last, shared, parameters));
+                : L.Block(ordered[^1].Type, declared, SplitIntoMethods(body!, uses, sizes, last, shared, parameters, methodReferences));
         }
 
         var slots = L.Variable(typeof(double[]), "slots");
@@ -94,14 +99,14 @@ internal static class Locals
     // instructions). A long block is cut, where few values are alive, into runs of statements with about
     // this many references; each run becomes a method that takes the lambda's parameters and, by
     // reference, the locals alive across its ends, and the block calls them in order.
-    private const int MaxMethodReferences = 5_000;
+    public const int MaxMethodReferences = 5_000;
     private const int MaxCarried = 12;
 
     private static List<L> SplitIntoMethods(List<L> body, List<ParameterExpression[]> uses, List<int> sizes,
         Dictionary<ParameterExpression, int> last, Dictionary<ParameterExpression, ParameterExpression> shared,
-        IReadOnlyList<ParameterExpression> parameters)
+        IReadOnlyList<ParameterExpression> parameters, int methodReferences)
     {
-        if (sizes.Sum() <= MaxMethodReferences)
+        if (sizes.Sum() <= methodReferences)
         {
             return body;
         }
@@ -128,7 +133,7 @@ internal static class Locals
             alive.UnionWith(born[b] ?? []);
             alive.ExceptWith(dead[b] ?? []);
             size += sizes[b - 1];
-            if (size >= MaxMethodReferences && alive.Count <= MaxCarried)
+            if (size >= methodReferences && alive.Count <= MaxCarried)
             {
                 cuts.Add(b);
                 carriedAt.Add([.. alive.Select(local => shared[local])]);
