@@ -101,9 +101,12 @@ public sealed partial class Formula : IEquatable<Formula>, IFormattable
 
         try
         {
-            formula = Parse(text, options);
-            error = null;
-            return true;
+            // text the grammar does not accept comes back as an error; names and limits are refused by exceptions
+            var valid = options ?? FormulaOptions.Default;
+            formula = Reader.TryRead(text, FormulaContext.Default.Table, valid, out var read, out error)
+                ? new Formula(read.Tree, read.Parameters, valid, FormulaContext.Default, read.Core)
+                : null;
+            return formula is not null;
         }
         catch (FormulaSyntaxException e)
         {

@@ -163,6 +163,47 @@ public class ParserTests
         });
     }
 
+    // text the grammar does not accept is the usual bad input: TryParse reports it without an exception thrown inside
+    [TestCase("1 +")]
+    [TestCase("(x")]
+    [TestCase("x y")]
+    [TestCase("sin(")]
+    [TestCase("3 ** * 2")]
+    [TestCase("let u = in u")]
+    [TestCase("")]
+    public void TryParse_GrammarError_NoExceptionThrown(string text)
+    {
+        // the event is process-wide: only this thread's exceptions count (other tests may run in parallel)
+        var thread = Environment.CurrentManagedThreadId;
+        var thrown = new List<string>();
+        void Record(object? sender, System.Runtime.ExceptionServices.FirstChanceExceptionEventArgs e)
+        {
+            if (Environment.CurrentManagedThreadId == thread)
+            {
+                thrown.Add($"{e.Exception.GetType().Name}: {e.Exception.Message}");
+            }
+        }
+
+        AppDomain.CurrentDomain.FirstChanceException += Record;
+        bool ok;
+        FormulaSyntaxException? error;
+        try
+        {
+            ok = Formula.TryParse(text, out _, out error);
+        }
+        finally
+        {
+            AppDomain.CurrentDomain.FirstChanceException -= Record;
+        }
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(ok, Is.False, text);
+            Assert.That(error?.Line, Is.EqualTo(1), text);
+            Assert.That(thrown, Is.Empty, $"`{text}`: exceptions thrown inside TryParse");
+        });
+    }
+
     [Test]
     public void Parse_CommaNeverDecimalPoint_IsError()
     {

@@ -7,14 +7,12 @@ namespace Micrograd.Expressions.Syntax;
 /// </summary>
 internal static class Limits
 {
-    public static void Check(string text, FormulaOptions options)
-    {
-        if (text.Length > options.MaxLength)
-        {
-            throw Parser.At(text, options.MaxLength, FormulaErrorKind.Limit,
-                $"the formula is {text.Length} characters long; the limit (FormulaOptions.MaxLength) is {options.MaxLength}");
-        }
-    }
+    /// <summary>The error for text longer than <see cref="FormulaOptions.MaxLength"/>, or null.</summary>
+    public static FormulaSyntaxException? Exceeded(string text, FormulaOptions options) =>
+        text.Length > options.MaxLength
+            ? Parser.At(text, options.MaxLength, FormulaErrorKind.Limit,
+                $"the formula is {text.Length} characters long; the limit (FormulaOptions.MaxLength) is {options.MaxLength}")
+            : null;
 
     public static FormulaSyntaxException StackExhausted(string text, int line, int column) =>
         new(FormulaErrorKind.Limit,

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Diagnostics.CodeAnalysis;
 using Sprache;
 
 namespace Micrograd.Expressions.Syntax;
@@ -152,9 +153,23 @@ internal static partial class Parser
     /// <param name="functions">The functions and constants a call may name.</param>
     /// <param name="options">The limits.</param>
     /// <param name="defining">The context function whose body this is (it may not call itself), or null.</param>
-    public static (IReadOnlyList<string>? Header, Expr Body) Read(string text, FunctionTable functions, FormulaOptions options, string? defining = null)
+    public static (IReadOnlyList<string>? Header, Expr Body) Read(string text, FunctionTable functions, FormulaOptions options, string? defining = null) =>
+        TryRead(text, functions, options, defining, out var read, out var error) ? read : throw error;
+
+    /// <summary>
+    /// As <see cref="Read"/>, but text the grammar does not accept (or that is too long) is an error returned, not
+    /// thrown; what the rules themselves refuse (names, arity, nesting) is still thrown.
+    /// </summary>
+    public static bool TryRead(string text, FunctionTable functions, FormulaOptions options, string? defining,
+        out (IReadOnlyList<string>? Header, Expr Body) read, [NotNullWhen(false)] out FormulaSyntaxException? error)
     {
-        Limits.Check(text, options);
+        read = default;
+        error = Limits.Exceeded(text, options);
+        if (error is not null)
+        {
+            return false;
+        }
+
         var context = new ReadState(text, functions, options);
         if (defining is not null)
         {
@@ -164,9 +179,11 @@ internal static partial class Parser
         var result = Formula(new TextInput(text, context));
         if (!result.WasSuccessful)
         {
-            throw Failure(text, result);
+            error = Failure(text, result);
+            return false;
         }
 
-        return (result.Value.Header?.ToList(), result.Value.Body);
+        read = (result.Value.Header?.ToList(), result.Value.Body);
+        return true;
     }
 }

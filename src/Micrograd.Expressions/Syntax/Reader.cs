@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace Micrograd.Expressions.Syntax;
 
 /// <summary>
@@ -15,12 +17,28 @@ internal static class Reader
     /// <param name="defining">The context function whose body this is (it may not call itself), or null.</param>
     /// <returns>The tree as read, the parameters in call order, and the core tree (local functions written out).</returns>
     public static (Expr Tree, IReadOnlyList<string> Parameters, Expr Core) Read(
-        string text, FunctionTable context, FormulaOptions options, IReadOnlyList<string>? header = null, string? defining = null)
+        string text, FunctionTable context, FormulaOptions options, IReadOnlyList<string>? header = null, string? defining = null) =>
+        TryRead(text, context, options, out var read, out var error, header, defining) ? read : throw error;
+
+    /// <summary>
+    /// As <see cref="Read"/>, but text the grammar does not accept (the usual bad input) is an error returned, not
+    /// thrown, so that <c>Formula.TryParse</c> costs no exception for it; errors raised while names are resolved
+    /// are still thrown.
+    /// </summary>
+    public static bool TryRead(string text, FunctionTable context, FormulaOptions options,
+        out (Expr Tree, IReadOnlyList<string> Parameters, Expr Core) read, [NotNullWhen(false)] out FormulaSyntaxException? error,
+        IReadOnlyList<string>? header = null, string? defining = null)
     {
         ArgumentNullException.ThrowIfNull(text);
+        read = default;
         try
         {
-            var (written, body) = Parser.Read(text, context, options, defining);
+            if (!Parser.TryRead(text, context, options, defining, out var grammar, out error))
+            {
+                return false;
+            }
+
+            var (written, body) = grammar;
             if (header is not null && written is not null)
             {
                 throw Parser.At(text, text.IndexOf("fun", StringComparison.Ordinal), FormulaErrorKind.Syntax,
@@ -29,7 +47,8 @@ internal static class Reader
 
             var (tree, parameters) = Scope.Bind(text, header ?? written, body, context, options);
             var core = text.Contains("let", StringComparison.Ordinal) ? LocalFunctions.Expand(tree, parameters, options.MaxResultNodes) : tree;
-            return (tree, parameters, core);
+            read = (tree, parameters, core);
+            return true;
         }
         catch (InsufficientExecutionStackException)
         {
