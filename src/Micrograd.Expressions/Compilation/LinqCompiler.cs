@@ -12,8 +12,8 @@ namespace Micrograd.Expressions.Compilation;
 /// IEEE order: sums and products left to right, <c>a/b</c> as a division, each let-bound value once (a block
 /// local). Small integer powers become multiplications; subtrees over constants are folded at compile time
 /// with the same operations the compiled code would run. Long sums and products become a sequence of
-/// statements rather than a deep expression, and very many locals live in one array, so any formula the
-/// parser accepts compiles.
+/// statements rather than a deep expression; a large formula is lowered as statements and cut into methods by
+/// the one splitter (<see cref="Compilation.Locals"/>), so any formula the parser accepts compiles.
 /// </summary>
 internal sealed partial class LinqCompiler
 {

@@ -35,7 +35,7 @@ internal sealed class Tiers
         // nodes as the compilers lower them (a let-bound value once, a subtree shared by reference at each use)
         compilable = new(() => !Nodes.Walk(core, distinct: false).Skip(options.MaxCompiledNodes).Any());
         // as large as the compilers split into several methods: milliseconds or more to compile
-        large = new(() => Nodes.Walk(core, distinct: false).Skip(LinqCompiler.MaxMethodNodes).Any());
+        large = new(() => LinqCompiler.IsLarge(core));
     }
 
     /// <summary>True when the formula is small enough to compile (<see cref="FormulaOptions.MaxCompiledNodes"/>).</summary>
