@@ -22,8 +22,8 @@ internal sealed partial class LinqCompiler
     private const int NestedNodes = 256;
 
     // a method split off a large formula's value has about this many references (each statement is an expression of
-    // up to MaxNestedChain steps, so about 2,000 nodes)
-    private const int MethodReferences = 1_000;
+    // up to MaxNestedChain steps, so a few thousand nodes; at 5,000, as for a tape, the JIT stops optimizing them)
+    private const int MethodReferences = 2_000;
 
     // The body of a large formula for the one splitter (Locals.Block, which also splits reverse mode's tape): subtrees
     // of up to NestedNodes nodes as expressions, larger ones hoisted into statements in evaluation order (a chain
