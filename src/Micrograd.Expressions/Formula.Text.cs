@@ -1,4 +1,3 @@
-using Micrograd.Expressions.Compilation;
 using Micrograd.Expressions.Syntax;
 
 namespace Micrograd.Expressions;
@@ -6,19 +5,6 @@ namespace Micrograd.Expressions;
 // The formula as text: the canonical form and the dialects.
 public sealed partial class Formula
 {
-    // the documented error for a tree too deep for the current thread's stack
-    private static T Guard<T>(Func<T> operation)
-    {
-        try
-        {
-            return operation();
-        }
-        catch (InsufficientExecutionStackException e)
-        {
-            throw Tiers.StackLimit(e);
-        }
-    }
-
     /// <summary>The canonical text: the formula language with the fewest parentheses; it parses back to an equal tree.</summary>
     /// <returns>The text.</returns>
     public override string ToString() => Header() + Guard(() => Printer.Print(Tree, Dialect.Formula, Options));

@@ -141,6 +141,19 @@ public sealed partial class Formula : IEquatable<Formula>, IFormattable
         return new Formula(tree, list, options);
     }
 
+    // the documented error for a tree too deep for the current thread's stack
+    private static T Guard<T>(Func<T> operation)
+    {
+        try
+        {
+            return operation();
+        }
+        catch (InsufficientExecutionStackException e)
+        {
+            throw Limits.StackExhausted(e);
+        }
+    }
+
     /// <inheritdoc/>
     public bool Equals(Formula? other) =>
         other is not null && Tree.Equals(other.Tree) && Parameters.SequenceEqual(other.Parameters);

@@ -69,12 +69,18 @@ public static class Differentiator
         return (du, dv) switch
         {
             (Number { Value: 0 }, Number { Value: 0 }) => Zero,
-            (_, Number { Value: 0 }) => Mul(Partial(PowRow, 0, [u, v]), du),                    // (u**c)' = c*u**(c-1)*u'
+            (_, Number { Value: 0 }) => Mul(PowerPartial(0, u, v), du),                          // (u**c)' = c*u**(c-1)*u'
             (Number { Value: 0 }, _) when u is Number { Value: 0 } => Zero,                    // (0**v)' = 0 where it exists (v > 0)
-            (Number { Value: 0 }, _) => Mul(Partial(PowRow, 1, [u, v]), dv),                    // (c**v)' = c**v*log(c)*v'
+            (Number { Value: 0 }, _) => Mul(PowerPartial(1, u, v), dv),                          // (c**v)' = c**v*log(c)*v'
             _ => Mul(Pow(u, v), Add(Mul(dv, Call(LogRow, u)), Mul(v, Partial(LogRow, 0, [u]), du))),
         };
     }
+
+    /// <summary>
+    /// The power rule: <c>d(u**v)/du</c> (<paramref name="operand"/> 0) or <c>d(u**v)/dv</c> (1), the <c>pow</c> row's
+    /// partials with <paramref name="u"/> and <paramref name="v"/> put in; read by this switch and by reverse mode.
+    /// </summary>
+    internal static Expr PowerPartial(int operand, Expr u, Expr v) => Partial(PowRow, operand, [u, v]);
 
     private static readonly Function PowRow = Function.Named("pow");
     private static readonly Function LogRow = Function.Named("log");

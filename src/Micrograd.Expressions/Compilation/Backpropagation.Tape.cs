@@ -71,12 +71,12 @@ internal static partial class Backpropagation
                     return LowerProduct(p, scope);
                 case Power { Exponent: Number { Value: var k } } p when Steps.IsUnrolled(k):
                     return Unary($"**{NumberText.Format(k)}", Lower(p.Base, scope), u => Compiler.Lower(new Power(U, new Number(k)), Scope(u)),
-                        (u, _) => () => Compiler.Lower(Differentiator.Partial(PowRow, 0, [U, new Number(k)]), Scope(u)));
+                        (u, _) => () => Compiler.Lower(Differentiator.PowerPartial(0, U, new Number(k)), Scope(u)));
                 case Power p:
                     // the pow row's partials, as the symbolic differentiator reads them; x**y in them is this node's value
                     return Binary("**", Lower(p.Base, scope), Lower(p.Exponent, scope), (a, b) => Compiler.Lower(new Power(U, V), Scope(a, b)),
-                        (a, b, result) => (() => Compiler.Lower(Differentiator.Partial(PowRow, 0, [U, V]), Scope(a, b)),
-                                           () => Compiler.Lower(Reuse(Differentiator.Partial(PowRow, 1, [U, V]), new Power(U, V), W), Scope(a, b).Add(W.Name, result))));
+                        (a, b, result) => (() => Compiler.Lower(Differentiator.PowerPartial(0, U, V), Scope(a, b)),
+                                           () => Compiler.Lower(Reuse(Differentiator.PowerPartial(1, U, V), new Power(U, V), W), Scope(a, b).Add(W.Name, result))));
                 case Call c:
                     return LowerCall(c, scope);
                 case Let l:
@@ -297,7 +297,6 @@ internal static partial class Backpropagation
         private static readonly Variable U = new("u");
         private static readonly Variable V = new("v");
         private static readonly Variable W = new("w");
-        private static readonly Function PowRow = Function.Named("pow");
 
         // a factor of a product equal to `known` read as `name` instead (a value the tape already has)
         private static Expr Reuse(Expr e, Expr known, Variable name) => e switch

@@ -130,7 +130,7 @@ internal sealed partial class LinqCompiler
             : L.Block(typeof(double), locals, statements);
     }
 
-    /// <summary>A local of another type than double (never an array slot), declared with this compiler's locals.</summary>
+    /// <summary>A local of another type than double, declared with this compiler's locals.</summary>
     internal ParameterExpression NewLocal(string name, Type type)
     {
         var local = L.Variable(type, name);

@@ -99,11 +99,7 @@ internal sealed class Tiers
         }
         catch (InsufficientExecutionStackException e)
         {
-            throw StackLimit(e);
+            throw Limits.StackExhausted(e);
         }
     }
-
-    /// <summary>The documented error for a tree too deep for the current thread's stack.</summary>
-    public static FormulaException StackLimit(InsufficientExecutionStackException e) =>
-        new(FormulaErrorKind.Limit, $"the formula nests too deeply for this thread's stack: {e.Message}");
 }

@@ -14,6 +14,10 @@ internal static class Limits
                 $"the formula is {text.Length} characters long; the limit (FormulaOptions.MaxLength) is {options.MaxLength}")
             : null;
 
+    /// <summary>The documented error for a tree too deep for the current thread's stack (compiling, differentiating, printing).</summary>
+    public static FormulaException StackExhausted(InsufficientExecutionStackException e) =>
+        new(FormulaErrorKind.Limit, $"the formula nests too deeply for this thread's stack: {e.Message}");
+
     public static FormulaSyntaxException StackExhausted(string text, int line, int column) =>
         new(FormulaErrorKind.Limit,
             "the formula nests too deeply for the stack of this thread; lower the nesting or FormulaOptions.MaxDepth",
