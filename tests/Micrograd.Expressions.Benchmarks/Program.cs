@@ -18,6 +18,18 @@ public static class Program
             return;
         }
 
+        if (args is ["--warmup-child", var operation])
+        {
+            WarmUp.Measure(operation);
+            return;
+        }
+
+        if (args is ["--warmup", .. var rest])
+        {
+            WarmUp.Run(rest.Length > 0 ? int.Parse(rest[0], System.Globalization.CultureInfo.InvariantCulture) : 5, rest.Length > 1 ? rest[1] : null);
+            return;
+        }
+
         var config = DefaultConfig.Instance
             .AddColumn(StatisticColumn.Median)
             .WithSummaryStyle(BenchmarkDotNet.Reports.SummaryStyle.Default.WithRatioStyle(RatioStyle.Trend));
