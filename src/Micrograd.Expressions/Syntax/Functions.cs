@@ -12,13 +12,13 @@ public sealed class Function
     private readonly string[] derivatives;
 
     private Function(
-        string name, string[] parameters, string domain, MethodInfo? method, double constant,
+        string name, string[] parameters, string domain, Func<MethodInfo>? method, double constant,
         string[] derivatives, string latex, string csharp, string dynamicLinq)
     {
         Name = name;
         ParameterNames = parameters;
         Domain = domain;
-        Method = method;
+        findMethod = method;
         ConstantValue = constant;
         this.derivatives = derivatives;
         LaTeX = latex;
@@ -43,7 +43,7 @@ public sealed class Function
         InlineNodes = body is null ? 1 : Syntax.Nodes.Walk(body, distinct: false)
             .Aggregate(0L, (total, n) => Math.Min(int.MaxValue, total + (n is Syntax.Call { Function.Body: not null } c ? c.Function.InlineNodes : 1)));
         Domain = body is not null ? "as its formula" : implementation is not null ? "as its .NET implementation" : "constant";
-        Method = implementation?.Target is null ? implementation?.Method : null;
+        this.method = implementation?.Target is null ? implementation?.Method : null;
         var arguments = string.Join(", ", Enumerable.Range(0, parameters.Length).Select(i => $"{{{i}}}"));
         LaTeX = parameters.Length == 0 ? Syntax.Printer.LaTeXName(name) : $@"\operatorname{{{{{name}}}}}\left({arguments}\right)";
         CSharp = DynamicLinq = parameters.Length == 0 ? name : $"{name}({arguments})";
@@ -83,7 +83,11 @@ public sealed class Function
     public bool HasDerivatives => Arity == 0 || Body is not null || derivatives.Length == Arity || derivativeTrees?.Length == Arity;
 
     /// <summary>The static method a call compiles to (a <see cref="Math"/> member, one of the engine's own, or a host's static method); null for a closure, a formula body or a constant.</summary>
-    internal MethodInfo? Method { get; }
+    internal MethodInfo? Method => method ??= findMethod?.Invoke();
+
+    // a built-in row's method is found on first use: finding 23 methods by reflection would cost every process's start-up
+    private MethodInfo? method;
+    private readonly Func<MethodInfo>? findMethod;
 
     private Delegate? implementation;
 
@@ -91,7 +95,11 @@ public sealed class Function
     /// The lane-wise <c>Vector&lt;double&gt;</c> method that rounds exactly as <see cref="Method"/> (IEEE sqrt and
     /// abs), or null: batch loops vectorise only formulas whose every function has one.
     /// </summary>
-    internal MethodInfo? VectorMethod { get; private set; }
+    internal MethodInfo? VectorMethod => vectorMethod ??= lanes is null ? null
+        : typeof(Vector).GetMethods().Single(m => m.Name == lanes && m.IsGenericMethodDefinition).MakeGenericMethod(typeof(double));
+
+    private MethodInfo? vectorMethod;
+    private string? lanes;
 
     /// <summary>LaTeX template; <c>{0}</c>, <c>{1}</c> stand for the rendered arguments.</summary>
     internal string LaTeX { get; }
@@ -269,17 +277,17 @@ public sealed class Function
     private static readonly Type B = typeof(Builtins);
 
     private static Function F(string name, string domain, Type owner, string method, string derivative, string latex, string? csharp = null, string? dynamicLinq = null) =>
-        new(name, ["x"], domain, owner.GetMethod(method, [typeof(double)])!, double.NaN, [derivative], latex,
+        new(name, ["x"], domain, () => owner.GetMethod(method, [typeof(double)])!, double.NaN, [derivative], latex,
             csharp ?? $"Math.{method}({{0}})", dynamicLinq ?? csharp ?? $"Math.{method}({{0}})");
 
     private static Function F2(string name, string[] parameters, string domain, Type owner, string method, string[] derivatives, string latex, string? csharp = null, string? dynamicLinq = null) =>
-        new(name, parameters, domain, owner.GetMethod(method, [typeof(double), typeof(double)])!, double.NaN, derivatives, latex,
+        new(name, parameters, domain, () => owner.GetMethod(method, [typeof(double), typeof(double)])!, double.NaN, derivatives, latex,
             csharp ?? $"Math.{method}({{0}}, {{1}})", dynamicLinq ?? csharp ?? $"Math.{method}({{0}}, {{1}})");
 
-    // the row with its lane-wise form: the generic Vector method of that name, for double
+    // the row with its lane-wise form: the generic Vector method of that name, for double (found on first use)
     private Function WithLanes(string name)
     {
-        VectorMethod = typeof(Vector).GetMethods().Single(m => m.Name == name && m.IsGenericMethodDefinition).MakeGenericMethod(typeof(double));
+        lanes = name;
         return this;
     }
 
@@ -331,10 +339,20 @@ public sealed class Function
     ];
 
     // a plain dictionary: a frozen one reads as fast for 26 names but costs every process's start-up to build
-    private static readonly Dictionary<string, Function> ByName =
-        All.Select(f => KeyValuePair.Create(f.Name, f))
-           .Append(KeyValuePair.Create("ln", All.Single(f => f.Name == "log")))
-           .ToDictionary(StringComparer.Ordinal);
+    private static readonly Dictionary<string, Function> ByName = Index();
+
+    // a loop, not LINQ: its generic instantiations over value types would be compiled at every start-up
+    private static Dictionary<string, Function> Index()
+    {
+        var byName = new Dictionary<string, Function>(All.Length + 1, StringComparer.Ordinal);
+        foreach (var row in All)
+        {
+            byName.Add(row.Name, row);
+        }
+
+        byName.Add("ln", byName["log"]);
+        return byName;
+    }
 
     /// <summary>Looks a function or constant up by name (aliases such as <c>ln</c> included).</summary>
     /// <param name="name">The name as written in a formula.</param>
