@@ -10,6 +10,7 @@ namespace Micrograd.Expressions.Compilation;
 /// </summary>
 internal static class Interpreter
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double Evaluate(Expr tree, IReadOnlyList<string> parameters, double[] values)
     {
         var scope = new Scope();
@@ -49,6 +50,7 @@ internal static class Interpreter
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double Eval(Expr e, Scope scope)
     {
         if (!RuntimeHelpers.TryEnsureSufficientExecutionStack())
@@ -108,6 +110,7 @@ internal static class Interpreter
 
     // the shapes of Steps, without building its view (no allocation per evaluation): a leading -1 negates (or is
     // dropped for a subtrahend), a later u**-1 divides
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double EvalProduct(Product p, Scope scope, bool skipSign)
     {
         var negate = Steps.IsNegation(p);

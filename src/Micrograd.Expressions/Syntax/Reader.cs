@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
 
 namespace Micrograd.Expressions.Syntax;
 
@@ -25,6 +26,7 @@ internal static class Reader
     /// thrown, so that <c>Formula.TryParse</c> costs no exception for it; errors raised while names are resolved
     /// are still thrown.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool TryRead(string text, FunctionTable context, FormulaOptions options,
         out (Expr Tree, IReadOnlyList<string> Parameters, Expr Core) read, [NotNullWhen(false)] out FormulaSyntaxException? error,
         IReadOnlyList<string>? header = null, string? defining = null)
@@ -33,7 +35,19 @@ internal static class Reader
         read = default;
         try
         {
-            if (!Parser.TryRead(text, context, options, defining, out var grammar, out error))
+            error = Limits.Exceeded(text, options);
+            if (error is not null)
+            {
+                return false;
+            }
+
+            // the common case read by hand, everything else (and every error) by the grammar
+            (IReadOnlyList<string>? Header, Expr Body) grammar;
+            if (QuickReader.TryRead(text, context, options) is { } quick)
+            {
+                grammar = (null, quick);
+            }
+            else if (!Parser.TryRead(text, context, options, defining, out grammar, out error))
             {
                 return false;
             }

@@ -1,0 +1,291 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Runtime.CompilerServices;
+
+namespace Micrograd.Expressions.Syntax;
+
+/// <summary>
+/// The common case of <see cref="Parser"/>'s grammar, read by hand: one line of numbers, names, calls of known
+/// functions, parentheses and the operators <c>+ - * / ** ^</c>, at most <see cref="MaxDepth"/> levels deep. It
+/// builds the tree with the grammar's own constructors (<see cref="Exact"/>), so it gives the very tree the grammar
+/// would, and it declines everything else: bindings, headers, new lines, anything unusual in a number, unknown
+/// names, wrong arity, any error. The grammar reads what it declines (and words the errors), so the language is
+/// defined by the grammar alone; <c>QuickReaderTests</c> check that both give the same trees.
+/// Why it exists: a young process runs the grammar's hundreds of small methods unoptimized, and the first
+/// formula pays for compiling them; these few methods are compiled optimized at their first call.
+/// </summary>
+internal static class QuickReader
+{
+    /// <summary>Levels of parentheses, calls and power operators read here; deeper text goes to the grammar.</summary>
+    public const int MaxDepth = 40;
+
+    /// <summary>The tree of <paramref name="text"/>, or null where the grammar must read it.</summary>
+    /// <param name="text">The formula text (its length already checked).</param>
+    /// <param name="functions">The functions and constants a call may name.</param>
+    /// <param name="options">The limits.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static Expr? TryRead(string text, FunctionTable functions, FormulaOptions options)
+    {
+        var reader = new State(text, functions, Math.Min(MaxDepth, options.MaxDepth));
+        if (!reader.Space())
+        {
+            return null;
+        }
+
+        var tree = reader.Sum();
+        return tree is not null && reader.AtEnd ? tree : null;
+    }
+
+    private struct State(string text, FunctionTable functions, int maxDepth)
+    {
+        private int at;
+        private int depth;
+
+        public readonly bool AtEnd => at == text.Length;
+
+        private readonly char Next => at < text.Length ? text[at] : '\0';
+
+        // spaces and tabs between tokens; false at any other white space (a new line may end a binding)
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public bool Space()
+        {
+            while (at < text.Length && (text[at] == ' ' || text[at] == '\t'))
+            {
+                at++;
+            }
+
+            return at == text.Length || !char.IsWhiteSpace(text[at]);
+        }
+
+        // sum = product {("+" | "-") product}
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public Expr? Sum()
+        {
+            var head = Product();
+            List<Expr>? tail = null;
+            while (head is not null && Next is '+' or '-')
+            {
+                var minus = text[at++] == '-';
+                if (!Space() || Product() is not { } operand)
+                {
+                    return null;
+                }
+
+                (tail ??= []).Add(minus ? Exact.Negate(operand) : operand);
+            }
+
+            return head is null || tail is null ? head : Exact.Sum(head, tail);
+        }
+
+        // product = unary {("*" | "/") unary}
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private Expr? Product()
+        {
+            var head = Unary();
+            List<Expr>? tail = null;
+            while (head is not null && (Next == '/' || (Next == '*' && (at + 1 >= text.Length || text[at + 1] != '*'))))
+            {
+                var divide = text[at++] == '/';
+                if (!Space() || Unary() is not { } operand)
+                {
+                    return null;
+                }
+
+                (tail ??= []).Add(divide ? Exact.Reciprocal(operand) : operand);
+            }
+
+            return head is null || tail is null ? head : Exact.Product(head, tail);
+        }
+
+        // unary = {"-" | "+"} power
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private Expr? Unary()
+        {
+            var negative = Signs();
+            return negative is { } odd && Power() is { } power ? (odd ? Exact.Negate(power) : power) : null;
+        }
+
+        // {"-" | "+"}: true for an odd number of minus signs, null at white space other than spaces and tabs
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private bool? Signs()
+        {
+            var odd = false;
+            while (Next is '-' or '+')
+            {
+                odd ^= text[at++] == '-';
+                if (!Space())
+                {
+                    return null;
+                }
+            }
+
+            return odd;
+        }
+
+        // power = atom {("**" | "^") {sign} atom}, one level deeper per operator
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private Expr? Power()
+        {
+            var head = Atom();
+            List<(string Signs, Expr Atom)>? tail = null;
+            var levels = 0;
+            while (head is not null && (Next == '^' || (Next == '*' && at + 1 < text.Length && text[at + 1] == '*')))
+            {
+                at += text[at] == '^' ? 1 : 2;
+                levels++;
+                if (++depth > maxDepth || !Space() || Signs() is not { } odd || Atom() is not { } atom)
+                {
+                    return null;
+                }
+
+                (tail ??= []).Add((odd ? "-" : "", atom));
+            }
+
+            depth -= levels;
+            return head is null || tail is null ? head : Exact.FoldPower(head, tail);
+        }
+
+        // atom = number | name ["(" [sum {"," sum}] ")"] | "(" sum ")"
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private Expr? Atom()
+        {
+            var next = Next;
+            if (!RuntimeHelpers.TryEnsureSufficientExecutionStack())
+            {
+                return null;
+            }
+
+            if (char.IsAsciiDigit(next) || next == '.')
+            {
+                return Number();
+            }
+
+            if (next == '(')
+            {
+                at++;
+                if (++depth > maxDepth || !Space() || Sum() is not { } inner || Next != ')')
+                {
+                    return null;
+                }
+
+                at++;
+                depth--;
+                return Space() ? inner : null;
+            }
+
+            return Reference();
+        }
+
+        // digits ["." [digits]] [exponent] | "." digits [exponent], followed by no letter, digit, "_" or "."
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private Expr? Number()
+        {
+            var start = at;
+            var digits = Digits();
+            if (Next == '.')
+            {
+                at++;
+                digits += Digits();
+            }
+
+            if (digits == 0)
+            {
+                return null;
+            }
+
+            if (Next is 'e' or 'E')
+            {
+                at++;
+                if (Next is '+' or '-')
+                {
+                    at++;
+                }
+
+                if (Digits() == 0)
+                {
+                    return null;
+                }
+            }
+
+            var next = Next;
+            if (char.IsLetterOrDigit(next) || next == '_' || next == '.')
+            {
+                return null;
+            }
+
+            var value = double.Parse(text.AsSpan(start, at - start), NumberStyles.Float, CultureInfo.InvariantCulture);
+            return Space() ? new Number(value) : null;
+        }
+
+        private int Digits()
+        {
+            var start = at;
+            while (char.IsAsciiDigit(Next))
+            {
+                at++;
+            }
+
+            return at - start;
+        }
+
+        // a parameter, a constant, or a call of a known function with the right number of arguments
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private Expr? Reference()
+        {
+            var start = at;
+            if (!(char.IsLetter(Next) || Next == '_'))
+            {
+                return null;
+            }
+
+            do
+            {
+                at++;
+            }
+            while (char.IsLetterOrDigit(Next) || Next == '_');
+            var name = text[start..at];
+            if (name is "let" or "in" or "fun" || !Space())
+            {
+                return null;
+            }
+
+            var known = functions.TryLookup(name, out var function);
+            if (Next != '(')
+            {
+                return known && !function!.IsConstant ? null : new Variable(name);
+            }
+
+            if (!known || function!.IsConstant)
+            {
+                return null;
+            }
+
+            at++;
+            if (++depth > maxDepth || !Space())
+            {
+                return null;
+            }
+
+            var arguments = ImmutableArray.CreateBuilder<Expr>(function.Arity);
+            while (Next != ')')
+            {
+                if (arguments.Count > 0 && Next != ',')
+                {
+                    return null;
+                }
+
+                at += arguments.Count > 0 ? 1 : 0;
+                if (!Space() || Sum() is not { } argument)
+                {
+                    return null;
+                }
+
+                arguments.Add(argument);
+            }
+
+            at++;
+            depth--;
+            return arguments.Count == function.Arity && Space() ? new Call(function, arguments.DrainToImmutable()) : null;
+        }
+    }
+}
