@@ -17,11 +17,15 @@ internal sealed class Tiers
 
     private readonly Expr core;
     private readonly IReadOnlyList<string> parameters;
-    private readonly Lazy<Func<double[], double>> value;
-    private readonly Lazy<GradientFunction> gradient;
-    private readonly Lazy<BatchCompiler.Kernel> batch;
-    private readonly Lazy<bool> compilable;
-    private readonly Lazy<bool> large;
+    private readonly FormulaOptions options;
+
+    // each made on first use (most formulas are read and evaluated a few times, and never compiled); a Lazy keeps
+    // a compile's failure, which Compile() reports
+    private Lazy<Func<double[], double>>? value;
+    private Lazy<GradientFunction>? gradient;
+    private Lazy<BatchCompiler.Kernel>? batch;
+    private int compilable;
+    private int large;
     private int evaluations;
     private int compiling;
 
@@ -29,29 +33,44 @@ internal sealed class Tiers
     {
         this.core = core;
         this.parameters = parameters;
-        value = new(() => CompileCache.GetOrCompile(core, parameters, () => DelegateCompiler.Compile(LinqCompiler.ToArrayLambda(core, parameters, options.RerollNodes))));
-        gradient = new(() => Backpropagation.Compile(core, parameters, options.RerollNodes));
-        batch = new(() => BatchCompiler.CompileOrFallBack(core, parameters, () => value.Value));
-        // nodes as the compilers lower them (a let-bound value once, a subtree shared by reference at each use)
-        compilable = new(() => !Nodes.Walk(core, distinct: false).Skip(options.MaxCompiledNodes).Any());
-        // as large as the compilers split into several methods: milliseconds or more to compile
-        large = new(() => LinqCompiler.IsLarge(core));
+        this.options = options;
     }
 
+    // nodes as the compilers lower them (a let-bound value once, a subtree shared by reference at each use)
+
     /// <summary>True when the formula is small enough to compile (<see cref="FormulaOptions.MaxCompiledNodes"/>).</summary>
-    public bool IsCompilable => compilable.Value;
+    public bool IsCompilable => Once(ref compilable, () => !Nodes.Walk(core, distinct: false).Skip(options.MaxCompiledNodes).Any());
+
+    // as large as the compilers split into several methods: milliseconds or more to compile
+    private bool IsLarge => Once(ref large, () => LinqCompiler.IsLarge(core));
 
     /// <summary>True once the value delegate exists (evaluations then use it).</summary>
-    public bool IsCompiled => value.IsValueCreated;
+    public bool IsCompiled => value is { IsValueCreated: true };
 
     /// <summary>The value delegate over an array in parameter order.</summary>
-    public Func<double[], double> Value => value.Value;
+    public Func<double[], double> Value => ValueOnce.Value;
 
     /// <summary>The value-and-gradient delegate.</summary>
-    public GradientFunction Gradient => gradient.Value;
+    public GradientFunction Gradient => (gradient ?? LazyInitializer.EnsureInitialized(ref gradient,
+        () => new(() => Backpropagation.Compile(core, parameters, options.RerollNodes)))).Value;
 
     /// <summary>The batch loop.</summary>
-    public BatchCompiler.Kernel Batch => batch.Value;
+    public BatchCompiler.Kernel Batch => (batch ?? LazyInitializer.EnsureInitialized(ref batch,
+        () => new(() => BatchCompiler.CompileOrFallBack(core, parameters, () => Value)))).Value;
+
+    private Lazy<Func<double[], double>> ValueOnce => value ?? LazyInitializer.EnsureInitialized(ref value, () => new(() =>
+        CompileCache.GetOrCompile(core, parameters, () => DelegateCompiler.Compile(LinqCompiler.ToArrayLambda(core, parameters, options.RerollNodes)))));
+
+    // a yes-or-no answer computed once (0 not yet, 1 no, 2 yes); computing it twice in a race gives the same answer
+    private static bool Once(ref int answer, Func<bool> compute)
+    {
+        if (answer == 0)
+        {
+            Volatile.Write(ref answer, compute() ? 2 : 1);
+        }
+
+        return answer == 2;
+    }
 
     /// <summary>
     /// Evaluates at <paramref name="values"/> (in parameter order) on the tier the formula has reached: interpreted
@@ -60,14 +79,14 @@ internal sealed class Tiers
     /// </summary>
     public double Evaluate(double[] values)
     {
-        if (value.IsValueCreated)
+        if (value is { IsValueCreated: true } compiled)
         {
-            return value.Value(values);
+            return compiled.Value(values);
         }
 
         if (Interlocked.Increment(ref evaluations) > InterpretedEvaluations && IsCompilable)
         {
-            if (!large.Value)
+            if (!IsLarge)
             {
                 return Compiled()(values);
             }
@@ -75,7 +94,7 @@ internal sealed class Tiers
             if (Interlocked.Exchange(ref compiling, 1) == 0)
             {
                 // a failure is kept by the Lazy and reported by Compile(); evaluation goes on interpreted
-                _ = Task.Run(() => value.Value).ContinueWith(t => t.Exception, TaskContinuationOptions.OnlyOnFaulted);
+                _ = Task.Run(() => Value).ContinueWith(t => t.Exception, TaskContinuationOptions.OnlyOnFaulted);
             }
         }
 
@@ -95,7 +114,7 @@ internal sealed class Tiers
     {
         try
         {
-            return value.Value;
+            return Value;
         }
         catch (InsufficientExecutionStackException e)
         {
