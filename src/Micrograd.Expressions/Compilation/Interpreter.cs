@@ -10,7 +10,6 @@ namespace Micrograd.Expressions.Compilation;
 /// </summary>
 internal static class Interpreter
 {
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double Evaluate(Expr tree, IReadOnlyList<string> parameters, double[] values)
     {
         var scope = new Scope();
@@ -50,7 +49,6 @@ internal static class Interpreter
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double Eval(Expr e, Scope scope)
     {
         if (!RuntimeHelpers.TryEnsureSufficientExecutionStack())
@@ -110,7 +108,6 @@ internal static class Interpreter
 
     // the shapes of Steps, without building its view (no allocation per evaluation): a leading -1 negates (or is
     // dropped for a subtrahend), a later u**-1 divides
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double EvalProduct(Product p, Scope scope, bool skipSign)
     {
         var negate = Steps.IsNegation(p);

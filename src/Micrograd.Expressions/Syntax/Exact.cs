@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Runtime.CompilerServices;
 
 namespace Micrograd.Expressions.Syntax;
 
@@ -13,7 +12,6 @@ internal static class Exact
     public static readonly Number MinusOne = new(-1);
 
     // -c is a number; -(c*u) = (-c)*u and -(u*v) = (-1)*u*v, since negation commutes with rounding; -(1*u) drops the 1
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Expr Negate(Expr operand) => operand switch
     {
         Number n => new Number(-n.Value),
@@ -24,12 +22,10 @@ internal static class Exact
         _ => new Product([MinusOne, operand]),
     };
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Expr ApplySigns(string signs, Expr operand) =>
         signs.Length > 0 && signs.AsSpan().Count('-') % 2 == 1 ? Negate(operand) : operand;
 
     // a ** s0 b ** s1 c = a ** (s0 (b ** (s1 c)))
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Expr FoldPower(Expr head, List<(string Signs, Expr Atom)> tail)
     {
         if (tail.Count == 0)
@@ -49,16 +45,13 @@ internal static class Exact
     public static Expr Reciprocal(Expr divisor) => new Power(divisor, MinusOne);
 
     // the first factor is never a product: ((a*b)*c) is a*b*c, evaluated left to right either way
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Expr Product(Expr head, IEnumerable<Expr> tail) =>
         Chain(head, tail, static e => e is Product p ? p.Factors : default, static items => new Product(items));
 
     // the first term is never a sum: ((a+b)+c) is a+b+c, evaluated left to right either way
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Expr Sum(Expr head, IEnumerable<Expr> tail) =>
         Chain(head, tail, static e => e is Sum s ? s.Terms : default, static items => new Sum(items));
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static Expr Chain(Expr head, IEnumerable<Expr> tail, Func<Expr, ImmutableArray<Expr>> itemsOf, Func<ImmutableArray<Expr>, Expr> create)
     {
         var rest = tail as IReadOnlyCollection<Expr> ?? tail.ToList();

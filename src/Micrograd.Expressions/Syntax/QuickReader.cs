@@ -11,8 +11,9 @@ namespace Micrograd.Expressions.Syntax;
 /// would, and it declines everything else: bindings, headers, new lines, anything unusual in a number, unknown
 /// names, wrong arity, any error. The grammar reads what it declines (and words the errors), so the language is
 /// defined by the grammar alone; <c>QuickReaderTests</c> check that both give the same trees.
-/// Why it exists: a young process runs the grammar's hundreds of small methods unoptimized, and the first
-/// formula pays for compiling them; these few methods are compiled optimized at their first call.
+/// Why it exists: the grammar is hundreds of small methods and delegates, which a young process compiles one by one
+/// and runs unoptimized for its first thousands of formulas; this reader is a dozen methods (docs/performance.md,
+/// section 14).
 /// </summary>
 internal static class QuickReader
 {
@@ -23,7 +24,7 @@ internal static class QuickReader
     /// <param name="text">The formula text (its length already checked).</param>
     /// <param name="functions">The functions and constants a call may name.</param>
     /// <param name="options">The limits.</param>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    /// <returns>The tree, or null.</returns>
     public static Expr? TryRead(string text, FunctionTable functions, FormulaOptions options)
     {
         var reader = new State(text, functions, Math.Min(MaxDepth, options.MaxDepth));
@@ -46,7 +47,6 @@ internal static class QuickReader
         private readonly char Next => at < text.Length ? text[at] : '\0';
 
         // spaces and tabs between tokens; false at any other white space (a new line may end a binding)
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public bool Space()
         {
             while (at < text.Length && (text[at] == ' ' || text[at] == '\t'))
@@ -58,7 +58,6 @@ internal static class QuickReader
         }
 
         // sum = product {("+" | "-") product}
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public Expr? Sum()
         {
             var head = Product();
@@ -78,7 +77,6 @@ internal static class QuickReader
         }
 
         // product = unary {("*" | "/") unary}
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private Expr? Product()
         {
             var head = Unary();
@@ -98,7 +96,6 @@ internal static class QuickReader
         }
 
         // unary = {"-" | "+"} power
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private Expr? Unary()
         {
             var negative = Signs();
@@ -106,7 +103,6 @@ internal static class QuickReader
         }
 
         // {"-" | "+"}: true for an odd number of minus signs, null at white space other than spaces and tabs
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private bool? Signs()
         {
             var odd = false;
@@ -123,7 +119,6 @@ internal static class QuickReader
         }
 
         // power = atom {("**" | "^") {sign} atom}, one level deeper per operator
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private Expr? Power()
         {
             var head = Atom();
@@ -146,7 +141,6 @@ internal static class QuickReader
         }
 
         // atom = number | name ["(" [sum {"," sum}] ")"] | "(" sum ")"
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private Expr? Atom()
         {
             var next = Next;
@@ -177,7 +171,6 @@ internal static class QuickReader
         }
 
         // digits ["." [digits]] [exponent] | "." digits [exponent], followed by no letter, digit, "_" or "."
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private Expr? Number()
         {
             var start = at;
@@ -229,7 +222,6 @@ internal static class QuickReader
         }
 
         // a parameter, a constant, or a call of a known function with the right number of arguments
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private Expr? Reference()
         {
             var start = at;

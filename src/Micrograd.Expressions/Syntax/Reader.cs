@@ -1,5 +1,4 @@
 using System.Diagnostics.CodeAnalysis;
-using System.Runtime.CompilerServices;
 
 namespace Micrograd.Expressions.Syntax;
 
@@ -26,7 +25,6 @@ internal static class Reader
     /// thrown, so that <c>Formula.TryParse</c> costs no exception for it; errors raised while names are resolved
     /// are still thrown.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool TryRead(string text, FunctionTable context, FormulaOptions options,
         out (Expr Tree, IReadOnlyList<string> Parameters, Expr Core) read, [NotNullWhen(false)] out FormulaSyntaxException? error,
         IReadOnlyList<string>? header = null, string? defining = null)

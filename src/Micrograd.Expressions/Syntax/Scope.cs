@@ -11,7 +11,6 @@ namespace Micrograd.Expressions.Syntax;
 /// </summary>
 internal static class Scope
 {
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static (Expr Tree, IReadOnlyList<string> Parameters) Bind(
         string text, IReadOnlyList<string>? header, Expr body, FunctionTable functions, FormulaOptions options)
     {
@@ -48,7 +47,6 @@ internal static class Scope
         public FormulaOptions Options { get; } = options;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static Expr Resolve(Expr expr, ImmutableHashSet<string> bound, State state)
     {
         if (!RuntimeHelpers.TryEnsureSufficientExecutionStack())
@@ -81,7 +79,6 @@ internal static class Scope
     }
 
     // the same array when every item resolves to itself
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static ImmutableArray<Expr> ResolveAll(ImmutableArray<Expr> items, ImmutableHashSet<string> bound, State state)
     {
         Expr[]? changed = null;
@@ -116,7 +113,6 @@ internal static class Scope
         return new Let(bindings.MoveToImmutable(), Resolve(let.Body, bound, state));
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static Variable Parameter(Variable v, State state)
     {
         if (state.Header is not null)
