@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.IO.Compression;
 using Micrograd.Expressions.Tests.Support;
 
@@ -21,7 +20,7 @@ public class ToolPackageTests
             var packages = Path.Combine(work, "packages");
             var project = Path.Combine(Repository.Root(), "src", "Micrograd.Expressions.Cli", "Micrograd.Expressions.Cli.csproj");
             // its own output folders, so the pack does not touch the build the tests run against
-            Run("dotnet", "pack", project, "-c", "Release", "-o", packages, "-p:UseArtifactsOutput=true", $"-p:ArtifactsPath={Path.Combine(work, "artifacts")}");
+            Dotnet.Run("dotnet", "pack", project, "-c", "Release", "-o", packages, "-p:UseArtifactsOutput=true", $"-p:ArtifactsPath={Path.Combine(work, "artifacts")}");
             var names = Directory.GetFiles(packages, "*.nupkg").Select(Path.GetFileName).ToList();
             Assert.That(names, Does.Contain("Micrograd.Expressions.Cli.1.0.0.nupkg").And.Contain("Micrograd.Expressions.Cli.any.1.0.0.nupkg")
                 .And.Contain("Micrograd.Expressions.Cli.linux-x64.1.0.0.nupkg"), string.Join(", ", names));
@@ -30,17 +29,13 @@ public class ToolPackageTests
             {
                 var entry = linux.Entries.Single(e => e.FullName.EndsWith("/mgx.dll", StringComparison.Ordinal));
                 using var stream = entry.Open();
-                using var copy = new MemoryStream();
-                stream.CopyTo(copy);
-                copy.Position = 0;
-                using var pe = new System.Reflection.PortableExecutable.PEReader(copy);
-                Assert.That(pe.PEHeaders.CorHeader!.ManagedNativeHeaderDirectory.Size, Is.GreaterThan(0), "mgx.dll in the linux-x64 package is ReadyToRun code");
+                Assert.That(Dotnet.IsReadyToRun(stream), Is.True, "mgx.dll in the linux-x64 package is ReadyToRun code");
             }
 
             var tools = Path.Combine(work, "tools");
-            Run("dotnet", "tool", "install", "Micrograd.Expressions.Cli", "--tool-path", tools, "--add-source", packages);
+            Dotnet.Run("dotnet", "tool", "install", "Micrograd.Expressions.Cli", "--tool-path", tools, "--add-source", packages);
             var mgx = Path.Combine(tools, OperatingSystem.IsWindows() ? "mgx.exe" : "mgx");
-            Assert.That(Run(mgx, "diff", "3*x**2 - 4*x + 5"), Is.EqualTo("6*x - 4\n"));
+            Assert.That(Dotnet.Run(mgx, "diff", "3*x**2 - 4*x + 5"), Is.EqualTo("6*x - 4\n"));
         }
         finally
         {
@@ -49,18 +44,5 @@ public class ToolPackageTests
                 Directory.Delete(work, recursive: true);
             }
         }
-    }
-
-    private static string Run(string program, params string[] args)
-    {
-        var start = new ProcessStartInfo(program, args) { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        start.Environment["DOTNET_NOLOGO"] = "1";
-        using var process = Process.Start(start)!;
-        var error = process.StandardError.ReadToEndAsync();
-        var output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        Assert.That(process.ExitCode, Is.Zero, $"{program} {string.Join(" ", args)}:\n{output}\n{error.Result}");
-        return output;
     }
 }
