@@ -135,7 +135,7 @@ public class AutogradTests
         Assert.Multiple(() =>
         {
             Assert.That(formula.Parameters, Is.EqualTo(new[] { "a", "b" }));
-            Assert.That(formula.ToString(), Is.EqualTo("let t2 = a*b; (t2 + 1)*t2"));
+            Assert.That(formula.ToString(), Is.EqualTo("let t1 = a*b; (t1 + 1)*t1"));
             Assert.That(formula.Evaluate(2.0, -3.0), Is.EqualTo(l.Data));
             Assert.That(formula.Derivative("a").Evaluate(2.0, -3.0), Is.EqualTo(33.0), "(2e + 1)*b");
         });

@@ -27,7 +27,8 @@ public static class Differentiator
         ArgumentNullException.ThrowIfNull(variable);
         var context = new Context(variable, new Names(expr));
         var derivative = Simplifier.Simplify(D(expr, context, ImmutableDictionary<string, Expr>.Empty));
-        return Sharing.Share(derivative, context.Names);
+        // the derivative binds names of its own and of the partials put in: sharing's names avoid them all
+        return Sharing.Share(derivative, context.Names.Avoid(derivative));
     }
 
     private sealed record Context(string Variable, Names Names);
