@@ -33,19 +33,14 @@ public static class Simplifier
     private sealed class Substitution
     {
         private readonly Expr root;
+        private readonly ImmutableDictionary<string, Expr> initial;
 
-        // every free name of every replacement ever in the map (a superset is safe: it renames more, never less)
-        private readonly HashSet<string> mentioned = new(StringComparer.Ordinal);
+        // every free name of every replacement ever in the map (a superset is safe: it renames more, never less);
+        // gathered on the first binding met, so substituting into let-free trees costs nothing more
+        private HashSet<string>? mentioned;
         private Names? names;
 
-        public Substitution(Expr root, ImmutableDictionary<string, Expr> values)
-        {
-            this.root = root;
-            foreach (var value in values.Values)
-            {
-                mentioned.UnionWith(FreeNames.Of(value));
-            }
-        }
+        public Substitution(Expr root, ImmutableDictionary<string, Expr> values) => (this.root, initial) = (root, values);
 
         public Expr Run(Expr expr, ImmutableDictionary<string, Expr> values) =>
             Substitute(expr, values, new Dictionary<Expr, Expr>(ReferenceEqualityComparer.Instance));
@@ -98,7 +93,13 @@ public static class Simplifier
         private string Rename(string name, ref ImmutableDictionary<string, Expr> values)
         {
             values = values.Remove(name);
-            if (values.IsEmpty || !mentioned.Contains(name))
+            if (values.IsEmpty)
+            {
+                return name;
+            }
+
+            mentioned ??= [.. initial.Values.SelectMany(FreeNames.Of)];
+            if (!mentioned.Contains(name))
             {
                 return name;
             }
