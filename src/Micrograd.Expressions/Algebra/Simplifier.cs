@@ -104,15 +104,7 @@ public static class Simplifier
                 return name;
             }
 
-            if (names is null)
-            {
-                names = new Names(root);
-                foreach (var free in mentioned)
-                {
-                    names.Avoid(new Variable(free));
-                }
-            }
-
+            names ??= new Names(root).Avoid(mentioned);
             var fresh = names.Fresh(Names.Stem(name), numbered: true);
             mentioned.Add(fresh);
             values = values.SetItem(name, new Variable(fresh));

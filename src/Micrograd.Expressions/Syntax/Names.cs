@@ -32,31 +32,43 @@ internal sealed class Names
     /// <summary>Adds every name <paramref name="tree"/> uses or binds, inside the bodies of the defined functions it calls too.</summary>
     public Names Avoid(Expr tree)
     {
-        foreach (var node in Nodes.Walk(tree))
+        // the bodies still to read: a worklist, not recursion, since definitions may call each other thousands deep
+        var trees = new Stack<Expr>([tree]);
+        while (trees.Count > 0)
         {
-            switch (node)
+            foreach (var node in Nodes.Walk(trees.Pop()))
             {
-                case Variable v:
-                    taken.Add(v.Name);
-                    break;
-                case Let l:
-                    taken.UnionWith(l.Bindings.Select(b => b.Name));
-                    break;
-                case Lambda f:
-                    taken.UnionWith(f.Parameters);
-                    break;
-                case Call c:
-                    taken.Add(c.Function.Name);
-                    if (c.Function.Body is { } body && read.Add(c.Function))
-                    {
-                        taken.UnionWith(c.Function.ParameterNames);
-                        Avoid(body);
-                    }
+                switch (node)
+                {
+                    case Variable v:
+                        taken.Add(v.Name);
+                        break;
+                    case Let l:
+                        taken.UnionWith(l.Bindings.Select(b => b.Name));
+                        break;
+                    case Lambda f:
+                        taken.UnionWith(f.Parameters);
+                        break;
+                    case Call c:
+                        taken.Add(c.Function.Name);
+                        if (c.Function.Body is { } body && read.Add(c.Function))
+                        {
+                            taken.UnionWith(c.Function.ParameterNames);
+                            trees.Push(body);
+                        }
 
-                    break;
+                        break;
+                }
             }
         }
 
+        return this;
+    }
+
+    /// <summary>Adds names no invented name may equal (the free names of what will be put into a tree).</summary>
+    public Names Avoid(IEnumerable<string> names)
+    {
+        taken.UnionWith(names);
         return this;
     }
 
