@@ -46,6 +46,21 @@ public class HygieneTests
             $"{derivative} read back");
     }
 
+    // the same through the batch protocol's define op: the printed derivative, read back in the session, has the value
+    [Test]
+    public void Batch_DefinedFunctionCalledWithAnEngineName_DerivativeTextHasTheTrueValue()
+    {
+        var session = new Cli.Batch.BatchSession();
+        session.Answer("""{"op": "define", "define": ["q(w) = (w**2 + 1)**w"]}""");
+        using var diff = System.Text.Json.JsonDocument.Parse(session.Answer("""{"op": "diff", "formula": "q(u1)", "wrt": "u1"}"""));
+        var derivative = diff.RootElement.GetProperty("derivative").GetString()!;
+        var value = session.Context.Parse(derivative).Evaluate(0.5);
+
+        // d/du (u**2 + 1)**u = (u**2 + 1)**u*(log(u**2 + 1) + 2*u**2/(u**2 + 1))
+        var expected = Math.Pow(1.25, 0.5) * (Math.Log(1.25) + (0.5 / 1.25));
+        Assert.That(value, Is.EqualTo(expected).Within(1e-14), derivative);
+    }
+
     [Test]
     public void Formulas_NamedWithEnginePatterns_SameValuesAndDerivativesAsPlainNames()
     {
