@@ -84,6 +84,32 @@ public class DefinitionBudgetTests
         Assert.That(Compilation.CompileCache.Holds(large.Core, large.Parameters), Is.False, "a key calling a 4,000-node body costs more than 2,048 nodes with it");
     }
 
+    // a request's own definitions are garbage once it is answered: nothing process-wide (the compile cache, the
+    // delegate compiler) keeps a large defined function alive after its formula is compiled, run and differentiated
+    [Test]
+    public void LargeDefinition_AfterUse_Collected()
+    {
+        var row = UseAndDrop();
+        for (var i = 0; i < 3 && row.IsAlive; i++)
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+        }
+
+        Assert.That(row.IsAlive, Is.False, "the defined function outlived its context and formulas");
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static WeakReference UseAndDrop()
+    {
+        var context = FormulaContext.Default.WithFunction(Base())
+            .WithFunction("g1(x) = g0(x) + g0(x + 1)").WithFunction("g2(x) = g1(x) + g1(x + 1)");
+        var formula = context.Parse("g2(x)*y + 1");
+        Assert.That(formula.Compile()([1.0, 2.0]), Is.EqualTo((54615.0 * 8 * 2) + 1));
+        Assert.That(formula.Derivative("y").Evaluate(1.0, 2.0), Is.EqualTo(54615.0 * 8));
+        return new WeakReference(context.Functions[^1]);
+    }
+
     [Test]
     public void Batch_DefineOpsPastTheSessionLimit_RefusedWithLimitAndTheSessionGoesOn()
     {
