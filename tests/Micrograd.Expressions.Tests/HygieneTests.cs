@@ -46,6 +46,18 @@ public class HygieneTests
             $"{derivative} read back");
     }
 
+    // inlining a binding's value past an inner binding of a name the value mentions renames the inner one
+    [TestCase("let a = y in let y = sin(z) in a*y*y")]
+    [TestCase("let a = y + z in let y = exp(z) in let z = y*y in a*z*z + y")]
+    [TestCase("let u1 = y in let y = u1**2 in let u2 = y + 1 in u1*u2*u2*y")]
+    public void Simplify_InnerBindingOfANameAnInlinedValueMentions_SameValue(string text)
+    {
+        var formula = Formula.Parse($"fun y z -> {text}");
+        var simplified = formula.Simplify();
+        Assert.That(simplified.Evaluate(0.7, 1.3), Is.EqualTo(formula.Evaluate(0.7, 1.3)).Within(1e-12), $"{simplified}");
+        Assert.That(simplified.Derivative("z").Evaluate(0.7, 1.3), Is.EqualTo(formula.Derivative("z").Evaluate(0.7, 1.3)).Within(1e-12), $"{simplified}");
+    }
+
     // the same through the batch protocol's define op: the printed derivative, read back in the session, has the value
     [Test]
     public void Batch_DefinedFunctionCalledWithAnEngineName_DerivativeTextHasTheTrueValue()
