@@ -77,6 +77,11 @@ public sealed partial class Formula : IEquatable<Formula>, IFormattable
     private static Formula Parse(string text, FormulaContext context, FormulaOptions options, IReadOnlyList<string>? header, string? defining)
     {
         var (tree, parameters, core) = Reader.Read(text, context.Table, options, header, defining);
+        if (context.Table.AddedCount > 0 && Budget.WritesOutTooLarge(core, options))
+        {
+            throw Parser.At(text, 0, FormulaErrorKind.Limit, Budget.WrittenOutReason("the formula", options));
+        }
+
         return new Formula(tree, parameters, options, context, core);
     }
 

@@ -76,7 +76,9 @@ public sealed class FormulaContext
     /// <param name="definition">The definition: <c>name(parameters) = formula</c>.</param>
     /// <returns>A new context with the function.</returns>
     /// <exception cref="FormulaSyntaxException">The definition does not read, with line and column in it; kind
-    /// <see cref="FormulaErrorKind.Name"/> when the name is taken (a built-in or defined before).</exception>
+    /// <see cref="FormulaErrorKind.Name"/> when the name is taken (a built-in or defined before); kind
+    /// <see cref="FormulaErrorKind.Limit"/> when the body, with the bodies of the functions it calls written out
+    /// (calls of calls multiply), has more than <see cref="FormulaOptions.MaxResultNodes"/> nodes.</exception>
     public FormulaContext WithFunction(string definition)
     {
         ArgumentNullException.ThrowIfNull(definition);
@@ -91,6 +93,11 @@ public sealed class FormulaContext
         // the body keeps its place in the definition, so errors point into the whole text
         var blanked = string.Concat(definition[..(equals + 1)].Select(c => c == '\n' ? '\n' : ' ')) + definition[(equals + 1)..];
         var body = Reader.Read(blanked, Table, Options, parameters, defining: name).Core;
+        if (Budget.WritesOutTooLarge(body, Options))
+        {
+            throw Parser.At(definition, equals + 1, FormulaErrorKind.Limit, Budget.WrittenOutReason($"`{name}`", Options));
+        }
+
         return Add(Function.Defined(name, [.. parameters], body,
             () => [.. parameters.Select(p => Simplifier.Simplify(Differentiator.Differentiate(body, p)))],
             () => DelegateCompiler.Compile(LinqCompiler.ToLambda(Function.DelegateType(parameters.Count), body, [.. parameters]))));

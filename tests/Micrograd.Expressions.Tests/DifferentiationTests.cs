@@ -250,8 +250,10 @@ public class DifferentiationTests
     [TestCase("2*x + 3*x", "5*x")]
     [TestCase("x*x", "x**2")]
     [TestCase("x*x**-1", "1")]
-    [TestCase("0*x + 1*y", "y")]
-    [TestCase("x + 0", "x")]
+    [TestCase("0*x + 1*y", "y + 0")]
+    [TestCase("x + 0", "x + 0")]
+    [TestCase("x - 0", "x")]
+    [TestCase("x + -0.0 + 0.0", "x + 0")]
     [TestCase("--x", "x")]
     [TestCase("2*3*x", "6*x")]
     [TestCase("x**1", "x")]
@@ -267,6 +269,43 @@ public class DifferentiationTests
     [TestCase("let u = x + 1 in u*2", "2*(x + 1)")]
     public void Simplify_Rules_GiveCanonicalText(string text, string expected) =>
         Assert.That(Formula.Parse(text).Simplify().ToString(), Is.EqualTo(expected), text);
+
+    private static readonly double[] Specials = [0.0, -0.0, double.PositiveInfinity, double.NegativeInfinity, double.NaN, 1.5, -2.0];
+
+    // the identities the simplifier applies as exact: the simplified formula gives the same bits at every point
+    // where IEEE arithmetic is delicate (x + 0.0 is not one: -0.0 + 0.0 is 0.0, so it stays)
+    [TestCase("x + -0.0", "x")]
+    [TestCase("x - 0", "x")]
+    [TestCase("x + 0", "x + 0")]
+    [TestCase("0 + x", "x + 0")]
+    [TestCase("x*1", "x")]
+    [TestCase("1*x", "x")]
+    [TestCase("x/1", "x")]
+    [TestCase("--x", "x")]
+    [TestCase("x**1", "x")]
+    [TestCase("x**0", "1")]
+    [TestCase("1**x", "1")]
+    [TestCase("x + (-0.0 + -0.0)", "x")]
+    [TestCase("x + (-0.0)**3", "x")]
+    [TestCase("x*(-0.0 + 1) + 1/(x - 0)", null)]
+    [TestCase("1/(x + (0.0 + -0.0))", null)]
+    [TestCase("1/(x + (-0.0 - 0.0))", null)]
+    public void Simplify_ExactIdentitiesAndFolding_SameBitsAtSignedZerosInfinitiesAndNaN(string text, string? expected)
+    {
+        var formula = Formula.Parse(text);
+        var simplified = formula.Simplify();
+        if (expected is not null)
+        {
+            Assert.That(simplified.ToString(), Is.EqualTo(expected), text);
+        }
+
+        foreach (var x in Specials)
+        {
+            var (before, after) = (formula.Evaluate(x), simplified.Evaluate(x));
+            Assert.That(BitConverter.DoubleToInt64Bits(after) == BitConverter.DoubleToInt64Bits(before) || (double.IsNaN(before) && double.IsNaN(after)),
+                Is.True, $"{text} simplified to {simplified}: at {x:R} {before:R} became {after:R}");
+        }
+    }
 
     [Test]
     public void Derivative_ThousandFactorProduct_HasLinearSize()

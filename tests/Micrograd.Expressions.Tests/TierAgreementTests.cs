@@ -89,6 +89,69 @@ public class TierAgreementTests
         }
     }
 
+    // formulas with 0.0 and -0.0 constants, at points with ±0: every value tier gives the same bits for the
+    // formula and for its derivative formulas, and reverse mode (compiled and taped) the same bits as each other
+    [Test]
+    public void AllTiers_SignedZeroConstantsAndDerivatives_SameBits()
+    {
+        var names = new[] { "x", "y" };
+        for (var seed = 0; seed < 300; seed++)
+        {
+            var formula = Formula.FromTree(new RandomTrees(seed, names, signedZeros: true).Next(), names);
+            var random = new Random(seed);
+            var points = Enumerable.Range(0, 8).Select(_ => names.Select(_ => Special[random.Next(6)]).ToArray()).ToArray();
+            var gradient = formula.CompileGradient();
+            foreach (var f in (Formula[])[formula, formula.Derivative("x"), formula.Derivative("y")])
+            {
+                var columns = names.Select((_, j) => points.Select(p => p[j]).ToArray()).ToArray();
+                var batch = new double[points.Length];
+                f.EvaluateBatch(columns, batch);
+                var compiled = f.Compile();
+                for (var k = 0; k < points.Length; k++)
+                {
+                    var p = points[k];
+                    var values = new[] { Compilation.Interpreter.Evaluate(f.Tree, f.Parameters, p), f.Evaluate(p), compiled(p), batch[k] };
+                    Assert.That(values.All(v => Same(v, values[0])), Is.True,
+                        $"seed {seed}: {f} at ({Text(p)}): interpreted, Evaluate, Compile(), EvaluateBatch = {Text(values)}");
+                }
+            }
+
+            foreach (var p in points)
+            {
+                var compiled = Gradient(gradient, p);
+                var taped = formula.Backpropagate(names.Zip(p).ToDictionary(kv => kv.First, kv => kv.Second));
+                var tape = new[] { taped.Value, taped.Gradient["x"], taped.Gradient["y"] };
+                Assert.That(compiled.Zip(tape).All(v => Same(v.First, v.Second)), Is.True,
+                    $"seed {seed}: gradient of {formula} at ({Text(p)}): CompileGradient {Text(compiled)}, Backpropagate {Text(tape)}");
+            }
+        }
+    }
+
+    [TestCase("1/(x - 0)", "1/(x + 0)")]
+    [TestCase("1/(x + -0.0*y)", "1/(x + 0*y)")]
+    public void CompileCache_FormulasDifferingOnlyInTheSignOfAZero_EachRunsItsOwn(string negative, string positive)
+    {
+        var (minus, plus) = (Formula.Parse(negative), Formula.Parse(positive));
+        Assert.That(minus, Is.Not.EqualTo(plus));
+        var p = new[] { -0.0, 1.0 }.Take(minus.Parameters.Count).ToArray();
+        var (m, q) = (minus.Compile()(p), plus.Compile()(p));
+        Assert.That((m, q), Is.EqualTo((minus.Evaluate(p), plus.Evaluate(p))), $"{negative} then {positive}");
+        Assert.That(Same(m, q), Is.False, $"{negative} and {positive} at -0.0 both gave {m}");
+    }
+
+    [Test]
+    public void EvaluateBatch_ZerosOfBothSignsInOneFormula_EachItsOwnConstant()
+    {
+        var formula = Formula.Parse("1/(x + 0.0) + 2/(x - 0.0) + 3/(x*0.0) + 4/(x*-0.0)");
+        double[] x = [.. Enumerable.Repeat(-0.0, 37), .. Enumerable.Repeat(2.5, 37), .. Enumerable.Repeat(-1.0, 37)];
+        var ys = new double[x.Length];
+        formula.EvaluateBatch(x, ys);
+        for (var k = 0; k < x.Length; k++)
+        {
+            Assert.That(Same(ys[k], formula.Evaluate(x[k])), Is.True, $"at {x[k]:R}: batch {ys[k]:R}, Evaluate {formula.Evaluate(x[k]):R}");
+        }
+    }
+
     private static double[] Gradient(Calculus.GradientFunction f, double[] p)
     {
         var gradient = new double[p.Length];

@@ -105,11 +105,31 @@ public sealed class BatchSession
         });
     }
 
+    /// <summary>
+    /// The most characters the <c>define</c> ops of one session may keep in all (the definitions' text and the
+    /// constants' names): 1,000,000, so a session's definitions hold tens of megabytes at most. Past it a define
+    /// op is refused with kind <c>limit</c> and the session goes on; definitions given with another request hold
+    /// for that request alone and do not count.
+    /// </summary>
+    internal const int MaxDefinedLength = 1_000_000;
+
+    // the characters the session's define ops have kept so far
+    private long definedLength;
+
     // {"op":"define","define":[...],"constants":{...}}: the session's context from now on; the names added
     private Defined Define(Request request)
     {
+        var length = request.Strings("define").Sum(d => (long)d.Length) + request.Constants("constants").Sum(c => (long)c.Key.Length + 1);
+        if (definedLength + length > MaxDefinedLength)
+        {
+            throw new FormulaException(FormulaErrorKind.Limit,
+                $"the session's definitions would have {definedLength + length} characters; a session keeps at most {MaxDefinedLength} " +
+                "(see docs/security.md): give the definitions one request needs with that request, or start another session");
+        }
+
         var added = request.Context.Functions.Skip(Context.Functions.Count).Select(f => f.Name).ToList();
         Context = request.Context;
+        definedLength += length;
         return new Defined(added);
     }
 

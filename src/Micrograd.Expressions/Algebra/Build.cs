@@ -16,6 +16,9 @@ public static class Build
     /// <summary>The number 1.</summary>
     public static readonly Number One = new(1);
 
+    // -0.0: a value of its own (1/x tells it from 0), and the exact identity of IEEE addition (x + -0.0 is x)
+    private static readonly Number NegativeZero = new(-0.0);
+
     /// <summary>The number -1.</summary>
     public static readonly Number MinusOne = new(-1);
 
@@ -24,6 +27,7 @@ public static class Build
     /// <returns>The node.</returns>
     public static Expr Num(double value) => value switch
     {
+        0 when double.IsNegative(value) => NegativeZero,
         0 => Zero,
         1 => One,
         -1 => MinusOne,
@@ -37,7 +41,9 @@ public static class Build
 
     /// <summary>
     /// A sum. Invariant: no summand is a sum; like terms are combined (<c>2*x + 3*x</c> is <c>5*x</c>);
-    /// no summand is 0; the only number, if any, is the last summand; terms keep their order of first appearance,
+    /// numbers are folded in IEEE arithmetic from -0.0, the exact identity of addition, and the sum dropped when it
+    /// is -0.0 (<c>x + -0.0</c> is <c>x</c> for every x) but kept when it is 0.0 (<c>-0.0 + 0.0</c> is 0.0, so
+    /// <c>x + 0</c> is not <c>x</c>); the only number, if any, is the last summand; terms keep their order of first appearance,
     /// except that a positive term leads (<see cref="CanonicalOrder.PositiveFirst"/>).
     /// </summary>
     /// <param name="terms">The summands.</param>
@@ -47,12 +53,14 @@ public static class Build
         var coefficients = new List<double>();
         var monomials = new List<Expr>();
         var index = new Dictionary<Expr, int>(MonomialComparer.Instance);
-        var constant = 0.0;
+        var constant = -0.0;
+        var numbers = false;
         foreach (var term in terms.SelectMany(t => t is Sum s ? s.Terms : [t]))
         {
             if (term is Number n)
             {
                 constant += n.Value;
+                numbers = true;
                 continue;
             }
 
@@ -78,7 +86,7 @@ public static class Build
             }
         }
 
-        if (constant != 0)
+        if (constant != 0 || (!double.IsNegative(constant) && result.Count > 0))
         {
             result.Add(Num(constant));
         }
@@ -87,7 +95,7 @@ public static class Build
 
         return result.Count switch
         {
-            0 => Zero,
+            0 => numbers ? Num(constant) : Zero,
             1 => result[0],
             _ => new Sum(result.ToImmutable()),
         };
@@ -132,7 +140,7 @@ public static class Build
 
         if (coefficient == 0)
         {
-            return Zero;
+            return Num(coefficient);
         }
 
         var numerator = new List<Expr>();
@@ -216,7 +224,7 @@ public static class Build
                 return b;
             case (Number { Value: 1 }, _):
                 return One;
-            case (Number { Value: 0 }, Number { Value: > 0 }):
+            case (Number { Value: 0 } zero, Number { Value: > 0 }) when !double.IsNegative(zero.Value):
                 return Zero;
             case (Number x, Number y) when Foldable(Math.Pow(x.Value, y.Value), y.Value):
                 return Num(Math.Pow(x.Value, y.Value));

@@ -17,54 +17,99 @@ public static class Simplifier
     /// <returns>An equivalent tree in simplified form (equal in exact arithmetic; rounding may differ).</returns>
     public static Expr Simplify(Expr expr) => Substitute(expr, ImmutableDictionary<string, Expr>.Empty);
 
-    /// <summary>Replaces free names by expressions and simplifies on the way; respects let shadowing.</summary>
+    /// <summary>
+    /// Replaces free names by expressions and simplifies on the way; respects let shadowing, and renames a
+    /// binding of <paramref name="expr"/> whose name is free in a replacement (through <see cref="Names"/>), so
+    /// no replacement's name is captured: <c>let u1 = w**2 in u1*w</c> with <c>w = u1</c> gives
+    /// <c>let u2 = u1**2 in u2*u1</c>.
+    /// </summary>
     /// <param name="expr">The tree.</param>
-    /// <param name="values">Name to replacement; must not capture names bound inside <paramref name="expr"/>.</param>
+    /// <param name="values">Name to replacement.</param>
     /// <returns>The rebuilt tree.</returns>
     internal static Expr Substitute(Expr expr, ImmutableDictionary<string, Expr> values) =>
-        Substitute(expr, values, new Dictionary<Expr, Expr>(ReferenceEqualityComparer.Instance));
+        new Substitution(expr, values).Run(expr, values);
 
-    // memo: results for this map of values, by node identity, so shared subtrees are rebuilt once
-    private static Expr Substitute(Expr expr, ImmutableDictionary<string, Expr> values, Dictionary<Expr, Expr> memo)
+    // one substitution: the names its replacements mention, and the generator it renames bindings with
+    private sealed class Substitution
     {
-        if (memo.TryGetValue(expr, out var done))
+        private readonly Expr root;
+        private readonly ImmutableDictionary<string, Expr> initial;
+
+        // every free name of every replacement ever in the map (a superset is safe: it renames more, never less);
+        // gathered on the first binding met, so substituting into let-free trees costs nothing more
+        private HashSet<string>? mentioned;
+        private Names? names;
+
+        public Substitution(Expr root, ImmutableDictionary<string, Expr> values) => (this.root, initial) = (root, values);
+
+        public Expr Run(Expr expr, ImmutableDictionary<string, Expr> values) =>
+            Substitute(expr, values, new Dictionary<Expr, Expr>(ReferenceEqualityComparer.Instance));
+
+        // memo: results for this map of values, by node identity, so shared subtrees are rebuilt once
+        private Expr Substitute(Expr expr, ImmutableDictionary<string, Expr> values, Dictionary<Expr, Expr> memo)
         {
-            return done;
+            if (memo.TryGetValue(expr, out var done))
+            {
+                return done;
+            }
+
+            if (!RuntimeHelpers.TryEnsureSufficientExecutionStack())
+            {
+                throw new InsufficientExecutionStackException("the formula nests too deeply to simplify on this thread");
+            }
+
+            Work.Step();
+
+            Expr S(Expr e) => Substitute(e, values, memo);
+            var result = expr switch
+            {
+                Number n => Build.Num(n.Value),
+                Variable v => values.TryGetValue(v.Name, out var value) ? value : v,
+                Sum s => Build.Add(s.Terms.Select(S).ToList()),
+                Product p => Build.Mul(p.Factors.Select(S).ToList()),
+                Power p => Build.Pow(S(p.Base), S(p.Exponent)),
+                Call c => Build.Call(c.Function, [.. c.Arguments.Select(S)]),
+                Let l => SubstituteLet(l, values),
+                _ => throw new InvalidOperationException($"unknown node {expr.GetType().Name}"),
+            };
+            memo[expr] = result;
+            return result;
         }
 
-        if (!RuntimeHelpers.TryEnsureSufficientExecutionStack())
+        private Expr SubstituteLet(Let let, ImmutableDictionary<string, Expr> values)
         {
-            throw new InsufficientExecutionStackException("the formula nests too deeply to simplify on this thread");
+            var bindings = ImmutableArray.CreateBuilder<Binding>();
+            foreach (var binding in let.Bindings)
+            {
+                var value = Run(binding.Value, values);
+                bindings.Add(new Binding(Rename(binding.Name, ref values), value));
+            }
+
+            return Tidy(bindings.ToImmutable(), Run(let.Body, values));
         }
 
-        Work.Step();
-
-        Expr S(Expr e) => Substitute(e, values, memo);
-        var result = expr switch
+        // the name a binding gets: its own, unless a replacement still in play mentions it (binding it would
+        // capture that name), then a fresh one, and its uses after it are renamed through the map
+        private string Rename(string name, ref ImmutableDictionary<string, Expr> values)
         {
-            Number n => Build.Num(n.Value),
-            Variable v => values.TryGetValue(v.Name, out var value) ? value : v,
-            Sum s => Build.Add(s.Terms.Select(S).ToList()),
-            Product p => Build.Mul(p.Factors.Select(S).ToList()),
-            Power p => Build.Pow(S(p.Base), S(p.Exponent)),
-            Call c => Build.Call(c.Function, [.. c.Arguments.Select(S)]),
-            Let l => SubstituteLet(l, values),
-            _ => throw new InvalidOperationException($"unknown node {expr.GetType().Name}"),
-        };
-        memo[expr] = result;
-        return result;
-    }
+            values = values.Remove(name);
+            if (values.IsEmpty)
+            {
+                return name;
+            }
 
-    private static Expr SubstituteLet(Let let, ImmutableDictionary<string, Expr> values)
-    {
-        var bindings = ImmutableArray.CreateBuilder<Binding>();
-        foreach (var binding in let.Bindings)
-        {
-            bindings.Add(new Binding(binding.Name, Substitute(binding.Value, values)));
-            values = values.Remove(binding.Name);
+            mentioned ??= [.. initial.Values.SelectMany(FreeNames.Of)];
+            if (!mentioned.Contains(name))
+            {
+                return name;
+            }
+
+            names ??= new Names(root).Avoid(mentioned);
+            var fresh = names.Fresh(Names.Stem(name), numbered: true);
+            mentioned.Add(fresh);
+            values = values.SetItem(name, new Variable(fresh));
+            return fresh;
         }
-
-        return Tidy(bindings.ToImmutable(), Substitute(let.Body, values));
     }
 
     /// <summary>

@@ -25,20 +25,12 @@ internal static class GraphFormula
             }
         }
 
-        // parameter names: the labels that are names and unique, else v0, v1, ...
+        // parameter names: the labels that are names and unique, else v1, v2, ...
         var leaves = parameters?.ToList() ?? [.. order.Where(v => v.Kind == ValueOp.Input)];
         var names = new Dictionary<Value, string>(ReferenceEqualityComparer.Instance);
-        var taken = new HashSet<string>(StringComparer.Ordinal);
-        string Name(Value v, string stem)
-        {
-            var name = v.Label is { } label && IsName(label) && taken.Add(label) ? label : null;
-            for (var i = names.Count; name is null; i++)
-            {
-                name = taken.Add($"{stem}{i}") ? $"{stem}{i}" : null;
-            }
-
-            return names[v] = name;
-        }
+        var generator = new Names([]);
+        string Name(Value v, string stem) =>
+            names[v] = v.Label is { } label && IsName(label) && generator.IsFree(label) ? generator.Claim(label) : generator.Fresh(stem, numbered: true);
 
         foreach (var leaf in leaves)
         {

@@ -60,7 +60,8 @@ public sealed partial class Value
                 a!.Grad += 1 / a.Data * g;
                 break;
             case ValueOp.Relu:
-                a!.Grad += (Data > 0 ? 1.0 : 0.0) * g;
+                // the relu row's derivative, heaviside(x): 0 at a kink, NaN at NaN, as the formula's reverse mode
+                a!.Grad += Builtins.Heaviside(a.Data) * g;
                 break;
             case ValueOp.Sigmoid:
                 a!.Grad += Data * (1 - Data) * g;

@@ -198,9 +198,12 @@ public sealed partial class Value
     /// <returns><c>log(this)</c>.</returns>
     public Value Log() => new(Math.Log(Data), ValueOp.Log, this, null, 0);
 
-    /// <summary>micrograd's <c>relu</c>: 0 when the value is negative, else the value.</summary>
+    /// <summary>
+    /// <c>relu</c>: the value when positive, else 0 (-0.0 gives 0.0; NaN stays NaN), the same bits as the
+    /// formula's <c>relu</c>: both call the method of the function table's row.
+    /// </summary>
     /// <returns><c>relu(this)</c>.</returns>
-    public Value Relu() => new(Data < 0 ? 0 : Data, ValueOp.Relu, this, null, 0);
+    public Value Relu() => new(Builtins.Relu(Data), ValueOp.Relu, this, null, 0);
 
     /// <summary>The logistic function <c>1/(1 + exp(-x))</c>.</summary>
     /// <returns><c>sigmoid(this)</c>.</returns>

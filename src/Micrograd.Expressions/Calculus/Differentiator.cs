@@ -27,7 +27,8 @@ public static class Differentiator
         ArgumentNullException.ThrowIfNull(variable);
         var context = new Context(variable, new Names(expr));
         var derivative = Simplifier.Simplify(D(expr, context, ImmutableDictionary<string, Expr>.Empty));
-        return Sharing.Share(derivative, context.Names);
+        // the derivative binds names of its own and of the partials put in: sharing's names avoid them all
+        return Sharing.Share(derivative, context.Names.Avoid(derivative));
     }
 
     private sealed record Context(string Variable, Names Names);
@@ -47,12 +48,12 @@ public static class Differentiator
             Number => Zero,                                                          // c' = 0
             Variable v when bound.TryGetValue(v.Name, out var dv) => dv,             // (let n = u)' = u', shared
             Variable v => v.Name == x.Variable ? One : Zero,                         // x' = 1, y' = 0
-            Sum s => Add(s.Terms.Select(t => D(t, x, bound)).ToList()),             // (u + v)' = u' + v'
+            Sum s => Plus(s.Terms.Select(t => D(t, x, bound))),                      // (u + v)' = u' + v'
             Product p => DProduct(p.Factors, x, bound),                              // (u*v)' = u'*v + u*v'
             Power p => DPower(p, x, bound),
             Call { Arguments.Length: 0 } => Zero,                                    // pi' = 0
-            Call c => Add(c.Arguments.Select((a, i) =>                               // f(u, v)' = f_u(u, v)*u' + f_v(u, v)*v'
-                Mul(Partial(c.Function, i, c.Arguments), D(a, x, bound))).ToList()),
+            Call c => Plus(c.Arguments.Select((a, i) =>                              // f(u, v)' = f_u(u, v)*u' + f_v(u, v)*v'
+                Mul(Partial(c.Function, i, c.Arguments), D(a, x, bound)))),
             Let l => DLet(l, x, bound),
             _ => throw new InvalidOperationException($"unknown node {e.GetType().Name}"),
         };
@@ -72,7 +73,7 @@ public static class Differentiator
             (_, Number { Value: 0 }) => Mul(PowerPartial(0, u, v), du),                          // (u**c)' = c*u**(c-1)*u'
             (Number { Value: 0 }, _) when u is Number { Value: 0 } => Zero,                    // (0**v)' = 0 where it exists (v > 0)
             (Number { Value: 0 }, _) => Mul(PowerPartial(1, u, v), dv),                          // (c**v)' = c**v*log(c)*v'
-            _ => Mul(Pow(u, v), Add(Mul(dv, Call(LogRow, u)), Mul(v, Partial(LogRow, 0, [u]), du))),
+            _ => Mul(Pow(u, v), Plus([Mul(dv, Call(LogRow, u)), Mul(v, Partial(LogRow, 0, [u]), du)])),
         };
     }
 
@@ -85,6 +86,10 @@ public static class Differentiator
     private static readonly Function PowRow = Function.Named("pow");
     private static readonly Function LogRow = Function.Named("log");
 
+    // a sum of derivative terms: a term that is zero (of either sign) contributes nothing, so it is no summand
+    // (Add keeps a 0.0 beside other terms, since x + 0.0 is not x when x is -0.0)
+    private static Expr Plus(IEnumerable<Expr> terms) => Add(terms.Where(t => t is not Number { Value: 0 }).ToList());
+
     private static Expr DProduct(ImmutableArray<Expr> factors, Context x, ImmutableDictionary<string, Expr> bound)
     {
         var derivatives = factors.Select(f => D(f, x, bound)).ToArray();
@@ -92,7 +97,7 @@ public static class Differentiator
         if (varying.Count <= NaiveProductLimit)
         {
             // (f1*...*fn)' = sum over i of f1*...*fi'*...*fn
-            return Add(varying.Select(i => Mul(factors.Select((f, j) => j == i ? derivatives[i] : f).ToList())).ToList());
+            return Plus(varying.Select(i => Mul(factors.Select((f, j) => j == i ? derivatives[i] : f).ToList())));
         }
 
         // prefix[i] = f0*...*f(i-1), suffix[i] = fi*...*f(n-1): n bindings each way instead of n^2 factors
@@ -112,7 +117,7 @@ public static class Differentiator
             suffix[i] = Bind(Mul(factors[i], suffix[i + 1]), "q");
         }
 
-        var body = Add(varying.Select(i => Mul(prefix[i], derivatives[i], suffix[i + 1])).ToList());
+        var body = Plus(varying.Select(i => Mul(prefix[i], derivatives[i], suffix[i + 1])));
         return Exact.Let(bindings.ToImmutable(), body);
 
         Expr Bind(Expr value, string stem)

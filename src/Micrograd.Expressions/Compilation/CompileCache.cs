@@ -13,7 +13,8 @@ internal static class CompileCache
 {
     public const int Capacity = 1024;
 
-    // formulas with more nodes than this are compiled without caching: keeping them alive would cost more than it saves
+    // formulas with more nodes than this, defined functions' bodies included, are compiled without caching:
+    // keeping them alive would cost more than it saves
     private const int MaxKeyNodes = 2048;
 
     private static readonly ConcurrentDictionary<(string Parameters, Expr Tree), Entry> Entries = new();
@@ -28,7 +29,9 @@ internal static class CompileCache
 
     public static Func<double[], double> GetOrCompile(Expr tree, IReadOnlyList<string> parameters, Func<Func<double[], double>> compile)
     {
-        if (Nodes.Walk(tree, distinct: false).Skip(MaxKeyNodes).Any())
+        // what a key keeps alive: its nodes and the bodies of the defined functions it calls (their rows hold
+        // the bodies, derivatives and delegates)
+        if (Budget.WrittenOut(tree, MaxKeyNodes) > MaxKeyNodes)
         {
             return compile();
         }
@@ -43,6 +46,9 @@ internal static class CompileCache
 
         return entry.Compiled.Value;
     }
+
+    /// <summary>True when the cache holds a delegate for the tree and parameter order.</summary>
+    internal static bool Holds(Expr tree, IReadOnlyList<string> parameters) => Entries.ContainsKey((string.Join(",", parameters), tree));
 
     private static void Evict()
     {

@@ -47,11 +47,11 @@ internal sealed partial class LinqCompiler
 
     /// <summary>Statements that must run before any code of this compiler: the broadcast constants.</summary>
     internal IEnumerable<L> Prologue =>
-        broadcasts.Select(kv => (L)L.Assign(kv.Value, L.New(typeof(Vector<double>).GetConstructor([typeof(double)])!, L.Constant(kv.Key))));
+        broadcasts.Select(kv => (L)L.Assign(kv.Value, L.New(typeof(Vector<double>).GetConstructor([typeof(double)])!, L.Constant(BitConverter.Int64BitsToDouble(kv.Key)))));
 
     // A vector constant in a compiled lambda would be boxed in its closure and unboxed on every use;
-    // a local assigned once before the loop is a register.
-    private readonly Dictionary<double, ParameterExpression> broadcasts = [];
+    // a local assigned once before the loop is a register. Keyed by the bits: -0.0 and 0.0 are two constants.
+    private readonly Dictionary<long, ParameterExpression> broadcasts = [];
 
     private L Const(double value)
     {
@@ -60,10 +60,10 @@ internal sealed partial class LinqCompiler
             return L.Constant(value);
         }
 
-        if (!broadcasts.TryGetValue(value, out var local))
+        if (!broadcasts.TryGetValue(BitConverter.DoubleToInt64Bits(value), out var local))
         {
             local = L.Variable(number, $"broadcast{broadcasts.Count}");
-            broadcasts[value] = local;
+            broadcasts[BitConverter.DoubleToInt64Bits(value)] = local;
             locals.Add(local);
         }
 

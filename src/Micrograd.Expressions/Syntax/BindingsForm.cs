@@ -14,7 +14,7 @@ internal static class BindingsForm
     public static string Print(Let let, Dialect dialect, FormulaOptions options)
     {
         // C# may not declare a local with the name of a parameter or of another local: rename those
-        var taken = new HashSet<string>(FreeNames.Of(let), StringComparer.Ordinal);
+        var names = new Names(FreeNames.Of(let));
         var renamed = ImmutableDictionary<string, Expr>.Empty.WithComparers(StringComparer.Ordinal);
         var rows = new List<(string Name, string Value)>();
         var length = 0.0;
@@ -29,7 +29,7 @@ internal static class BindingsForm
         foreach (var binding in let.Bindings)
         {
             var value = Write(binding.Value);
-            var name = dialect == Dialect.CSharp ? Fresh(binding.Name, taken) : binding.Name;
+            var name = dialect == Dialect.CSharp ? names.Claim(binding.Name) : binding.Name;
             renamed = name == binding.Name ? renamed.Remove(binding.Name) : renamed.SetItem(binding.Name, new Variable(name));
             rows.Add((dialect == Dialect.LaTeX ? Printer.Expression(new Variable(name), dialect) : name, value));
         }
@@ -63,16 +63,5 @@ internal static class BindingsForm
         }
 
         return text.ToString();
-    }
-
-    private static string Fresh(string name, HashSet<string> taken)
-    {
-        var fresh = name;
-        for (var i = 1; !taken.Add(fresh); i++)
-        {
-            fresh = $"{name}_{i}";
-        }
-
-        return fresh;
     }
 }

@@ -21,6 +21,35 @@ internal static class Budget
     }
 
     /// <summary>
+    /// How many nodes <paramref name="tree"/> has with each call of a formula-defined function counted as its body
+    /// written out (<see cref="Function.InlineNodes"/>, so calls of calls multiply): what evaluating, differentiating
+    /// or printing it for a target without functions costs. Counting stops once past <paramref name="most"/>.
+    /// </summary>
+    public static long WrittenOut(Expr tree, long most = long.MaxValue)
+    {
+        var total = 0L;
+        foreach (var node in Nodes.Walk(tree, distinct: false))
+        {
+            total += node is Call { Function.Body: not null } c ? c.Function.InlineNodes : 1;
+            if (total > most)
+            {
+                break;
+            }
+        }
+
+        return total;
+    }
+
+    /// <summary>True when the written-out size of <paramref name="tree"/> (<see cref="WrittenOut"/>) passes <see cref="FormulaOptions.MaxResultNodes"/>.</summary>
+    public static bool WritesOutTooLarge(Expr tree, FormulaOptions options) =>
+        WrittenOut(tree, options.MaxResultNodes) > options.MaxResultNodes;
+
+    /// <summary>The reason a tree that <see cref="WritesOutTooLarge"/> is refused, for <paramref name="what"/> (the formula, a definition).</summary>
+    public static string WrittenOutReason(string what, FormulaOptions options) =>
+        $"{what}, with the bodies of the functions it calls written out, has more than {options.MaxResultNodes} nodes, " +
+        "the limit (FormulaOptions.MaxResultNodes): each call of a function that calls another writes that one out again";
+
+    /// <summary>
     /// An upper bound of the length of <paramref name="tree"/> printed with every shared subtree written at each
     /// of its uses, computed over the distinct nodes (linear in the size of the tree, not of the text).
     /// </summary>

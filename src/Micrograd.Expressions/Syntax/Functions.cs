@@ -40,8 +40,7 @@ public sealed class Function
         Body = body;
         IsLocal = local;
         // saturating: nested functions that call each other twice double this at every level
-        InlineNodes = body is null ? 1 : Syntax.Nodes.Walk(body, distinct: false)
-            .Aggregate(0L, (total, n) => Math.Min(int.MaxValue, total + (n is Syntax.Call { Function.Body: not null } c ? c.Function.InlineNodes : 1)));
+        InlineNodes = body is null ? 1 : Math.Min(int.MaxValue, Syntax.Budget.WrittenOut(body, int.MaxValue));
         Domain = body is not null ? "as its formula" : implementation is not null ? "as its .NET implementation" : "constant";
         this.method = implementation?.Target is null ? implementation?.Method : null;
         var arguments = string.Join(", ", Enumerable.Range(0, parameters.Length).Select(i => $"{{{i}}}"));
@@ -228,7 +227,9 @@ public sealed class Function
 
     /// <summary>
     /// For a function defined by a formula, how many nodes its body has with the bodies of the functions it calls
-    /// written in place: compiled code writes the body in place up to a few hundred, and calls it above.
+    /// written in place (at most <see cref="int.MaxValue"/>): compiled code writes the body in place up to a few
+    /// hundred, and calls it above; a definition or a formula whose calls write out past
+    /// <see cref="FormulaOptions.MaxResultNodes"/> is refused (<see cref="Syntax.Budget.WritesOutTooLarge"/>).
     /// </summary>
     internal long InlineNodes { get; }
 

@@ -46,9 +46,7 @@ internal static class LocalFunctions
     private sealed class Expander(Expr tree, IReadOnlyList<string> parameters, long maxNodes)
     {
         // names no new binding may take: the formula's parameters, every name written in it, every binding made
-        private readonly HashSet<string> taken = [.. parameters, .. Nodes.Walk(tree).OfType<Variable>().Select(v => v.Name)];
-        private readonly HashSet<string> bound = [.. parameters];
-        private readonly Dictionary<string, int> next = new(StringComparer.Ordinal);
+        private readonly Names names = new Names(parameters).Avoid(tree);
         private long nodes;
 
         public Expr Expand(Expr e, Environment env)
@@ -125,26 +123,6 @@ internal static class LocalFunctions
         }
 
         // a binding name no other binding of the result and no parameter has: the name itself when free
-        private string Claim(string name)
-        {
-            if (bound.Add(name))
-            {
-                taken.Add(name);
-                return name;
-            }
-
-            // per name, the number to try first, so n renamings cost n probes, not n²
-            for (var i = next.GetValueOrDefault(name, 1); ; i++)
-            {
-                var candidate = $"{name}{i}";
-                if (!taken.Contains(candidate) && !bound.Contains(candidate))
-                {
-                    bound.Add(candidate);
-                    taken.Add(candidate);
-                    next[name] = i + 1;
-                    return candidate;
-                }
-            }
-        }
+        private string Claim(string name) => names.Claim(name);
     }
 }

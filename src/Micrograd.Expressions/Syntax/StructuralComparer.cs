@@ -60,7 +60,7 @@ internal sealed class StructuralComparer : IEqualityComparer<Expr>
 
             switch (a, b)
             {
-                case (Number m, Number n) when !m.Value.Equals(n.Value):
+                case (Number m, Number n) when !SameNumber(m.Value, n.Value):
                 case (Variable u, Variable v) when u.Name != v.Name:
                 case (Call c, Call d) when !c.Function.SameAs(d.Function):
                 case (Lambda f, Lambda g) when !f.Parameters.SequenceEqual(g.Parameters):
@@ -110,6 +110,13 @@ internal sealed class StructuralComparer : IEqualityComparer<Expr>
             return true;
         }
     }
+
+    /// <summary>
+    /// Two numbers are the same value: equal bits, except that every NaN is one value. -0.0 and 0.0 differ
+    /// (1/x tells them apart), so a tree with one is never taken for the tree with the other.
+    /// </summary>
+    internal static bool SameNumber(double a, double b) =>
+        (a.Equals(b) && double.IsNegative(a) == double.IsNegative(b)) || (double.IsNaN(a) && double.IsNaN(b));
 
     private static bool Known(Expr e, out int hash)
     {

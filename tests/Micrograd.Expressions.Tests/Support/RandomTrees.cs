@@ -7,7 +7,8 @@ namespace Micrograd.Expressions.Tests.Support;
 /// Random formula trees in the parser's normal form, from a seeded <see cref="Random"/>, so every failure
 /// is reproducible from its seed.
 /// </summary>
-internal sealed class RandomTrees(int seed, IReadOnlyList<string>? names = null, bool zeros = true)
+/// <remarks>With <c>signedZeros</c>, a quarter of the leaves are 0.0 or -0.0.</remarks>
+internal sealed class RandomTrees(int seed, IReadOnlyList<string>? names = null, bool zeros = true, bool signedZeros = false)
 {
     private static readonly Function[] Unary = [.. Function.Table.Where(f => f.Arity == 1)];
     private static readonly Function[] Binary = [.. Function.Table.Where(f => f.Arity == 2)];
@@ -37,7 +38,7 @@ internal sealed class RandomTrees(int seed, IReadOnlyList<string>? names = null,
     private List<Expr> Many(int depth) =>
         [.. Enumerable.Range(0, random.Next(1, 4)).Select(_ => Next(depth - 1))];
 
-    private Expr Leaf() => random.Next(6) switch
+    private Expr Leaf() => signedZeros && random.Next(4) == 0 ? new Number(random.Next(2) == 0 ? 0.0 : -0.0) : random.Next(6) switch
     {
         0 => new Number(Math.Round(random.NextDouble() * 10, random.Next(0, 3)) + (zeros ? 0 : 0.5)),
         1 => new Number(random.Next(zeros ? 0 : 1, 10)),
