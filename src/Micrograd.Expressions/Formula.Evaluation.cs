@@ -185,7 +185,7 @@ public sealed partial class Formula
     /// </summary>
     /// <param name="values">A value for every parameter.</param>
     /// <returns>The value, the gradient and the per-node results.</returns>
-    public BackpropResult Backpropagate(IReadOnlyDictionary<string, double> values) => Compiled("backpropagate through", () => Backpropagation.Run(Core, Parameters, Arguments.Bind(Parameters, values)));
+    public BackpropResult Backpropagate(IReadOnlyDictionary<string, double> values) => Compiled("backpropagate through", () => Backpropagation.Run(tiers.Trace, Parameters, Arguments.Bind(Parameters, values)));
 
     // Compiled code costs time and memory per node far beyond interpretation, so the compiling operations
     // refuse formulas past MaxCompiledNodes up front; Evaluate interprets them instead.

@@ -315,4 +315,26 @@ public class BackpropagationTests
             Assert.That(root.GetProperty("nodes").GetProperty("d").GetProperty("value").GetDouble(), Is.EqualTo(4.0));
         });
     }
+
+    [TestCase("tanh(x1*w1 + x2*w2 + b)")]
+    [TestCase("(a*b + c)*f")]
+    public void Backpropagate_ManyPointsOnManyThreads_EachPointAsAlone(string text)
+    {
+        // the trace is compiled once per formula and shared: every call, on any thread, gives what a fresh formula gives
+        var formula = Formula.Parse(text);
+        var points = Enumerable.Range(0, 64).Select(i => formula.Parameters.ToDictionary(p => p, p => Math.Sin(i + p.Length) * 3)).ToList();
+        var shared = new Calculus.BackpropResult[points.Count];
+        Parallel.For(0, points.Count, i => shared[i] = formula.Backpropagate(points[i]));
+        for (var i = 0; i < points.Count; i++)
+        {
+            var alone = Formula.Parse(text).Backpropagate(points[i]);
+            Assert.That(BitConverter.DoubleToInt64Bits(shared[i].Value), Is.EqualTo(BitConverter.DoubleToInt64Bits(alone.Value)), $"{text} at point {i}: value {shared[i].Value} against {alone.Value}");
+            foreach (var (name, grad) in alone.Gradient)
+            {
+                Assert.That(BitConverter.DoubleToInt64Bits(shared[i].Gradient[name]), Is.EqualTo(BitConverter.DoubleToInt64Bits(grad)), $"{text} at point {i}: d/d{name} {shared[i].Gradient[name]} against {grad}");
+            }
+
+            Assert.That(shared[i].Nodes.Select(n => (n.Name, n.Value, n.Grad)), Is.EqualTo(alone.Nodes.Select(n => (n.Name, n.Value, n.Grad))), $"{text} at point {i}: nodes");
+        }
+    }
 }

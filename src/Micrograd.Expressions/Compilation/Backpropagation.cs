@@ -27,15 +27,28 @@ internal static partial class Backpropagation
     public static LambdaExpression GradientLambda(Expr tree, IReadOnlyList<string> parameters, int rerollNodes) =>
         Build(tree, parameters, trace: false, Reroll.Applies(tree, rerollNodes)).Lambda;
 
-    /// <summary>One forward and backward pass that reports every node, for tables and graph pictures.</summary>
+    /// <summary>The per-node trace of a tree, compiled once: its delegate, its tape, and which tape nodes are built-in constants.</summary>
+    public sealed record Trace(Func<double[], double[], double[], double[], double> Run, IReadOnlyList<GraphNode> Tape, HashSet<int> Builtins);
+
+    /// <summary>Compiles the per-node trace of <paramref name="tree"/> (interpreted past 2,000 tape nodes, where compiling costs more than it saves).</summary>
     /// <param name="tree">The core tree.</param>
+    /// <param name="parameters">The parameters in call order.</param>
+    /// <returns>The trace, to run at any number of points.</returns>
+    public static Trace CompileTrace(Expr tree, IReadOnlyList<string> parameters)
+    {
+        var (lambda, tape, builtins) = Build(tree, parameters, trace: true, reroll: false);
+        var run = (Func<double[], double[], double[], double[], double>)DelegateCompiler.CompileWithLinq(lambda, preferInterpretation: tape.Count > 2000);
+        return new Trace(run, tape, builtins);
+    }
+
+    /// <summary>One forward and backward pass that reports every node, for tables and graph pictures.</summary>
+    /// <param name="trace">The compiled trace (<see cref="CompileTrace"/>).</param>
     /// <param name="parameters">The parameters in call order.</param>
     /// <param name="point">A value for every parameter, in order (<see cref="Syntax.Arguments.Bind"/>).</param>
     /// <returns>The value, the gradient, and the value and gradient of every node.</returns>
-    public static BackpropResult Run(Expr tree, IReadOnlyList<string> parameters, double[] point)
+    public static BackpropResult Run(Trace trace, IReadOnlyList<string> parameters, double[] point)
     {
-        var (lambda, tape, builtins) = Build(tree, parameters, trace: true, reroll: false);
-        var run = (Func<double[], double[], double[], double[], double>)lambda.Compile(preferInterpretation: tape.Count > 2000);
+        var (run, tape, builtins) = trace;
         var gradient = new double[point.Length];
         var nodeValues = new double[tape.Count];
         var nodeGrads = new double[tape.Count];

@@ -18,6 +18,12 @@ internal static class DelegateCompiler
     /// <summary>The lambda compiled to its delegate type.</summary>
     public static Delegate Compile(LambdaExpression lambda) => CompileFast(lambda) ?? lambda.Compile();
 
+    /// <summary>
+    /// The lambda compiled by <c>Expression.Compile</c> alone, or interpreted by it when <paramref name="preferInterpretation"/>
+    /// (for a lambda so large that emitting it costs more than interpreting it for the calls it serves).
+    /// </summary>
+    public static Delegate CompileWithLinq(LambdaExpression lambda, bool preferInterpretation) => lambda.Compile(preferInterpretation);
+
     /// <summary>FastExpressionCompiler's delegate, or null where it declines the lambda.</summary>
     internal static Delegate? CompileFast(LambdaExpression lambda) =>
         // constants are folded by the lowering already; FastExpressionCompiler's own folding is not needed

@@ -5,7 +5,7 @@ namespace Micrograd.Expressions.Compilation;
 
 /// <summary>
 /// How one formula runs, and its compiled code: the value delegate (shared by equal trees through
-/// <see cref="CompileCache"/>), the gradient and the batch loop, each made once, on first use, thread-safely.
+/// <see cref="CompileCache"/>), the gradient, the per-node trace and the batch loop, each made once, on first use, thread-safely.
 /// Evaluation starts interpreted and moves to compiled code once the formula is evaluated often; both give the
 /// same bits. Formulas past <see cref="FormulaOptions.MaxCompiledNodes"/> are only ever interpreted.
 /// </summary>
@@ -24,6 +24,7 @@ internal sealed class Tiers
     private Lazy<Func<double[], double>>? value;
     private Lazy<GradientFunction>? gradient;
     private Lazy<BatchCompiler.Kernel>? batch;
+    private Lazy<Backpropagation.Trace>? trace;
     private int compilable;
     private int large;
     private int evaluations;
@@ -53,6 +54,10 @@ internal sealed class Tiers
     /// <summary>The value-and-gradient delegate.</summary>
     public GradientFunction Gradient => (gradient ?? LazyInitializer.EnsureInitialized(ref gradient,
         () => new(() => Backpropagation.Compile(core, parameters, options.RerollNodes)))).Value;
+
+    /// <summary>The per-node trace (value and gradient of every node), compiled once.</summary>
+    public Backpropagation.Trace Trace => (trace ?? LazyInitializer.EnsureInitialized(ref trace,
+        () => new(() => Backpropagation.CompileTrace(core, parameters)))).Value;
 
     /// <summary>The batch loop.</summary>
     public BatchCompiler.Kernel Batch => (batch ?? LazyInitializer.EnsureInitialized(ref batch,
