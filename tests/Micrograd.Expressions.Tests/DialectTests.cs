@@ -321,4 +321,20 @@ public class DialectTests
             Assert.That(back.Evaluate(1.5, 2.5), Is.EqualTo(d.Evaluate(1.5, 2.5)), printed);
         });
     }
+
+    // -(-1/u) reads as 1/u: folded to u**-1 it became a division inside a product, x*-(-1/y) computing x/y
+    [TestCase("x*-(-1/y)")]
+    [TestCase("x*-(-1/(y + 0))")]
+    [TestCase("x*---(-1/y)*1")]
+    public void Formula_NegatedReciprocalInProduct_ComputesTheProductOfTheReciprocal(string text)
+    {
+        var f = Formula.Parse(text);
+        var (expected, actual) = (5.0 * (1.0 / 3.0), f.Evaluate(5.0, 3.0));
+        Assert.Multiple(() =>
+        {
+            Assert.That(expected, Is.Not.EqualTo(5.0 / 3.0), "the test needs x*(1/y) and x/y to differ");
+            Assert.That(Targets.Same(expected, actual), Is.True, $"{text} read as {f}: {Targets.Show(actual)}, not x*(1/y) {Targets.Show(expected)}");
+            Assert.That(Targets.Same(actual, Formula.Parse("fun x y -> " + f).Evaluate(5.0, 3.0)), Is.True, $"{f} reads back");
+        });
+    }
 }
