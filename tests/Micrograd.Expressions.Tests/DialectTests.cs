@@ -88,6 +88,8 @@ public class DialectTests
     [TestCase("exp(-x)*1e-06", @"e^{-x} \cdot 1 \times 10^{-6}")]
     [TestCase("w_2*alpha", @"w_{2} \cdot \mathit{alpha}")]
     [TestCase("let u = x + 1 in u*u", @"\left(x + 1\right) \cdot \left(x + 1\right)")]
+    [TestCase("let u = -x in -u", @"-\left(-x\right)")]
+    [TestCase("let u = -x in 2 - u", @"2 - \left(-x\right)")]
     public void LaTeX_Formula_RendersMath(string text, string expected) =>
         Assert.That(Formula.Parse(text).ToString("LaTeX"), Is.EqualTo(expected));
 

@@ -172,7 +172,9 @@ internal static partial class Printer
             {
                 case Product p when Negated(p):
                     sb.Append(" - ");
+                    var operand = sb.Length;
                     Write(sb, Steps.WithoutSign(p), d, 2);
+                    KeepApart(sb, operand, d);
                     break;
                 case Number { Value: var c } when double.IsNegative(c):
                     sb.Append(" - ").Append(FormatNumber(-c, d));
@@ -186,6 +188,25 @@ internal static partial class Printer
                     Write(sb, s.Terms[i], d, 2);
                     break;
             }
+        }
+    }
+
+    // An operand written at `operand`, right after a minus sign, that starts with one itself: C#'s "--" is the
+    // decrement, so the two stay apart; LaTeX typesets -(-c) rather than two dashes. (SQL writes -1 * u.)
+    private static void KeepApart(StringBuilder sb, int operand, Dialect d)
+    {
+        if (d == Dialect.Formula || sb.Length <= operand || sb[operand] != '-')
+        {
+            return;
+        }
+
+        if (d == Dialect.LaTeX)
+        {
+            sb.Insert(operand, @"\left(").Append(@"\right)");
+        }
+        else if (sb[operand - 1] == '-')
+        {
+            sb.Insert(operand, ' ');
         }
     }
 
@@ -211,11 +232,7 @@ internal static partial class Printer
             sb.Append('-');
             var operand = sb.Length;
             WriteFactors(sb, p, d, 1, 3);
-            if (d != Dialect.Formula && sb.Length > operand && sb[operand] == '-')
-            {
-                // "--" is C#'s decrement and SQL's line comment: two minus signs stay apart
-                sb.Insert(operand, ' ');
-            }
+            KeepApart(sb, operand, d);
         }
         else
         {
