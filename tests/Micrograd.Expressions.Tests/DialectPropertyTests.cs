@@ -102,4 +102,24 @@ public class DialectPropertyTests
             }
         });
     }
+
+    // the output budget is checked on a bound computed without writing: it must bound what is written
+    [TestCase("G")]
+    [TestCase("C#")]
+    [TestCase("LaTeX")]
+    [TestCase("DynamicLinq")]
+    [TestCase("SQL")]
+    public void Length_HostileRandomFormulas_BoundsTheWrittenText(string format)
+    {
+        var dialect = Formula.ParseDialect(format);
+        Assert.Multiple(() =>
+        {
+            foreach (var f in Corpus(300))
+            {
+                var text = f.ToString(format);
+                var bound = Printer.Length(Inliner.Inline(f.Core), dialect);
+                Assert.That(text, Has.Length.LessThanOrEqualTo(bound), $"{f.Core} in {format}: bound {bound}, text {text}");
+            }
+        });
+    }
 }

@@ -9,18 +9,19 @@ internal static partial class Printer
     internal static FormulaException TooLong(FormulaOptions options, string why = "") =>
         new(FormulaErrorKind.Limit, $"the text would be longer than {options.MaxOutputLength} characters, the limit (FormulaOptions.MaxOutputLength){why}");
 
-    // At least the characters a node writes besides its children: its name or number, and per child the
+    // At least the characters a node writes besides its children: its name or number (SQL's CASE for an
+    // infinity is the longest), its template or Math.Pow with global::System. in front, and per child the
     // operator and parentheses around it (LaTeX's \left( \right) \cdot are the longest).
     private static int OwnLength(Expr e, Dialect d)
     {
         var perChild = d == Dialect.LaTeX ? 24 : d == Dialect.Formula ? 6 : 12;
         return e switch
         {
-            Number n => NumberText.Format(n.Value).Length + 100,
+            Number n => NumberText.Format(n.Value).Length + 120,
             Variable v => (2 * v.Name.Length) + 10,
             Call c => Math.Max(c.Function.Name.Length, d == Dialect.Formula ? 0 : Template(c.Function, d).Length) + 40 + (perChild * c.Arguments.Length),
             Let l => l.Bindings.Sum(b => b.Name.Length + 12) + 4,
-            _ => 4 + (perChild * Nodes.Children(e).Length),
+            _ => 24 + (perChild * Nodes.Children(e).Length),
         };
     }
 
