@@ -191,6 +191,26 @@ public class DatabaseTests
         Agree(Compute(engine, formulas, points), points);
     }
 
+    // random formulas with nested negations, unary minus at every position and signed zeros (the SQL dialect's
+    // property test; formulas with a non-finite value anywhere are left to Sql_Constant_*, as databases refuse them)
+    [Test]
+    public void Sql_HostileRandomFormulas_AsEvaluate([Values] Engine engine)
+    {
+        if (engine == Engine.PostgreSql)
+        {
+            Postgres();
+        }
+
+        var points = new List<double[]> { new[] { 0.7, 0.3 }, new[] { -0.4, 1.3 }, new[] { 0.0, 0.9 } };
+        var formulas = Enumerable.Range(0, 300)
+            .Select(seed => Formula.FromTree(HostileTrees.Next(seed, ["a", "b"], nonFinite: false, depth: 3), ["a", "b"]))
+            .Where(f => FiniteEverywhere(f, points))
+            .Where(f => !Nodes.Walk(f.Core).Any(n => n is Number { Value: var v } && v != 0 && Math.Abs(v) < 1e-300)) // PostgreSQL refuses underflow
+            .ToList();
+        Assert.That(formulas, Has.Count.GreaterThan(100), "most hostile formulas are finite at the points");
+        AgreeInSql(engine, formulas, points, bits: false);
+    }
+
     [TestCase("sin(a)*cos(b) + exp(a/b)")]
     [TestCase("sqrt(a**2 + b**2) - log(b)")]
     [TestCase("atan2(a, b) + pow(b, a) + abs(a - b)")]
@@ -275,5 +295,148 @@ public class DatabaseTests
         var defined = FormulaContext.Default.WithFunction("softplus(x) = log(1 + exp(x))");
         var selector = Formula.Parse("softplus(a) + b", defined).ToSelector<Support.Point>();
         Assert.That(selector.Compile()(new Support.Point { A = 0, B = 1 }), Is.EqualTo(Math.Log(2) + 1).Within(1e-15), "a formula-defined function is written out");
+    }
+
+    // SQL text run as it is, on a raw connection of the engine: one value per row of table raw (points a, b)
+    private double[][] RawSql(Engine engine, IReadOnlyList<string> expressions, IReadOnlyList<double[]> points)
+    {
+        System.Data.Common.DbConnection connection = engine switch
+        {
+            Engine.Sqlite => sqlite,
+            Engine.DuckDb => duck,
+            _ => new Npgsql.NpgsqlConnection(Postgres().ConnectionString),
+        };
+        try
+        {
+            if (connection.State != System.Data.ConnectionState.Open)
+            {
+                connection.Open();
+            }
+
+            Databases.Execute(connection, "DROP TABLE IF EXISTS raw");
+            Databases.Execute(connection, "CREATE TABLE raw (\"id\" INTEGER, \"a\" DOUBLE PRECISION, \"b\" DOUBLE PRECISION)");
+            Databases.Insert(connection, points);
+            return [.. expressions.Select(e => Databases.Select(connection, e))];
+        }
+        finally
+        {
+            if (engine == Engine.PostgreSql)
+            {
+                connection.Dispose();
+            }
+        }
+    }
+
+    // values of formulas over a and b in the database's SQL, against Evaluate: the same bits where bits is set
+    private void AgreeInSql(Engine engine, IReadOnlyList<Formula> formulas, IReadOnlyList<double[]> points, bool bits)
+    {
+        var values = RawSql(engine, [.. formulas.Select(f => f.ToString("SQL"))], points);
+        for (var i = 0; i < formulas.Count; i++)
+        {
+            var sql = formulas[i].ToString("SQL");
+            Assert.That(sql, Does.Not.Contain("--"), $"{formulas[i]}: a line comment in {sql}");
+            for (var k = 0; k < points.Count; k++)
+            {
+                var p = formulas[i].Parameters.Select(n => n == "a" ? points[k][0] : points[k][1]).ToArray();
+                var expected = formulas[i].Evaluate(p);
+                var actual = values[i][k];
+                var close = bits ? Targets.Same(expected, actual) : Close.Enough(expected, actual, 1e-12 * Math.Max(1, Magnitude(formulas[i], p)));
+                Assert.That(close, Is.True,
+                    $"{engine}: {formulas[i]} at a={points[k][0]:R}, b={points[k][1]:R}: database {Targets.Show(actual)}, Evaluate {Targets.Show(expected)}\nSQL: {sql}");
+            }
+        }
+    }
+
+    private static readonly List<double[]> Few = [[0.7, 0.3], [-0.4, 1.3], [0.2, -0.9]];
+
+    // an argument spliced next to an operator of a template is parenthesised: cbrt(a - b) is not -power(-a - b, 1/3)
+    [TestCase("cbrt(a - b)")]
+    [TestCase("cbrt(-a)")]
+    [TestCase("cbrt(b - a) - cbrt(-(a - b))")]
+    [TestCase("sigmoid(-a) + sigmoid(a - b)")]
+    [TestCase("relu(a - b) - relu(-b)")]
+    [TestCase("heaviside(b - a) + heaviside(-a)")]
+    [TestCase("min(a - b, -a) + max(-a, b - a)")]
+    [TestCase("let u = -a in -cbrt(-u) - relu(-u)")]
+    public void Sql_TemplateArgumentBesideAnOperator_AsEvaluate(string text)
+    {
+        foreach (var engine in Enum.GetValues<Engine>().Where(e => e != Engine.PostgreSql || postgres is not null))
+        {
+            AgreeInSql(engine, [Formula.Parse(text)], Few, bits: false);
+        }
+    }
+
+    // two minus signs never touch (-- starts a line comment); a negation is -1 * u, exact, so zeros keep their sign
+    [TestCase("let u = -a in -u")]
+    [TestCase("let u = -a in let v = -u in -v*b")]
+    [TestCase("let u = -a in b - -u")]
+    [TestCase("let u = -a in -(u - -b)")]
+    [TestCase("-a*-b")]
+    public void Sql_NestedNegation_NoLineCommentAndOurBits(string text)
+    {
+        // (no -0.0 among the points: SQLite stores a REAL column's -0.0 as the integer 0)
+        var points = new List<double[]> { new[] { 1.5, -0.25 }, new[] { 0.0, 0.0 }, new[] { 0.0, 2.0 } };
+        foreach (var engine in Enum.GetValues<Engine>().Where(e => e != Engine.PostgreSql || postgres is not null))
+        {
+            AgreeInSql(engine, [Formula.Parse(text)], points, bits: true);
+        }
+    }
+
+    private static readonly double[] Constants =
+    [
+        0.0, -0.0, double.PositiveInfinity, double.NegativeInfinity, double.NaN, double.Epsilon, -double.Epsilon,
+        2.2250738585072009e-308, double.MaxValue, -double.MaxValue, 9007199254740994, 18014398509481988, 1e20, 0.1,
+        0.30000000000000004, 1e-5,
+    ];
+
+    // each constant read back by each database to the engine's bits (NaN is NULL in SQLite, which has no NaN)
+    [Test]
+    public void Sql_Constant_ReadsBackToTheSameBits([Values] Engine engine, [ValueSource(nameof(Constants))] double value)
+    {
+        if (engine == Engine.PostgreSql)
+        {
+            Postgres();
+        }
+
+        var c = new Number(value);
+        var a = new Variable("a");
+        var forms = new Expr[]
+        {
+            new Product([a, c]),
+            new Sum([a, new Product([new Number(0.0), a]), c]),
+            new Sum([a, new Product([Syntax.Exact.MinusOne, c])]),
+            new Product([Syntax.Exact.MinusOne, new Sum([c, new Product([new Number(0.0), a])])]),
+        }.Select(e => Formula.FromTree(e, ["a"])).ToList();
+        AgreeInSql(engine, forms, [[1.0, 1.0]], bits: true);
+    }
+
+    // a formula-defined function of the host: no database knows it, so its body is written out
+    [TestCase("hyp(a, b) + a")]
+    [TestCase("twice(hyp(a, -b)) - hyp(b, a)")]
+    [TestCase("twice(twice(a - b))")]
+    public void Sql_DefinedFunction_WrittenOutAsEvaluate(string text)
+    {
+        var context = FormulaContext.Default.WithFunction("hyp(x, y) = sqrt(x**2 + y**2)").WithFunction("twice(u) = -hyp(u, -u) - u");
+        var f = Formula.Parse(text, context);
+        Assert.That(f.ToString("SQL"), Does.Not.Contain("hyp(").And.Not.Contain("twice("));
+        foreach (var engine in Enum.GetValues<Engine>().Where(e => e != Engine.PostgreSql || postgres is not null))
+        {
+            AgreeInSql(engine, [f], Few, bits: false);
+        }
+    }
+
+    // every name is double-quoted, so SQL keywords are column names
+    [TestCase("select + from*where - \"group\"")]
+    [TestCase("case*end + order - null + Math")]
+    public void Sql_KeywordAsName_QuotedAndAsEvaluate(string text)
+    {
+        var f = Formula.Parse(text.Replace("\"", "", StringComparison.Ordinal));
+        var values = f.Parameters.Select((_, i) => 0.5 + i).ToArray();
+        var columns = string.Join(", ", f.Parameters.Select((p, i) => FormattableString.Invariant($"CAST({values[i]} AS DOUBLE PRECISION) AS \"{p}\"")));
+        foreach (var engine in Enum.GetValues<Engine>().Where(e => e != Engine.PostgreSql || postgres is not null))
+        {
+            var actual = RawSql(engine, [$"(SELECT {f.ToString("SQL")} FROM (SELECT {columns}) AS t)"], [[0, 0]])[0][0];
+            Assert.That(Targets.Same(f.Evaluate(values), actual), Is.True, $"{engine}: {f.ToString("SQL")} gave {Targets.Show(actual)}");
+        }
     }
 }

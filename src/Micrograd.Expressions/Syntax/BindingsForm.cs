@@ -22,7 +22,7 @@ internal static class BindingsForm
         {
             // a let inside a value or the result is still written at each use: check before writing
             var inlined = Inliner.Substitute(e, renamed);
-            length += Budget.TextLength(inlined, node => 8 * (1 + Nodes.Inside(node).Length));
+            length += Printer.Length(inlined, dialect);
             return length > options.MaxOutputLength ? throw Printer.TooLong(options) : Printer.Expression(inlined, dialect);
         }
 
@@ -31,7 +31,7 @@ internal static class BindingsForm
             var value = Write(binding.Value);
             var name = dialect == Dialect.CSharp ? names.Claim(binding.Name) : binding.Name;
             renamed = name == binding.Name ? renamed.Remove(binding.Name) : renamed.SetItem(binding.Name, new Variable(name));
-            rows.Add((dialect == Dialect.LaTeX ? Printer.Expression(new Variable(name), dialect) : name, value));
+            rows.Add((Printer.Expression(new Variable(name), dialect), value));
         }
 
         var result = Write(let.Body);
@@ -62,6 +62,6 @@ internal static class BindingsForm
             throw Printer.TooLong(options);
         }
 
-        return text.ToString();
+        return dialect == Dialect.CSharp ? Printer.Qualified(text.ToString(), taken) : text.ToString();
     }
 }

@@ -52,8 +52,10 @@ internal static class Budget
     /// <summary>
     /// An upper bound of the length of <paramref name="tree"/> printed with every shared subtree written at each
     /// of its uses, computed over the distinct nodes (linear in the size of the tree, not of the text).
+    /// <paramref name="uses"/>, when given, says how many times a node writes its child at an index (a template
+    /// that repeats an argument).
     /// </summary>
-    public static double TextLength(Expr tree, Func<Expr, int> ownLength)
+    public static double TextLength(Expr tree, Func<Expr, int> ownLength, Func<Expr, int, int>? uses = null)
     {
         var lengths = new Dictionary<Expr, double>(ReferenceEqualityComparer.Instance);
         var stack = new Stack<(Expr Node, bool Expanded)>();
@@ -82,9 +84,9 @@ internal static class Budget
             }
 
             var length = (double)ownLength(node);
-            foreach (var child in inside)
+            for (var i = 0; i < inside.Length; i++)
             {
-                length += lengths[child];
+                length += (uses?.Invoke(node, i) ?? 1) * lengths[inside[i]];
             }
 
             lengths[node] = length;

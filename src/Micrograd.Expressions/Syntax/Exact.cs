@@ -11,10 +11,12 @@ internal static class Exact
 {
     public static readonly Number MinusOne = new(-1);
 
-    // -c is a number; -(c*u) = (-c)*u and -(u*v) = (-1)*u*v, since negation commutes with rounding; -(1*u) drops the 1
+    // -c is a number; -(c*u) = (-c)*u and -(u*v) = (-1)*u*v, since negation commutes with rounding; -(1*u) drops the 1.
+    // -(-1/u) is 1/u, not u**-1: a u**-1 factor after a product's first is a division, so pi*-(-1/u) would be pi/u
     public static Expr Negate(Expr operand) => operand switch
     {
         Number n => new Number(-n.Value),
+        Product { Factors: [Number { Value: -1 }, Power { Exponent: Number { Value: -1 } } reciprocal] } => new Product([new Number(1), reciprocal]),
         Product { Factors: [Number { Value: -1 }, var only] } => only,
         Product { Factors: [Number { Value: -1 }, var first, ..] } p when first is not Number => new Product(p.Factors.RemoveAt(0)),
         Product { Factors: [Number c, ..] } p => new Product(p.Factors.SetItem(0, new Number(-c.Value))),

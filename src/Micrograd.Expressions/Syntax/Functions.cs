@@ -142,9 +142,6 @@ public sealed class Function
         ["e"] = "exp(CAST(1 AS DOUBLE PRECISION))",
     };
 
-    /// <summary>True when the C# and Dynamic LINQ templates are plain calls, so any argument fits inside their parentheses.</summary>
-    internal bool TemplateIsCall => !IsBuiltIn || CSharp.StartsWith("Math.", StringComparison.Ordinal);
-
     /// <summary>Two rows denote the same function: the same row, or local functions of the same name and arity.</summary>
     internal bool SameAs(Function other) =>
         ReferenceEquals(this, other) || (IsLocal && other.IsLocal && Name == other.Name && Arity == other.Arity);
@@ -301,8 +298,9 @@ public sealed class Function
     /// Convention at kinks: the slope there is 0 (micrograd's and PyTorch's for relu and abs): abs'(0) = sign(0) = 0,
     /// relu'(0) = heaviside(0) = 0, and at a tie of min or max the slope goes to the second argument (0 to the
     /// first), so max(x, 0) and relu(x) agree at 0 and the partials of min(x, x) still add up to 1.
-    /// The C# and Dynamic LINQ renderings of min and max call Math.Min and Math.Max, which differ from the
-    /// engine only when an argument is NaN or both are zeros of opposite signs.
+    /// The C# and Dynamic LINQ renderings compute what the engine computes (min and max as conditionals, not
+    /// Math.Min and Math.Max, which differ at NaN and at zeros of opposite signs); Dynamic LINQ's have no zero
+    /// literal where a zero is a result (see the printer's numbers).
     /// </summary>
     internal static readonly Function[] All =
     [
@@ -324,16 +322,16 @@ public sealed class Function
         F("sign", "all reals (sign(0) = 0)", B, nameof(Builtins.Sign), "0", @"\operatorname{{sign}}\left({0}\right)",
             "({0} > 0.0 ? 1.0 : {0} < 0.0 ? -1.0 : {0})"),
         F("relu", "all reals", B, nameof(Builtins.Relu), "heaviside(x)", @"\operatorname{{relu}}\left({0}\right)",
-            "Math.Max({0}, 0.0)"),
+            "Math.Max({0}, 0.0)", "Math.Max({0}, (1.0 - 1.0))"),
         F("sigmoid", "all reals", B, nameof(Builtins.Sigmoid), "sigmoid(x)*(1 - sigmoid(x))", @"\sigma\left({0}\right)",
             "(1.0 / (1.0 + Math.Exp(-{0})))"),
         F("heaviside", "all reals (heaviside(0) = 0)", B, nameof(Builtins.Heaviside), "0", @"H\left({0}\right)",
-            "({0} > 0.0 ? 1.0 : {0} <= 0.0 ? 0.0 : {0})"),
+            "({0} > 0.0 ? 1.0 : {0} <= 0.0 ? 0.0 : {0})", "({0} > 0.0 ? 1.0 : {0} <= 0.0 ? (1.0 - 1.0) : {0})"),
         F2("pow", ["x", "y"], "as x**y", M, "Pow", ["y*x**(y - 1)", "x**y*log(x)"], @"{{{0}}}^{{{1}}}"),
         F2("min", ["x", "y"], "all reals (Python's: y when y < x, else x)", B, nameof(Builtins.Min), ["heaviside(y - x)", "1 - heaviside(y - x)"], @"\min\left({0}, {1}\right)",
-            "Math.Min({0}, {1})"),
+            "({1} < {0} ? {1} : {0})"),
         F2("max", ["x", "y"], "all reals (Python's: y when y > x, else x)", B, nameof(Builtins.Max), ["heaviside(x - y)", "1 - heaviside(x - y)"], @"\max\left({0}, {1}\right)",
-            "Math.Max({0}, {1})"),
+            "({1} > {0} ? {1} : {0})"),
         F2("atan2", ["y", "x"], "all reals (atan2(0, 0) = 0)", M, "Atan2", ["x/(x**2 + y**2)", "-y/(x**2 + y**2)"], @"\operatorname{{atan2}}\left({0}, {1}\right)"),
         C("pi", Math.PI, @"\pi", "Math.PI"),
         C("e", Math.E, "e", "Math.E"),

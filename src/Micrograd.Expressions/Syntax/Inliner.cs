@@ -53,4 +53,55 @@ internal static class Inliner
 
         return Substitute(let.Body, values);
     }
+
+    /// <summary>
+    /// Writes each call of a formula-defined function (<see cref="Function.Body"/>) out: its body, itself written
+    /// out, with the arguments in place of the parameters. For targets that cannot call the host's functions
+    /// (SQL, Dynamic LINQ); the result is a graph that shares each argument, of the size of the calls written out.
+    /// </summary>
+    public static Expr WriteOutDefined(Expr expr)
+    {
+        var bodies = new Dictionary<Function, Expr>(ReferenceEqualityComparer.Instance);
+        var memo = new Dictionary<Expr, Expr>(ReferenceEqualityComparer.Instance);
+        Expr Out(Expr e)
+        {
+            if (memo.TryGetValue(e, out var done))
+            {
+                return done;
+            }
+
+            if (!RuntimeHelpers.TryEnsureSufficientExecutionStack())
+            {
+                throw new InsufficientExecutionStackException("the formula nests too deeply to write out on this thread");
+            }
+
+            var result = e switch
+            {
+                Call { Function.Body: { } body } c => Substitute(Body(c.Function, body), c.Function.ParameterNames
+                    .Select((name, i) => KeyValuePair.Create(name, Out(c.Arguments[i])))
+                    .ToImmutableDictionary(StringComparer.Ordinal)),
+                Sum s => Exact.Sum(Out(s.Terms[0]), s.Terms.Skip(1).Select(Out).ToList()),
+                Product p => Exact.Product(Out(p.Factors[0]), p.Factors.Skip(1).Select(Out).ToList()),
+                Power p => new Power(Out(p.Base), Out(p.Exponent)),
+                Call c when c.Arguments.Length > 0 => new Call(c.Function, [.. c.Arguments.Select(Out)]),
+                Let l => Out(Inline(l)),
+                _ => e,
+            };
+            memo[e] = result;
+            return result;
+        }
+
+        Expr Body(Function f, Expr body)
+        {
+            if (!bodies.TryGetValue(f, out var written))
+            {
+                written = WriteOutDefined(Inline(body));
+                bodies[f] = written;
+            }
+
+            return written;
+        }
+
+        return Out(expr);
+    }
 }

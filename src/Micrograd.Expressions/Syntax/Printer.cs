@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text;
+using System.Text.RegularExpressions;
 
 namespace Micrograd.Expressions.Syntax;
 
@@ -11,13 +12,15 @@ namespace Micrograd.Expressions.Syntax;
 /// </summary>
 internal static partial class Printer
 {
-    // precedence: let 0 < sum 1 < product 2 < unary 3 < power 4 < atom 5
-    private static int Precedence(Expr e) => e switch
+    // precedence: let 0 < sum 1 < product 2 < unary 3 < power 4 < atom 5. SQL writes a negation as a product by
+    // -1 (SQLite's unary minus turns -0.0 into 0.0) and every number as an atom (a CAST or a parenthesised CASE).
+    private static int Precedence(Expr e, Dialect d) => e switch
     {
         Let => 0,
         Sum => 1,
-        Product { Factors.Length: 2 } p when Negated(p) => 3,
+        Product { Factors.Length: 2 } p when Negated(p) && d != Dialect.Sql => 3,
         Product => 2,
+        Number when d == Dialect.Sql => 5,
         Number n when double.IsNegative(n.Value) => 3,
         Power => 4,
         _ => 5,
@@ -27,8 +30,19 @@ internal static partial class Printer
     {
         options ??= FormulaOptions.Default;
         var body = dialect == Dialect.Formula ? expr : Inliner.Inline(expr);
-        var bound = Budget.TextLength(body, e => OwnLength(e, dialect));
-        if (dialect is Dialect.CSharp or Dialect.LaTeX && expr is Let let && bound > 2 * Budget.TextLength(let, e => OwnLength(e, dialect)))
+        if (dialect is Dialect.Sql or Dialect.DynamicLinq)
+        {
+            // neither a database nor Dynamic LINQ knows the host's formula-defined functions: their bodies go in place
+            if (Budget.TextLength(body, e => e is Call { Function.Body: not null } c ? (int)Math.Min(int.MaxValue, c.Function.InlineNodes) : 1) > options.MaxOutputLength)
+            {
+                throw TooLong(options, $"; the {dialect} dialect writes each formula-defined function's body at each of its calls");
+            }
+
+            body = Inliner.WriteOutDefined(body);
+        }
+
+        var bound = Length(body, dialect);
+        if (dialect is Dialect.CSharp or Dialect.LaTeX && expr is Let let && bound > 2 * Length(let, dialect))
         {
             // writing each let-bound value at each use would more than double the text: keep the bindings
             return BindingsForm.Print(let, dialect, options);
@@ -38,11 +52,46 @@ internal static partial class Printer
         {
             throw TooLong(options, dialect == Dialect.Formula
                 ? ""
-                : $"; the {dialect} dialect writes a let-bound value at each of its uses, so it can be far longer than the formula");
+                : $"; the {dialect} dialect writes a let-bound value at each of its uses, and a function's argument at each place its template uses it, so it can be far longer than the formula");
         }
 
-        return Expression(body, dialect);
+        var text = Expression(body, dialect);
+        return dialect == Dialect.CSharp ? Qualified(text, FreeNames.Of(body)) : text;
     }
+
+    /// <summary>
+    /// C# text whose names include <c>Math</c> or <c>Func</c>: those names would hide the types the text uses,
+    /// which it then names from the global namespace (<c>global::System.Math.Sin</c>).
+    /// </summary>
+    internal static string Qualified(string csharp, IEnumerable<string> names)
+    {
+        foreach (var type in names.Intersect(["Math", "Func"], StringComparer.Ordinal))
+        {
+            csharp = Regex.Replace(csharp, $@"(?<![\w@.:]){type}(?=[.<])", "global::System." + type);
+        }
+
+        return csharp;
+    }
+
+    /// <summary>
+    /// An upper bound of the length of <paramref name="e"/> written in a dialect (let bindings inlined), counting an
+    /// argument once per place its function's template uses it (C#'s <c>sign</c> three times), without writing it.
+    /// </summary>
+    internal static double Length(Expr e, Dialect d) => Budget.TextLength(e, node => OwnLength(node, d), (node, child) => Uses(node, child, d));
+
+    // how many times a template writes argument i: C#'s sign(x) writes x three times, so nested signs grow as 3^depth
+    private static int Uses(Expr node, int child, Dialect d) =>
+        node is Call c && d != Dialect.Formula && Template(c.Function, d) is var template
+            ? Math.Max(1, template.Split("{" + child.ToString(CultureInfo.InvariantCulture) + "}").Length - 1)
+            : 1;
+
+    private static string Template(Function f, Dialect d) => d switch
+    {
+        Dialect.LaTeX => f.LaTeX,
+        Dialect.CSharp => f.CSharp,
+        Dialect.Sql => f.Sql,
+        _ => f.DynamicLinq,
+    };
 
     /// <summary>Writes one expression (let bindings inside it inlined) in a dialect, for the bindings form.</summary>
     internal static string Expression(Expr e, Dialect d)
@@ -59,7 +108,7 @@ internal static partial class Printer
             throw new InsufficientExecutionStackException("the formula nests too deeply to print on this thread");
         }
 
-        var parens = Precedence(e) < required && !(d != Dialect.Formula && e is Power);
+        var parens = Precedence(e, d) < required && !(d != Dialect.Formula && e is Power);
         if (parens)
         {
             sb.Append(d == Dialect.LaTeX ? @"\left(" : "(");
@@ -71,12 +120,7 @@ internal static partial class Printer
                 sb.Append(FormatNumber(n.Value, d));
                 break;
             case Variable v:
-                sb.Append(d switch
-                {
-                    Dialect.LaTeX => LaTeXName(v.Name),
-                    Dialect.Sql => $"\"{v.Name}\"",
-                    _ => v.Name,
-                });
+                sb.Append(Name(v.Name, d));
                 break;
             case Sum s:
                 WriteSum(sb, s, d);
@@ -128,7 +172,9 @@ internal static partial class Printer
             {
                 case Product p when Negated(p):
                     sb.Append(" - ");
+                    var operand = sb.Length;
                     Write(sb, Steps.WithoutSign(p), d, 2);
+                    KeepApart(sb, operand, d);
                     break;
                 case Number { Value: var c } when double.IsNegative(c):
                     sb.Append(" - ").Append(FormatNumber(-c, d));
@@ -145,6 +191,25 @@ internal static partial class Printer
         }
     }
 
+    // An operand written at `operand`, right after a minus sign, that starts with one itself: C#'s "--" is the
+    // decrement, so the two stay apart; LaTeX typesets -(-c) rather than two dashes. (SQL writes -1 * u.)
+    private static void KeepApart(StringBuilder sb, int operand, Dialect d)
+    {
+        if (d == Dialect.Formula || sb.Length <= operand || sb[operand] != '-')
+        {
+            return;
+        }
+
+        if (d == Dialect.LaTeX)
+        {
+            sb.Insert(operand, @"\left(").Append(@"\right)");
+        }
+        else if (sb[operand - 1] == '-')
+        {
+            sb.Insert(operand, ' ');
+        }
+    }
+
     // -u*v for a negation (Steps: (-1)*u*v) when u is neither a number nor a divisor (else the -1 must stay visible)
     private static bool Negated(Product p) =>
         Steps.IsNegation(p) && p.Factors.Length > 1 && p.Factors[1] is not Number && !IsReciprocal(p.Factors[1]);
@@ -156,10 +221,18 @@ internal static partial class Printer
             sb.Append('-');
             WriteFraction(sb, unsigned);
         }
+        else if (Negated(p) && d == Dialect.Sql)
+        {
+            // -1 * u: exact, as -u, and SQLite's unary minus would give 0.0 for -0.0
+            sb.Append("-1 * ");
+            WriteFactors(sb, p, d, 1, 3);
+        }
         else if (Negated(p))
         {
             sb.Append('-');
+            var operand = sb.Length;
             WriteFactors(sb, p, d, 1, 3);
+            KeepApart(sb, operand, d);
         }
         else
         {
@@ -273,27 +346,38 @@ internal static partial class Printer
         {
             // a host's constant: its value, so the text needs nothing the host defined
             var value = FormatNumber(c.Function.ConstantValue, d);
-            sb.Append(double.IsNegative(c.Function.ConstantValue) ? $"({value})" : value);
+            sb.Append(Precedence(new Number(c.Function.ConstantValue), d) < 5 ? $"({value})" : value);
             return;
         }
 
-        var template = d switch
-        {
-            Dialect.LaTeX => c.Function.LaTeX,
-            Dialect.CSharp => c.Function.CSharp,
-            Dialect.Sql => c.Function.Sql,
-            _ => c.Function.DynamicLinq,
-        };
+        var template = Template(c.Function, d);
 
-        // Inside a call's own parentheses any argument fits; spliced into an operator template it must be an atom.
-        var inCall = d == Dialect.LaTeX || c.Function.TemplateIsCall;
-        var args = c.Arguments.Select(a =>
+        // An argument that stands alone between a call's parentheses and commas fits whatever it is; spliced
+        // next to an operator (-{0}, {0} < 0, {0} ? ...) it must be an atom. LaTeX's braces and \left( \right) group.
+        var args = c.Arguments.Select((a, i) =>
         {
             var inner = new StringBuilder();
-            Write(inner, a, d, inCall ? 1 : 5);
+            Write(inner, a, d, d == Dialect.LaTeX || StandsAlone(template, i) ? 1 : 5);
             return (object)inner.ToString();
         }).ToArray();
         sb.Append(string.Format(CultureInfo.InvariantCulture, template, args));
+    }
+
+    // true when every {i} of the template is a whole argument of a call: after "(" or ", ", before ")" or ","
+    private static bool StandsAlone(string template, int i)
+    {
+        var hole = "{" + i.ToString(CultureInfo.InvariantCulture) + "}";
+        for (var at = template.IndexOf(hole, StringComparison.Ordinal); at >= 0; at = template.IndexOf(hole, at + 1, StringComparison.Ordinal))
+        {
+            var before = template[..at].TrimEnd();
+            var after = template[(at + hole.Length)..].TrimStart();
+            if (!(before.EndsWith('(') || before.EndsWith(',')) || !(after.StartsWith(')') || after.StartsWith(',')))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     // a divisor, as the evaluators see it (Steps): written after "/"

@@ -46,3 +46,42 @@ internal sealed class RandomTrees(int seed, IReadOnlyList<string>? names = null,
         _ => new Variable(names[random.Next(names.Count)]),
     };
 }
+
+/// <summary>
+/// Random trees made hostile for printers: negations wrapped around nodes at any position (nested ones too,
+/// kept as written rather than folded) and constants replaced by signed zeros, subnormals, integers past 2^53
+/// and, when asked, infinities and NaN.
+/// </summary>
+internal static class HostileTrees
+{
+    private static readonly double[] Finite = [0.0, -0.0, double.Epsilon, -2.2250738585072009e-308, 9007199254740994, 1e300, -1.5];
+    private static readonly double[] NonFinite = [double.PositiveInfinity, double.NegativeInfinity, double.NaN];
+
+    public static Expr Next(int seed, IReadOnlyList<string> names, bool nonFinite, int depth = 4)
+    {
+        var random = new Random(seed);
+        return Mutate(new RandomTrees(seed, names).Next(depth), random, nonFinite, mayNegate: true);
+    }
+
+    // mayNegate is false for a product's first factor: a product there would break the invariant
+    private static Expr Mutate(Expr e, Random random, bool nonFinite, bool mayNegate)
+    {
+        var mutated = e switch
+        {
+            Number when random.Next(3) == 0 => new Number(random.Next(4) == 0 && nonFinite
+                ? NonFinite[random.Next(NonFinite.Length)]
+                : Finite[random.Next(Finite.Length)]),
+            Sum s => new Sum([.. s.Terms.Select(t => Mutate(t, random, nonFinite, true))]),
+            Product p => new Product([.. p.Factors.Select((f, i) => Mutate(f, random, nonFinite, i > 0))]),
+            Power p => new Power(Mutate(p.Base, random, nonFinite, true), p.Exponent is Number { Value: -1 } ? p.Exponent : Mutate(p.Exponent, random, nonFinite, true)),
+            Call c => new Call(c.Function, [.. c.Arguments.Select(a => Mutate(a, random, nonFinite, true))]),
+            _ => e,
+        };
+        for (var n = random.Next(6); mayNegate && n >= 4; n--)
+        {
+            mutated = new Product([Exact.MinusOne, mutated]);
+        }
+
+        return mutated;
+    }
+}
