@@ -17,6 +17,7 @@ internal static class BindingsForm
         var names = new Names(FreeNames.Of(let));
         var renamed = ImmutableDictionary<string, Expr>.Empty.WithComparers(StringComparer.Ordinal);
         var rows = new List<(string Name, string Value)>();
+        var locals = new List<string>();
         var length = 0.0;
         string Write(Expr e)
         {
@@ -30,6 +31,7 @@ internal static class BindingsForm
         {
             var value = Write(binding.Value);
             var name = dialect == Dialect.CSharp ? names.Claim(binding.Name) : binding.Name;
+            locals.Add(name);
             renamed = name == binding.Name ? renamed.Remove(binding.Name) : renamed.SetItem(binding.Name, new Variable(name));
             rows.Add((Printer.Expression(new Variable(name), dialect), value));
         }
@@ -62,6 +64,6 @@ internal static class BindingsForm
             throw Printer.TooLong(options);
         }
 
-        return dialect == Dialect.CSharp ? Printer.Qualified(text.ToString(), taken) : text.ToString();
+        return dialect == Dialect.CSharp ? Printer.Qualified(text.ToString(), FreeNames.Of(let).Concat(locals)) : text.ToString();
     }
 }
