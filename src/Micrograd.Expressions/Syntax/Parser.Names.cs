@@ -40,7 +40,7 @@ internal static partial class Parser
         {
             throw At(text, position.Offset, FormulaErrorKind.Name, context.Defining.Contains(name)
                 ? $"`{name}` cannot call itself: functions are not recursive"
-                : $"unknown function `{name}`; the functions are {context.Functions.FunctionNames()}");
+                : $"unknown function `{name}`; the functions are {context.Functions.FunctionNames()}{Spelling.DidYouMean(name, context.Functions.Functions.Where(f => !f.IsConstant).Select(f => f.Name))}");
         }
 
         var list = args.ToImmutableArray();
