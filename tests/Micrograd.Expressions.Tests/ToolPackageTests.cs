@@ -22,11 +22,14 @@ public class ToolPackageTests
             var project = Path.Combine(Repository.Root(), "src", "Micrograd.Expressions.Cli", "Micrograd.Expressions.Cli.csproj");
             // its own output folders, so the pack does not touch the build the tests run against
             Run("dotnet", "pack", project, "-c", "Release", "-o", packages, "-p:UseArtifactsOutput=true", $"-p:ArtifactsPath={Path.Combine(work, "artifacts")}");
-            var names = Directory.GetFiles(packages, "*.nupkg").Select(Path.GetFileName).ToList();
-            Assert.That(names, Does.Contain("Micrograd.Expressions.Cli.1.0.0.nupkg").And.Contain("Micrograd.Expressions.Cli.any.1.0.0.nupkg")
-                .And.Contain("Micrograd.Expressions.Cli.linux-x64.1.0.0.nupkg"), string.Join(", ", names));
+            // the version comes from git tags (MinVer): whatever it is, every package has the same
+            var names = Directory.GetFiles(packages).Select(Path.GetFileName).ToList();
+            var version = Version(names.Single(n => n!.StartsWith("Micrograd.Expressions.Cli.linux-x64.", StringComparison.Ordinal) && n.EndsWith(".nupkg", StringComparison.Ordinal))!, "Micrograd.Expressions.Cli.linux-x64.");
+            Assert.That(names, Does.Contain($"Micrograd.Expressions.Cli.{version}.nupkg").And.Contain($"Micrograd.Expressions.Cli.any.{version}.nupkg")
+                .And.Contain($"Micrograd.Expressions.Cli.linux-x64.{version}.snupkg"), string.Join(", ", names));
+            AssertPublishable(Path.Combine(packages, $"Micrograd.Expressions.Cli.{version}.nupkg"));
 
-            using (var linux = ZipFile.OpenRead(Path.Combine(packages, "Micrograd.Expressions.Cli.linux-x64.1.0.0.nupkg")))
+            using (var linux = ZipFile.OpenRead(Path.Combine(packages, $"Micrograd.Expressions.Cli.linux-x64.{version}.nupkg")))
             {
                 var entry = linux.Entries.Single(e => e.FullName.EndsWith("/mgx.dll", StringComparison.Ordinal));
                 using var stream = entry.Open();
@@ -38,7 +41,7 @@ public class ToolPackageTests
             }
 
             var tools = Path.Combine(work, "tools");
-            Run("dotnet", "tool", "install", "Micrograd.Expressions.Cli", "--tool-path", tools, "--add-source", packages);
+            Run("dotnet", "tool", "install", "Micrograd.Expressions.Cli", "--version", version, "--tool-path", tools, "--add-source", packages);
             var mgx = Path.Combine(tools, OperatingSystem.IsWindows() ? "mgx.exe" : "mgx");
             Assert.That(Run(mgx, "diff", "3*x**2 - 4*x + 5"), Is.EqualTo("6*x - 4\n"));
         }
@@ -49,6 +52,57 @@ public class ToolPackageTests
                 Directory.Delete(work, recursive: true);
             }
         }
+    }
+
+    [Test]
+    public void LibraryPackage_Pack_CarriesLicenseReadmeRepositoryAndSymbols()
+    {
+        var work = Path.Combine(Path.GetTempPath(), $"mgx-lib-{Guid.NewGuid():N}");
+        try
+        {
+            var project = Path.Combine(Repository.Root(), "src", "Micrograd.Expressions", "Micrograd.Expressions.csproj");
+            Run("dotnet", "pack", project, "-c", "Release", "-o", work, "-p:UseArtifactsOutput=true", $"-p:ArtifactsPath={Path.Combine(work, "artifacts")}");
+            var package = Directory.GetFiles(work, "Micrograd.Expressions.*.nupkg").Single();
+            Assert.That(File.Exists(Path.ChangeExtension(package, ".snupkg")), Is.True, $"symbols beside {package}");
+            AssertPublishable(package);
+            using var zip = ZipFile.OpenRead(package);
+            using var readme = new StreamReader(zip.GetEntry("README.md")!.Open());
+            var text = readme.ReadToEnd();
+            Assert.Multiple(() =>
+            {
+                Assert.That(text, Does.StartWith("# Micrograd.Expressions\n"));
+                Assert.That(text, Does.Contain("var f = Formula.Parse(\"3*x**2 - 4*x + 5\");"), "the README's library part");
+                Assert.That(text, Does.Contain(@"6 \cdot x - 4"), "backslashes kept");
+                Assert.That(text, Does.Not.Contain("## Performance"));
+            });
+        }
+        finally
+        {
+            if (Directory.Exists(work))
+            {
+                Directory.Delete(work, recursive: true);
+            }
+        }
+    }
+
+    private static string Version(string file, string prefix) => file[prefix.Length..^".nupkg".Length];
+
+    // what a package needs on a package page: license, readme, repository and project address, tags
+    private static void AssertPublishable(string package)
+    {
+        using var zip = ZipFile.OpenRead(package);
+        using var reader = new StreamReader(zip.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open());
+        var nuspec = reader.ReadToEnd();
+        Assert.Multiple(() =>
+        {
+            Assert.That(nuspec, Does.Contain("<license type=\"expression\">MIT</license>"), package);
+            Assert.That(nuspec, Does.Contain("<readme>README.md</readme>"), package);
+            Assert.That(nuspec, Does.Match("<repository type=\"git\" url=\"https://[^\"]+\"[^>]* commit=\"[0-9a-f]{40}\""), package);
+            Assert.That(nuspec, Does.Contain("<projectUrl>https://"), package);
+            Assert.That(nuspec, Does.Contain("<tags>"), package);
+            Assert.That(zip.GetEntry("LICENSE"), Is.Not.Null, $"{package} carries LICENSE");
+            Assert.That(zip.GetEntry("README.md"), Is.Not.Null, $"{package} carries README.md");
+        });
     }
 
     private static string Run(string program, params string[] args)
