@@ -187,6 +187,9 @@ public sealed partial class Formula
     /// <returns>The value, the gradient and the per-node results.</returns>
     public BackpropResult Backpropagate(IReadOnlyDictionary<string, double> values) => Compiled("backpropagate through", () => Backpropagation.Run(Core, Parameters, Arguments.Bind(Parameters, values)));
 
+    /// <summary>False past <see cref="FormulaOptions.MaxCompiledNodes"/>, where only interpretation runs it.</summary>
+    internal bool IsCompilable => tiers.IsCompilable;
+
     // Compiled code costs time and memory per node far beyond interpretation, so the compiling operations
     // refuse formulas past MaxCompiledNodes up front; Evaluate interprets them instead.
     private T Compiled<T>(string operation, Func<T> work)

@@ -99,6 +99,28 @@ public class BudgetTests
         }
     }
 
+    // a scan's work is counted before any point is checked: past MaxScanWork it is refused, within it done
+    [TestCase("sum of 5,000 sines, all the points", 5_000, 100_000, true)]
+    [TestCase("sum of 500 sines, all the points, Richardson", 500, 100_000, true)]
+    [TestCase("sum of 5,000 sines, 10 points", 5_000, 10, false)]
+    [TestCase("x**2 at every point allowed", 0, 100_000, false)]
+    public void DerivativeScan_AtTheDefaultLimits_RefusedUpFrontOrDone(string name, int terms, int points, bool refused)
+    {
+        var formula = Formula.Parse(terms == 0 ? "x**2" : Terms(terms, k => $"sin(x*{k})", " + "));
+        var box = new Dictionary<string, (double Min, double Max)> { ["x"] = (-1, 1) };
+        Func<object> scan = () => Calculus.DerivativeChecker.Scan(formula, box, points).Count;
+        if (refused)
+        {
+            var error = Assert.Throws<FormulaException>(() => scan())!;
+            Assert.That(error.Kind, Is.EqualTo(FormulaErrorKind.Limit), $"{name}: {error.Message}");
+            Assert.That(error.Message, Does.Contain("FormulaOptions.MaxScanWork"));
+        }
+        else
+        {
+            Run(name, "DerivativeChecker.Scan", scan);
+        }
+    }
+
     // One operation: a result or a limit error, never another exception; the process stays under 2 GB.
     private static void Run(string name, string operation, Func<object> work)
     {

@@ -31,6 +31,19 @@ public class CliContractTests
         Assert.That(code, Is.EqualTo(expected), $"mgx {string.Join(" ", args)}: {error}");
     }
 
+    [Test]
+    public void Check_ScanPastTheWorkBudget_RefusedUpFrontWithExitOne()
+    {
+        var formula = string.Join(" + ", Enumerable.Range(1, 2_000).Select(k => $"sin({k}*x)"));
+        var (code, output, error) = Mgx.Run("check", formula, "x=-1:1", "--scan", "100000");
+        Assert.Multiple(() =>
+        {
+            Assert.That(code, Is.EqualTo(1), error);
+            Assert.That(error, Is.EqualTo("mgx: a scan of 100000 points of this formula takes more than 1,000,000,000 node evaluations, the limit (FormulaOptions.MaxScanWork); scan fewer points\n"));
+            Assert.That(output, Is.Empty);
+        });
+    }
+
     [TestCase(new[] { "frobnicate" }, "mgx: unknown command `frobnicate`; the commands are eval, diff, check, grad, graph, plot, train, batch (see `mgx --help`)\n")]
     [TestCase(new[] { "evl", "x" }, "mgx: unknown command `evl`; the commands are eval, diff, check, grad, graph, plot, train, batch; did you mean `eval`? (see `mgx --help`)\n")]
     [TestCase(new[] { "chek", "x" }, "mgx: unknown command `chek`; the commands are eval, diff, check, grad, graph, plot, train, batch; did you mean `check`? (see `mgx --help`)\n")]
