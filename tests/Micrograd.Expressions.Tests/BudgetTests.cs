@@ -121,6 +121,45 @@ public class BudgetTests
         }
     }
 
+    private sealed record Row(double X);
+
+    // block-free expressions are counted as written: let values, defined bodies (calls of calls multiply) and the
+    // query rewrites (tanh writes its argument nine times) at each use; past MaxCompiledNodes refused up front
+    [TestCase("f(f(f(f(f(f(f(f(f(f(f(x)))))))))))", true, false)]
+    [TestCase("g(g(g(g(g(g(x))))))", true, false)]
+    [TestCase("tanh(tanh(tanh(tanh(tanh(tanh(x))))))", false, true)]
+    [TestCase("sinh(sinh(sinh(sinh(sinh(sinh(x))))))", false, true)]
+    [TestCase("max(x, max(x, max(x, max(x, max(x, max(x, max(x, max(x, max(x, max(x, max(x, max(x, max(x, max(x, max(x, max(x, x))))))))))))))))", false, true)]
+    public void BlockFree_GrowsPastMaxCompiledNodesAsWritten_RefusedUpFront(string text, bool alsoExpression, bool onlySelector)
+    {
+        var context = FormulaContext.Default.WithFunction("f(x) = x*x + x").WithFunction("g(x) = f(x)*f(x)");
+        var formula = Formula.Parse(text, context);
+        var selector = Assert.Throws<FormulaException>(() => formula.ToSelector<Row>())!;
+        Assert.That(selector.Kind, Is.EqualTo(FormulaErrorKind.Limit), $"{text}: {selector.Message}");
+        if (alsoExpression)
+        {
+            var expression = Assert.Throws<FormulaException>(() => formula.ToExpression(_ => System.Linq.Expressions.Expression.Constant(0.5)))!;
+            Assert.That(expression.Kind, Is.EqualTo(FormulaErrorKind.Limit), $"{text}: {expression.Message}");
+        }
+
+        if (onlySelector)
+        {
+            var value = System.Linq.Expressions.Expression.Lambda<Func<double>>(formula.ToExpression(_ => System.Linq.Expressions.Expression.Constant(0.5))).Compile()();
+            Assert.That(value, Is.EqualTo(formula.Evaluate(0.5)), $"{text}: without the query rewrites it is small");
+        }
+    }
+
+    [TestCase("f(f(f(x)))")]
+    [TestCase("tanh(tanh(tanh(x)))")]
+    [TestCase("g(g(x)) + max(x, 1, 2)")]
+    public void BlockFree_WithinMaxCompiledNodesAsWritten_Built(string text)
+    {
+        var context = FormulaContext.Default.WithFunction("f(x) = x*x + x").WithFunction("g(x) = f(x)*f(x)");
+        var formula = Formula.Parse(text, context);
+        var value = formula.ToSelector<Row>().Compile()(new Row(0.5));
+        Assert.That(value, Is.EqualTo(formula.Evaluate(0.5)).Within(1e-14), text);
+    }
+
     // One operation: a result or a limit error, never another exception; the process stays under 2 GB.
     private static void Run(string name, string operation, Func<object> work)
     {

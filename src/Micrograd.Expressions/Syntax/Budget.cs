@@ -24,7 +24,14 @@ internal static class Budget
     /// An upper bound of the length of <paramref name="tree"/> printed with every shared subtree written at each
     /// of its uses, computed over the distinct nodes (linear in the size of the tree, not of the text).
     /// </summary>
-    public static double TextLength(Expr tree, Func<Expr, int> ownLength)
+    public static double TextLength(Expr tree, Func<Expr, int> ownLength) =>
+        Fold(tree, (node, children) => ownLength(node) + children.Sum());
+
+    /// <summary>
+    /// A size computed bottom-up over the distinct nodes, without recursion: each node's from the node and its
+    /// children's sizes (in <see cref="Nodes.Inside"/> order), so a subtree shared by reference is counted at each use.
+    /// </summary>
+    public static double Fold(Expr tree, Func<Expr, double[], double> size)
     {
         var lengths = new Dictionary<Expr, double>(ReferenceEqualityComparer.Instance);
         var stack = new Stack<(Expr Node, bool Expanded)>();
@@ -52,13 +59,7 @@ internal static class Budget
                 continue;
             }
 
-            var length = (double)ownLength(node);
-            foreach (var child in inside)
-            {
-                length += lengths[child];
-            }
-
-            lengths[node] = length;
+            lengths[node] = size(node, [.. inside.Select(c => lengths[c])]);
         }
 
         return lengths[tree];
