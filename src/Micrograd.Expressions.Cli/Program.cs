@@ -9,7 +9,7 @@ public static class Program
 {
     /// <summary>Runs mgx with the given arguments and console streams.</summary>
     /// <param name="args">Command-line arguments.</param>
-    /// <returns>The exit code: 0 on success, 1 on a bad formula, bad input or bad usage.</returns>
+    /// <returns>The exit code: 0 on success, 1 on a failure (a bad formula or input, a check that disagrees), 2 on bad usage.</returns>
     public static int Main(string[] args)
     {
         // The engine never reads the culture; this only guards what third-party output might format.
@@ -41,10 +41,14 @@ public static class Program
         var result = root.Parse(args);
         if (result.Errors.Count > 0)
         {
-            // one line, as every other mgx error; --help shows the usage
-            var command = string.Join(" ", result.CommandResult.Command.Name == root.Name ? ["mgx"] : ["mgx", result.CommandResult.Command.Name]);
-            var message = string.Join(" ", result.Errors[0].Message.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
-            error.WriteLine($"mgx: {message} (see `{command} --help`)");
+            // every parse error, one line each; the last says where the usage is
+            var lines = UsageErrors.Describe(result, root);
+            var help = result.CommandResult.Command == root ? "mgx --help" : $"mgx {result.CommandResult.Command.Name} --help";
+            for (var i = 0; i < lines.Count; i++)
+            {
+                error.WriteLine(i == lines.Count - 1 ? $"mgx: {lines[i]} (see `{help}`)" : $"mgx: {lines[i]}");
+            }
+
             return Report.Usage;
         }
 

@@ -99,6 +99,9 @@ public static class DerivativeChecker
     /// <param name="method">The finite-difference method.</param>
     /// <param name="progress">Told after each point, with the number done.</param>
     /// <returns>Every row of every point, worst first.</returns>
+    /// <exception cref="FormulaException">Kind <see cref="FormulaErrorKind.Limit"/>: more points than
+    /// <see cref="FormulaOptions.MaxScanPoints"/>, or more work than <see cref="FormulaOptions.MaxScanWork"/>, refused
+    /// before any point is checked; kind <see cref="FormulaErrorKind.Name"/>: a parameter without an interval.</exception>
     public static IReadOnlyList<DerivativeCheckRow> Scan(Formula formula, IReadOnlyDictionary<string, (double Min, double Max)> box,
         int points, int seed = 1, DifferenceMethod method = DifferenceMethod.Richardson, IProgress<int>? progress = null)
     {
@@ -117,8 +120,21 @@ public static class DerivativeChecker
             throw new FormulaException(FormulaErrorKind.Name, $"no interval for parameter {string.Join(", ", missing.Select(m => $"`{m}`"))}");
         }
 
-        var f = formula.Compile();
-        var derivatives = formula.Parameters.Select(p => (Formula: formula.Derivative(p), Text: formula.Derivative(p).ToString())).ToList();
+        var derivatives = formula.Parameters.Select(p => formula.Derivative(p)).Select(d => (Formula: d, Text: d.ToString())).ToList();
+
+        // the work, counted before any point is checked: each walk stops where the budget is spent
+        var calls = (long)points * formula.Parameters.Count * (method == DifferenceMethod.Richardson ? 6 : 3);
+        var budget = formula.Options.MaxScanWork;
+        var work = (double)calls * Size(formula, budget / Math.Max(1, calls))
+            + (points * derivatives.Sum(d => (double)Size(d.Formula, budget / Math.Max(1, points))));
+        if (work > budget)
+        {
+            throw new FormulaException(FormulaErrorKind.Limit,
+                $"a scan of {points} points of this formula takes more than {budget:N0} node evaluations, the limit (FormulaOptions.MaxScanWork); scan fewer points");
+        }
+
+        // compiling pays when the formula is evaluated often; a few evaluations of a large one are interpreted
+        Func<double[], double> f = calls >= ScanCompileCalls && formula.IsCompilable ? formula.Compile() : at => formula.Evaluate(at);
         var random = new Random(seed);
         var rows = new List<DerivativeCheckRow>();
         for (var n = 0; n < points; n++)
@@ -137,6 +153,13 @@ public static class DerivativeChecker
 
         return [.. rows.OrderBy(r => r.Ok ? 2 : r.Numeric.IsReliable ? 0 : 1).ThenByDescending(r => double.IsNaN(r.RelativeError) ? double.MaxValue : r.RelativeError)];
     }
+
+    // evaluations of the formula from which a scan compiles it rather than interpreting each
+    private const long ScanCompileCalls = 1_000;
+
+    // the nodes of a formula as evaluation walks them (a shared subtree at each use), counted up to cap + 1
+    private static long Size(Formula formula, long cap) =>
+        Syntax.Nodes.Walk(formula.Core, distinct: false).Take((int)Math.Min(int.MaxValue - 1, cap) + 1).LongCount();
 
     /// <summary>
     /// The finite difference for one parameter at steps 1e-1, 1e-2, ..., 1e-16: the error first shrinks with h,

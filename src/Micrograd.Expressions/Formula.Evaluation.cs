@@ -92,14 +92,16 @@ public sealed partial class Formula
         return Guard(() => LinqCompiler.BlockFree(Core, argument));
     }
 
-    // a block-free expression writes every let-bound value at each use: refused up front when that is too large
-    private void CheckInlinedSize()
+    // a block-free expression writes every let-bound value at each use, a defined function's body with its
+    // arguments at each use of its parameters, and (for queries) rewrites that repeat an argument: refused up
+    // front when that is too large, as a compiler or query provider would walk it
+    private void CheckInlinedSize(bool forQueries = false)
     {
-        var size = Budget.TextLength(Inliner.Inline(Core), e => e is Call { Function.Body: { } body } ? Nodes.Walk(body, distinct: false).Count() : 1);
+        var size = WrittenSize.Of(Core, forQueries);
         if (size > Options.MaxCompiledNodes)
         {
             throw new FormulaException(FormulaErrorKind.Limit,
-                $"the expression would have {size:0} nodes with every let-bound value written at each use, more than the limit (FormulaOptions.MaxCompiledNodes) of {Options.MaxCompiledNodes}");
+                $"the expression would have {size:0} nodes with every let-bound value and defined function written out at each use, more than the limit (FormulaOptions.MaxCompiledNodes) of {Options.MaxCompiledNodes}");
         }
     }
 
@@ -186,6 +188,9 @@ public sealed partial class Formula
     /// <param name="values">A value for every parameter.</param>
     /// <returns>The value, the gradient and the per-node results.</returns>
     public BackpropResult Backpropagate(IReadOnlyDictionary<string, double> values) => Compiled("backpropagate through", () => Backpropagation.Run(tiers.Trace, Parameters, Arguments.Bind(Parameters, values)));
+
+    /// <summary>False past <see cref="FormulaOptions.MaxCompiledNodes"/>, where only interpretation runs it.</summary>
+    internal bool IsCompilable => tiers.IsCompilable;
 
     // Compiled code costs time and memory per node far beyond interpretation, so the compiling operations
     // refuse formulas past MaxCompiledNodes up front; Evaluate interprets them instead.

@@ -79,7 +79,7 @@ public sealed partial class Formula
                 $"`{host.Function.Signature}` is a .NET function of the formula's context, which no database can run; define it by a formula (FormulaContext.WithFunction(\"{host.Function.Name}(...) = ...\")) to use it in a query");
         }
 
-        CheckInlinedSize();
+        CheckInlinedSize(forQueries: true);
         return Expression.Lambda<Func<T, double>>(Guard(() => LinqCompiler.BlockFree(Core, name => bound[name], forQueries: true)), row);
     }
 

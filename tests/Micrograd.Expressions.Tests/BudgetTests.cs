@@ -99,6 +99,67 @@ public class BudgetTests
         }
     }
 
+    // a scan's work is counted before any point is checked: past MaxScanWork it is refused, within it done
+    [TestCase("sum of 5,000 sines, all the points", 5_000, 100_000, true)]
+    [TestCase("sum of 500 sines, all the points, Richardson", 500, 100_000, true)]
+    [TestCase("sum of 5,000 sines, 10 points", 5_000, 10, false)]
+    [TestCase("x**2 at every point allowed", 0, 100_000, false)]
+    public void DerivativeScan_AtTheDefaultLimits_RefusedUpFrontOrDone(string name, int terms, int points, bool refused)
+    {
+        var formula = Formula.Parse(terms == 0 ? "x**2" : Terms(terms, k => $"sin(x*{k})", " + "));
+        var box = new Dictionary<string, (double Min, double Max)> { ["x"] = (-1, 1) };
+        Func<object> scan = () => Calculus.DerivativeChecker.Scan(formula, box, points).Count;
+        if (refused)
+        {
+            var error = Assert.Throws<FormulaException>(() => scan())!;
+            Assert.That(error.Kind, Is.EqualTo(FormulaErrorKind.Limit), $"{name}: {error.Message}");
+            Assert.That(error.Message, Does.Contain("FormulaOptions.MaxScanWork"));
+        }
+        else
+        {
+            Run(name, "DerivativeChecker.Scan", scan);
+        }
+    }
+
+    private sealed record Row(double X);
+
+    // block-free expressions are counted as written: let values, defined bodies (calls of calls multiply) and the
+    // query rewrites (tanh writes its argument nine times) at each use; past MaxCompiledNodes refused up front
+    [TestCase("f(f(f(f(f(f(f(f(f(f(f(x)))))))))))", true, false)]
+    [TestCase("g(g(g(g(g(g(x))))))", true, false)]
+    [TestCase("tanh(tanh(tanh(tanh(tanh(tanh(x))))))", false, true)]
+    [TestCase("sinh(sinh(sinh(sinh(sinh(sinh(x))))))", false, true)]
+    [TestCase("max(x, max(x, max(x, max(x, max(x, max(x, max(x, max(x, max(x, max(x, max(x, max(x, max(x, max(x, max(x, max(x, x))))))))))))))))", false, true)]
+    public void BlockFree_GrowsPastMaxCompiledNodesAsWritten_RefusedUpFront(string text, bool alsoExpression, bool onlySelector)
+    {
+        var context = FormulaContext.Default.WithFunction("f(x) = x*x + x").WithFunction("g(x) = f(x)*f(x)");
+        var formula = Formula.Parse(text, context);
+        var selector = Assert.Throws<FormulaException>(() => formula.ToSelector<Row>())!;
+        Assert.That(selector.Kind, Is.EqualTo(FormulaErrorKind.Limit), $"{text}: {selector.Message}");
+        if (alsoExpression)
+        {
+            var expression = Assert.Throws<FormulaException>(() => formula.ToExpression(_ => System.Linq.Expressions.Expression.Constant(0.5)))!;
+            Assert.That(expression.Kind, Is.EqualTo(FormulaErrorKind.Limit), $"{text}: {expression.Message}");
+        }
+
+        if (onlySelector)
+        {
+            var value = System.Linq.Expressions.Expression.Lambda<Func<double>>(formula.ToExpression(_ => System.Linq.Expressions.Expression.Constant(0.5))).Compile()();
+            Assert.That(value, Is.EqualTo(formula.Evaluate(0.5)), $"{text}: without the query rewrites it is small");
+        }
+    }
+
+    [TestCase("f(f(f(x)))")]
+    [TestCase("tanh(tanh(tanh(x)))")]
+    [TestCase("g(g(x)) + max(x, 1, 2)")]
+    public void BlockFree_WithinMaxCompiledNodesAsWritten_Built(string text)
+    {
+        var context = FormulaContext.Default.WithFunction("f(x) = x*x + x").WithFunction("g(x) = f(x)*f(x)");
+        var formula = Formula.Parse(text, context);
+        var value = formula.ToSelector<Row>().Compile()(new Row(0.5));
+        Assert.That(value, Is.EqualTo(formula.Evaluate(0.5)).Within(1e-14), text);
+    }
+
     // One operation: a result or a limit error, never another exception; the process stays under 2 GB.
     private static void Run(string name, string operation, Func<object> work)
     {

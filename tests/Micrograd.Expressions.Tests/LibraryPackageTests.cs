@@ -4,15 +4,16 @@ using Micrograd.Expressions.Tests.Support;
 namespace Micrograd.Expressions.Tests;
 
 /// <summary>
-/// The library package: a portable build in lib/ and ReadyToRun builds in runtimes/RID/lib/, which a
-/// framework-dependent app picks at start-up on those platforms (docs/performance.md, section 14).
+/// The library package: license, readme, repository and symbols; a portable build in lib/ and ReadyToRun builds in
+/// runtimes/RID/lib/, which a framework-dependent app picks at start-up on those platforms (docs/performance.md,
+/// section 14).
 /// </summary>
 [TestFixture]
 [NonParallelizable]
 public class LibraryPackageTests
 {
     [Test]
-    public void LibraryPackage_PackAndUse_AppLoadsTheReadyToRunBuild()
+    public void LibraryPackage_PackAndUse_PublishableAndTheAppLoadsTheReadyToRunBuild()
     {
         var work = Path.Combine(Path.GetTempPath(), $"mgx-library-{Guid.NewGuid():N}");
         try
@@ -21,10 +22,24 @@ public class LibraryPackageTests
             var project = Path.Combine(Repository.Root(), "src", "Micrograd.Expressions", "Micrograd.Expressions.csproj");
             // its own output folders, so the pack does not touch the build the tests run against
             Dotnet.Run("dotnet", "pack", project, "-c", "Release", "-o", packages, "-p:UseArtifactsOutput=true", $"-p:ArtifactsPath={Path.Combine(work, "artifacts")}");
-            var package = Directory.GetFiles(packages, "Micrograd.Expressions.*.nupkg").Single(p => !p.EndsWith(".snupkg", StringComparison.Ordinal));
+            var package = Directory.GetFiles(packages, "Micrograd.Expressions.*.nupkg").Single();
+            Assert.That(File.Exists(Path.ChangeExtension(package, ".snupkg")), Is.True, $"symbols beside {package}");
+            Dotnet.AssertPublishable(package);
             string version;
             using (var zip = ZipFile.OpenRead(package))
             {
+                using (var readme = new StreamReader(zip.GetEntry("README.md")!.Open()))
+                {
+                    var text = readme.ReadToEnd();
+                    Assert.Multiple(() =>
+                    {
+                        Assert.That(text, Does.StartWith("# Micrograd.Expressions\n"));
+                        Assert.That(text, Does.Contain("var f = Formula.Parse(\"3*x**2 - 4*x + 5\");"), "the README's library part");
+                        Assert.That(text, Does.Contain(@"6 \cdot x - 4"), "backslashes kept");
+                        Assert.That(text, Does.Not.Contain("## Performance"));
+                    });
+                }
+
                 var builds = zip.Entries.Where(e => e.Name == "Micrograd.Expressions.dll").ToDictionary(e => e.FullName, e => Dotnet.IsReadyToRun(e.Open()));
                 var listing = string.Join(", ", builds.Select(b => $"{b.Key} (ReadyToRun: {b.Value})"));
                 Assert.That(builds, Does.ContainKey("lib/net10.0/Micrograd.Expressions.dll").WithValue(false), listing);

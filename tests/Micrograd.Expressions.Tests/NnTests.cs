@@ -132,7 +132,7 @@ public class NnTests
         Assert.That(eager[^1].Loss, Is.LessThan(eager[0].Loss / 10), $"{eager[0].Loss} -> {eager[^1].Loss}");
     }
 
-    [TestCase("x1,x2,y\n1,2\n", "line 2: 2 columns, but the header has 3")]
+    [TestCase("x1,x2,y\n1,2\n", "line 2, column 3: 2 columns, but the header has 3")]
     [TestCase("x1,x2,y\n1,abc,1\n", "line 2, column 2: `abc` is not a number")]
     [TestCase("", "the data is empty")]
     [TestCase("x,y\n", "no points")]
@@ -140,5 +140,40 @@ public class NnTests
     {
         var error = Assert.Throws<FormatException>(() => LabelledPoints.ReadCsv(new StringReader(text)))!;
         Assert.That(error.Message, Does.Contain(fragment));
+    }
+
+    [TestCase(double.NaN, 1.0, "point 1 has a number that is not finite")]
+    [TestCase(double.PositiveInfinity, 1.0, "point 1 has a number that is not finite")]
+    [TestCase(0.5, double.NaN, "point 1 has a number that is not finite")]
+    [TestCase(0.5, 0.0, "the svm loss takes labels -1 and 1; point 1 has 0")]
+    [TestCase(0.5, 2.0, "the svm loss takes labels -1 and 1; point 1 has 2")]
+    public void Trainer_NonFiniteOrOffLabelPoint_RefusedNamingThePoint(double feature, double label, string fragment)
+    {
+        var model = new Mlp(1, [2, 1], new Random(1));
+        var error = Assert.Throws<ArgumentException>(() => new Trainer(model, [[0.0], [feature]], [1.0, label]))!;
+        Assert.That(error.Message, Does.StartWith(fragment), $"feature {feature}, label {label}");
+    }
+
+    [Test]
+    public void Trainer_SquaredLossAnyFiniteLabel_Accepted()
+    {
+        var model = new Mlp(1, [2, 1], new Random(1));
+        var trainer = new Trainer(model, [[0.0], [1.0]], [0.25, 3.0], new TrainingOptions { Loss = LossKind.Squared });
+        Assert.That(double.IsFinite(trainer.Evaluate().Loss), Is.True);
+    }
+
+    [TestCase("x,y\n1,1\n2,-1\n", true)]
+    [TestCase("x,y\n1,1\n2,0\n", false)]
+    public void ReadCsv_AcceptedLabels_OthersRefusedWithLineAndColumn(string text, bool accepted)
+    {
+        Action read = () => LabelledPoints.ReadCsv(new StringReader(text), [-1.0, 1.0]);
+        if (accepted)
+        {
+            Assert.DoesNotThrow(() => read(), text);
+        }
+        else
+        {
+            Assert.That(Assert.Throws<FormatException>(() => read())!.Message, Is.EqualTo("line 3, column 2: the label is 0; the labels must be -1 or 1"), text);
+        }
     }
 }

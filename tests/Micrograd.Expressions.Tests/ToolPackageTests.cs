@@ -21,11 +21,14 @@ public class ToolPackageTests
             var project = Path.Combine(Repository.Root(), "src", "Micrograd.Expressions.Cli", "Micrograd.Expressions.Cli.csproj");
             // its own output folders, so the pack does not touch the build the tests run against
             Dotnet.Run("dotnet", "pack", project, "-c", "Release", "-o", packages, "-p:UseArtifactsOutput=true", $"-p:ArtifactsPath={Path.Combine(work, "artifacts")}");
-            var names = Directory.GetFiles(packages, "*.nupkg").Select(Path.GetFileName).ToList();
-            Assert.That(names, Does.Contain("Micrograd.Expressions.Cli.1.0.0.nupkg").And.Contain("Micrograd.Expressions.Cli.any.1.0.0.nupkg")
-                .And.Contain("Micrograd.Expressions.Cli.linux-x64.1.0.0.nupkg"), string.Join(", ", names));
+            // the version comes from git tags (MinVer): whatever it is, every package has the same
+            var names = Directory.GetFiles(packages).Select(Path.GetFileName).ToList();
+            var version = Version(names.Single(n => n!.StartsWith("Micrograd.Expressions.Cli.linux-x64.", StringComparison.Ordinal) && n.EndsWith(".nupkg", StringComparison.Ordinal))!, "Micrograd.Expressions.Cli.linux-x64.");
+            Assert.That(names, Does.Contain($"Micrograd.Expressions.Cli.{version}.nupkg").And.Contain($"Micrograd.Expressions.Cli.any.{version}.nupkg")
+                .And.Contain($"Micrograd.Expressions.Cli.linux-x64.{version}.snupkg"), string.Join(", ", names));
+            Dotnet.AssertPublishable(Path.Combine(packages, $"Micrograd.Expressions.Cli.{version}.nupkg"));
 
-            using (var linux = ZipFile.OpenRead(Path.Combine(packages, "Micrograd.Expressions.Cli.linux-x64.1.0.0.nupkg")))
+            using (var linux = ZipFile.OpenRead(Path.Combine(packages, $"Micrograd.Expressions.Cli.linux-x64.{version}.nupkg")))
             {
                 var entry = linux.Entries.Single(e => e.FullName.EndsWith("/mgx.dll", StringComparison.Ordinal));
                 using var stream = entry.Open();
@@ -33,7 +36,7 @@ public class ToolPackageTests
             }
 
             var tools = Path.Combine(work, "tools");
-            Dotnet.Run("dotnet", "tool", "install", "Micrograd.Expressions.Cli", "--tool-path", tools, "--add-source", packages);
+            Dotnet.Run("dotnet", "tool", "install", "Micrograd.Expressions.Cli", "--version", version, "--tool-path", tools, "--add-source", packages);
             var mgx = Path.Combine(tools, OperatingSystem.IsWindows() ? "mgx.exe" : "mgx");
             Assert.That(Dotnet.Run(mgx, "diff", "3*x**2 - 4*x + 5"), Is.EqualTo("6*x - 4\n"));
         }
@@ -45,4 +48,6 @@ public class ToolPackageTests
             }
         }
     }
+
+    private static string Version(string file, string prefix) => file[prefix.Length..^".nupkg".Length];
 }

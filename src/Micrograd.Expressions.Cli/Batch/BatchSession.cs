@@ -25,8 +25,16 @@ public sealed class BatchSession
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(output);
         var session = new BatchSession();
+        var first = true;
         while (input.ReadLine() is { } line)
         {
+            // a UTF-8 byte-order mark (written by some editors and Windows tools) is not part of the first request
+            if (first && line.StartsWith('\uFEFF'))
+            {
+                line = line[1..];
+            }
+
+            first = false;
             output.WriteLine(session.Answer(line));
             output.Flush();
         }

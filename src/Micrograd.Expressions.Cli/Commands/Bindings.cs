@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using System.Globalization;
 using Micrograd.Expressions.Cli.Operations;
 using Micrograd.Expressions.Syntax;
@@ -13,8 +14,20 @@ internal static class Bindings
         new("formula") { Description = $"The formula, e.g. \"{example}\"." };
 
     /// <summary>The name=value arguments after the formula.</summary>
-    public static Argument<string[]> Argument(string description = "Parameter values as name=value (value: a number or a constant formula such as 2/3).") =>
-        new("bindings") { Description = description, Arity = ArgumentArity.ZeroOrMore };
+    public static Argument<string[]> Argument(string description = "Parameter values as name=value (value: a number or a constant formula such as 2/3).")
+    {
+        var argument = new Argument<string[]>("bindings") { Description = description, Arity = ArgumentArity.ZeroOrMore };
+
+        // a name never starts with '-', so such a token is an option the command does not have (a usage error)
+        argument.Validators.Add(r =>
+        {
+            foreach (var token in r.Tokens.Where(t => t.Value.StartsWith('-')))
+            {
+                r.AddError(UsageErrors.Unknown(((CommandResult)r.Parent!).Command, token.Value));
+            }
+        });
+        return argument;
+    }
 
     /// <summary>
     /// Adds a check of an option's value: a value that fails it is a usage error naming the option. A value
@@ -56,6 +69,31 @@ internal static class Bindings
         if (file.Directory is { Exists: false } directory)
         {
             throw new UsageException($"cannot write {file.FullName}: the directory {directory.FullName} does not exist");
+        }
+    }
+
+    /// <summary>
+    /// Refuses, before any work is done, an output file that cannot be written: a missing directory is a usage
+    /// error, a file the process may not create or open for writing a failure.
+    /// </summary>
+    public static void CheckWritable(FileInfo file)
+    {
+        CheckDirectory(file);
+        var existed = file.Exists;
+        try
+        {
+            using (new FileStream(file.FullName, FileMode.OpenOrCreate, FileAccess.Write))
+            {
+            }
+
+            if (!existed)
+            {
+                File.Delete(file.FullName);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CommandException($"cannot write {file.FullName}: {e.Message}");
         }
     }
 

@@ -43,28 +43,33 @@ internal static class CheckCommand
                 : result.GetValue(sweep) ? DifferenceMethod.Forward : DifferenceMethod.Central;
             if (result.GetValue(scan) is { } points)
             {
-                Scan(io, f, Box(args), points, result.GetValue(seed), m, result.GetValue(json));
+                return Verdict(Scan(io, f, Box(args), points, result.GetValue(seed), m, result.GetValue(json)));
             }
-            else if (result.GetValue(sweep))
+
+            if (result.GetValue(sweep))
             {
                 Sweep(io, f, Bindings.Read(args), result.GetValue(wrt) ?? f.Parameters.FirstOrDefault() ?? "x", m, result.GetValue(json));
+                return 0;
+            }
+
+            var reply = Ops.Check(f, Bindings.Read(args), m, result.GetValue(h));
+            if (result.GetValue(json))
+            {
+                io.Out.WriteLine(Json.Line(reply));
             }
             else
             {
-                var reply = Ops.Check(f, Bindings.Read(args), m, result.GetValue(h));
-                if (result.GetValue(json))
-                {
-                    io.Out.WriteLine(Json.Line(reply));
-                }
-                else
-                {
-                    Table(io, reply.Check.Rows, scanned: false);
-                    io.Out.WriteLine(reply.Check.Ok ? "all derivatives agree" : "some derivatives disagree or could not be checked");
-                }
+                Table(io, reply.Check.Rows, scanned: false);
+                io.Out.WriteLine(reply.Check.Ok ? "all derivatives agree" : "some derivatives disagree or could not be checked");
             }
+
+            return Verdict(reply.Check.Ok);
         }));
         return command;
     }
+
+    // a check that disagrees is a failure a script can test, as `diff` or `cmp` report a difference
+    private static int Verdict(bool ok) => ok ? 0 : Report.Failed;
 
     private static void Table(ConsoleIO io, IEnumerable<DerivativeCheckRow> rows, bool scanned)
     {
@@ -132,7 +137,7 @@ internal static class CheckCommand
         Terminal.Write(io.Out, table);
     }
 
-    private static void Scan(ConsoleIO io, Formula f, Dictionary<string, (double Min, double Max)> box, int points, int seed, DifferenceMethod method, bool json)
+    private static bool Scan(ConsoleIO io, Formula f, Dictionary<string, (double Min, double Max)> box, int points, int seed, DifferenceMethod method, bool json)
     {
         IReadOnlyList<DerivativeCheckRow> rows = [];
         var errorConsole = Terminal.For(io.Error, Terminal.IsStderr(io.Error));
@@ -153,12 +158,13 @@ internal static class CheckCommand
         if (json)
         {
             io.Out.WriteLine(Json.Line(new Checked(new DerivativeCheckResult(worst), rows.All(r => r.Ok))));
-            return;
+            return rows.All(r => r.Ok);
         }
 
         var failed = rows.Count(r => !r.Ok);
         io.Out.WriteLine($"{points} points, {rows.Count} checks, {failed} not ok; the worst:");
         Table(io, worst, scanned: true);
+        return failed == 0;
     }
 
     private static Dictionary<string, (double Min, double Max)> Box(IEnumerable<string> items)

@@ -48,34 +48,57 @@ internal static class GraphCommand
         return command;
     }
 
+    // dot has this long to draw (a graph mgx can backpropagate draws in well under a second); tests shorten it
+    internal static TimeSpan RenderTime { get; set; } = TimeSpan.FromSeconds(60);
+
     private static void Render(string dot, FileInfo file)
     {
         var start = new ProcessStartInfo("dot", ["-T" + file.Extension.TrimStart('.').ToLowerInvariant(), "-o", file.FullName])
         {
             RedirectStandardInput = true,
+            RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
         Process process;
         try
         {
-            process = Process.Start(start) ?? throw new Win32Exception("dot did not start");
+            process = Process.Start(start) ?? throw new Win32Exception();
         }
         catch (Win32Exception)
         {
             throw new CommandException(
-                "Graphviz `dot` was not found on PATH; install Graphviz (Debian: apt-get install graphviz) or write a .dot file with --out graph.dot");
+                "Graphviz is not installed (no `dot` on PATH): install it (Debian, Ubuntu: apt-get install graphviz; macOS: brew install graphviz) or write DOT text with --out graph.dot");
         }
 
         using (process)
         {
-            process.StandardInput.Write(dot);
-            process.StandardInput.Close();
-            var errors = process.StandardError.ReadToEnd();
-            process.WaitForExit();
+            // stdout and stderr are read while stdin is written: dot may fill a pipe before it has read all its input
+            var output = process.StandardOutput.ReadToEndAsync();
+            var errors = process.StandardError.ReadToEndAsync();
+            var input = Task.Run(() =>
+            {
+                try
+                {
+                    process.StandardInput.Write(dot);
+                    process.StandardInput.Close();
+                }
+                catch (IOException)
+                {
+                    // dot stopped reading; its exit code and stderr say why
+                }
+            });
+            if (!process.WaitForExit(RenderTime))
+            {
+                process.Kill(entireProcessTree: true);
+                throw new CommandException($"Graphviz dot did not finish in {RenderTime.TotalSeconds} s; write DOT text with --out graph.dot instead");
+            }
+
+            Task.WaitAll(input, output, errors);
             if (process.ExitCode != 0)
             {
-                throw new CommandException($"Graphviz dot failed: {errors.Trim()}");
+                var said = errors.Result.Trim();
+                throw new CommandException($"Graphviz dot failed (exit code {process.ExitCode}): {(said.Length <= 2000 ? said : "..." + said[^2000..])}");
             }
         }
     }

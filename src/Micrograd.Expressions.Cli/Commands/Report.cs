@@ -12,7 +12,8 @@ internal sealed class CommandException(string message) : Exception(message);
 
 /// <summary>
 /// Turns every error of a command into the text and exit code a command-line user sees: one <c>mgx:</c> line
-/// on standard error, exit code 2 for a bad argument and 1 for a failure (bad formula, unwritable file, limit).
+/// on standard error, exit code 2 for a bad argument and 1 for a failure (bad formula, unwritable file, limit,
+/// a check that disagrees).
 /// Never a stack trace.
 /// </summary>
 internal static class Report
@@ -23,17 +24,28 @@ internal static class Report
     /// <summary>The exit code of a usage error.</summary>
     public const int Usage = 2;
 
-    public static int Run(ConsoleIO io, Action action)
+    public static int Run(ConsoleIO io, Action action) => Run(io, () =>
+    {
+        action();
+        return 0;
+    });
+
+    /// <summary>Runs a command whose outcome decides its exit code (<c>check</c>: 1 when a derivative disagrees).</summary>
+    public static int Run(ConsoleIO io, Func<int> action)
     {
         try
         {
-            action();
-            return 0;
+            return action();
         }
         catch (UsageException e)
         {
             io.Error.WriteLine($"mgx: {e.Message}");
             return Usage;
+        }
+        catch (CommandException e)
+        {
+            io.Error.WriteLine($"mgx: {e.Message}");
+            return Failed;
         }
         catch (FormulaSyntaxException e)
         {

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Micrograd.Expressions.Cli.Operations;
 using Micrograd.Expressions.Nn;
+using Micrograd.Expressions.Syntax;
 using ScottPlot;
 using SkiaSharp;
 using Spectre.Console;
@@ -19,7 +20,7 @@ internal static class TrainCommand
 
     public static Command Create(ConsoleIO io)
     {
-        var data = new Option<FileInfo>("--data") { Description = "The points: a CSV file with a header line, the feature columns, then the label (-1 or 1 for the svm loss).", Required = true };
+        var data = new Option<FileInfo?>("--data") { Description = "The points: a CSV file with a header line, the feature columns, then the label (-1 or 1 for the svm loss) [default: micrograd's two moons, built in]." };
         var layers = new Option<string>("--layers") { Description = "Neurons per layer, the last being the output.", DefaultValueFactory = _ => "16,16,1" }
             .Require<Option<string>, string>(l => Sizes(l) is not null, "whole numbers from 1 to 10000 separated by commas, the last 1 (one score), such as 16,16,1");
         var activation = Choice("--activation", "The activation of the hidden layers.", "relu", "relu", "tanh");
@@ -35,7 +36,7 @@ internal static class TrainCommand
         var steps = new Option<int>("--steps") { Description = "How many steps.", DefaultValueFactory = _ => 100 }
             .Require<Option<int>, int>(v => v is >= 1 and <= 1_000_000, "a whole number from 1 to 1000000");
         var seed = new Option<int>("--seed") { Description = "The seed of the initial weights.", DefaultValueFactory = _ => 1337 };
-        var init = new Option<FileInfo?>("--init") { Description = "The initial parameters instead, one number per line in micrograd's order (each layer, each neuron, its weights then its bias)." };
+        var init = new Option<FileInfo?>("--init") { Description = "The initial parameters instead, one number per line in micrograd's order (each layer, each neuron, its weights then its bias) [default without --data, --seed and --layers: micrograd's demo weights, built in]." };
         var json = new Option<bool>("--json") { Description = "One JSON line per step, {\"step\":k,\"loss\":...,\"accuracy\":...}, then one for the parameters after the last update (step = steps)." };
         var plot = new Option<FileInfo?>("--plot") { Description = "Draw the decision boundary over the data and the loss curve (.png or .svg)." };
         var eager = new Option<bool>("--eager") { Description = "Train with micrograd's Value graph and Backward() instead of the compiled gradient." };
@@ -46,37 +47,48 @@ internal static class TrainCommand
         command.SetAction(result => Report.Run(io, () =>
         {
             var picture = result.GetValue(plot);
-            if (picture is not null)
+            if (picture is not null && picture.Extension.ToLowerInvariant() is not (".png" or ".svg"))
             {
-                Bindings.CheckDirectory(picture);
-                if (picture.Extension.ToLowerInvariant() is not (".png" or ".svg"))
-                {
-                    throw new UsageException($"unknown picture type `{picture.Extension}`; use .png or .svg");
-                }
+                throw new UsageException($"unknown picture type `{picture.Extension}`; use .png or .svg");
             }
 
-            var points = Read(result.GetValue(data)!, LabelledPoints.ReadCsv);
+            var kind = Parse<LossKind>(result.GetValue(loss)!);
+            var demo = result.GetValue(data) is null;
+            var points = Read(result.GetValue(data), Demo.Points, reader => LabelledPoints.ReadCsv(reader, kind == LossKind.Svm ? [-1.0, 1.0] : null));
+            var features = points.Inputs[0].Length;
             var sizes = Sizes(result.GetValue(layers)!)!;
-            var weights = sizes.Select((size, i) => (long)size * ((i == 0 ? points.Inputs[0].Length : sizes[i - 1]) + 1)).Sum();
+            var weights = sizes.Select((size, i) => (long)size * ((i == 0 ? features : sizes[i - 1]) + 1)).Sum();
             if (weights > MaxParameters)
             {
-                throw new UsageException($"--layers {result.GetValue(layers)} on {points.Inputs[0].Length} features makes {weights} parameters; mgx train takes at most {MaxParameters}");
+                throw new UsageException($"--layers {result.GetValue(layers)} on {features} features makes {weights} parameters; mgx train takes at most {MaxParameters}");
             }
 
-            var model = new Mlp(points.Inputs[0].Length, sizes, new Random(result.GetValue(seed)),
-                Parse<Activation>(result.GetValue(activation)!), Parse<Activation>(result.GetValue(output)!), Parse<BiasInit>(result.GetValue(bias)!));
-            if (result.GetValue(init) is { } file)
+            if (picture is not null)
             {
-                var values = Read(file, LabelledPoints.ReadNumbers);
+                // checked before step 0, so a long run is not lost to a picture that cannot be drawn or written
+                if (features != 2)
+                {
+                    throw new UsageException($"--plot draws a decision boundary of two features; this data has {features}");
+                }
+
+                Bindings.CheckWritable(picture);
+            }
+
+            var model = new Mlp(features, sizes, new Random(result.GetValue(seed)),
+                Parse<Activation>(result.GetValue(activation)!), Parse<Activation>(result.GetValue(output)!), Parse<BiasInit>(result.GetValue(bias)!));
+            var micrograd = demo && (result.GetResult(seed) is null or { Implicit: true }) && (result.GetResult(layers) is null or { Implicit: true });
+            if (result.GetValue(init) is { } || micrograd)
+            {
+                var file = result.GetValue(init);
+                var values = Read(file, Demo.Parameters, LabelledPoints.ReadNumbers);
                 if (values.Count != model.Parameters().Count)
                 {
-                    throw new UsageException($"{file.Name} has {values.Count} numbers but the network has {model.Parameters().Count} parameters");
+                    throw new UsageException($"{file?.Name ?? Demo.Parameters} has {values.Count} numbers but the network has {model.Parameters().Count} parameters");
                 }
 
                 model.Load(values);
             }
 
-            var kind = Parse<LossKind>(result.GetValue(loss)!);
             var options = new TrainingOptions
             {
                 Loss = kind,
@@ -104,6 +116,13 @@ internal static class TrainCommand
         var history = new List<TrainingStep>();
         void Record(TrainingStep step)
         {
+            if (!double.IsFinite(step.Loss))
+            {
+                // every later step would be NaN too: stop, and say where it went wrong
+                throw new CommandException(string.Create(CultureInfo.InvariantCulture,
+                    $"the loss is {NumberText.Format(step.Loss)} at step {step.Step}: training diverged; try a smaller --lr"));
+            }
+
             history.Add(step);
             if (json)
             {
@@ -154,11 +173,6 @@ internal static class TrainCommand
     // the demo's picture: the sign of the score on a grid behind the points, and the loss per step
     private static void Draw(Trainer trainer, LabelledPoints points, List<TrainingStep> history, FileInfo file)
     {
-        if (points.Inputs[0].Length != 2)
-        {
-            throw new UsageException("--plot draws a decision boundary of two features; this data has " + points.Inputs[0].Length);
-        }
-
         var boundary = new Plot();
         var (xs, ys) = (points.Inputs.Select(p => p[0]).ToArray(), points.Inputs.Select(p => p[1]).ToArray());
         var (x0, x1, y0, y1) = (xs.Min() - 0.5, xs.Max() + 0.5, ys.Min() - 0.5, ys.Max() + 0.5);
@@ -241,21 +255,33 @@ internal static class TrainCommand
         return sizes.Length > 0 && sizes[^1] == 1 ? sizes : null;
     }
 
-    private static T Read<T>(FileInfo file, Func<TextReader, T> read)
+    // a file given, or the built-in demo resource of that name
+    private static T Read<T>(FileInfo? file, string resource, Func<TextReader, T> read)
     {
-        if (!file.Exists)
+        if (file is { Exists: false })
         {
             throw new UsageException($"{file.FullName} does not exist");
         }
 
-        using var reader = file.OpenText();
+        using var reader = file?.OpenText() ?? Demo.Open(resource);
         try
         {
             return read(reader);
         }
         catch (FormatException e)
         {
-            throw new CommandException($"{file.Name}: {e.Message}");
+            throw new CommandException($"{file?.Name ?? resource}: {e.Message}");
         }
     }
+}
+
+/// <summary>micrograd's two-moons demo, shipped in the tool: its 100 points and its initial weights (docs/data/micrograd).</summary>
+internal static class Demo
+{
+    public const string Points = "moons.csv";
+
+    public const string Parameters = "init_params.txt";
+
+    public static StreamReader Open(string name) =>
+        new(typeof(Demo).Assembly.GetManifestResourceStream(name) ?? throw new InvalidOperationException($"the built-in {name} is missing"));
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Micrograd.Expressions.Autograd;
 using Micrograd.Expressions.Calculus;
 
@@ -60,6 +61,8 @@ public sealed class Trainer
     /// <param name="inputs">The points, one row of <c>model.Inputs</c> numbers each.</param>
     /// <param name="labels">One label per point (-1 or 1 for <see cref="LossKind.Svm"/>).</param>
     /// <param name="options">The loss and the schedule; micrograd's demo when null.</param>
+    /// <exception cref="ArgumentException">No points, a label count that differs, a row of another width than the
+    /// model's inputs, a number that is not finite, or a label other than -1 and 1 for <see cref="LossKind.Svm"/>.</exception>
     public Trainer(Mlp model, IReadOnlyList<double[]> inputs, IReadOnlyList<double> labels, TrainingOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -80,11 +83,24 @@ public sealed class Trainer
             throw new ArgumentException("training needs a network with one output (its score)", nameof(model));
         }
 
+        Options = options ?? new TrainingOptions();
+        for (var i = 0; i < inputs.Count; i++)
+        {
+            if (!inputs[i].All(double.IsFinite) || !double.IsFinite(labels[i]))
+            {
+                throw new ArgumentException($"point {i} has a number that is not finite", nameof(inputs));
+            }
+
+            if (Options.Loss == LossKind.Svm && labels[i] is not (-1.0 or 1.0))
+            {
+                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"the svm loss takes labels -1 and 1; point {i} has {labels[i]:R}"), nameof(labels));
+            }
+        }
+
         this.model = model;
         parameters = model.Parameters();
         this.inputs = [.. inputs];
         this.labels = [.. labels];
-        Options = options ?? new TrainingOptions();
         score = new Lazy<GradientFunction>(CompileScore);
     }
 

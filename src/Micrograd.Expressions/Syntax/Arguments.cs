@@ -16,7 +16,7 @@ internal static class Arguments
         if (unknown.Count > 0)
         {
             throw new FormulaException(FormulaErrorKind.Name,
-                $"unknown parameter {string.Join(", ", unknown.Select(u => $"`{u}`"))}; the parameters are {Describe(parameters)}");
+                $"unknown parameter {string.Join(", ", unknown.Select(u => $"`{u}`"))}; the parameters are {Describe(parameters)}{Spelling.DidYouMean(unknown[0], parameters)}");
         }
 
         var args = new double[parameters.Count];
@@ -53,7 +53,7 @@ internal static class Arguments
             }
         }
 
-        throw new FormulaException(FormulaErrorKind.Name, $"`{name}` is not a parameter; the parameters are {Describe(parameters)}");
+        throw new FormulaException(FormulaErrorKind.Name, $"`{name}` is not a parameter; the parameters are {Describe(parameters)}{Spelling.DidYouMean(name, parameters)}");
     }
 
     private static string Describe(IReadOnlyList<string> names) => names.Count == 0 ? "none" : string.Join(", ", names);

@@ -55,7 +55,23 @@ internal static class Budget
     /// <paramref name="uses"/>, when given, says how many times a node writes its child at an index (a template
     /// that repeats an argument).
     /// </summary>
-    public static double TextLength(Expr tree, Func<Expr, int> ownLength, Func<Expr, int, int>? uses = null)
+    public static double TextLength(Expr tree, Func<Expr, int> ownLength, Func<Expr, int, int>? uses = null) =>
+        Fold(tree, (node, children) =>
+        {
+            var length = (double)ownLength(node);
+            for (var i = 0; i < children.Length; i++)
+            {
+                length += (uses?.Invoke(node, i) ?? 1) * children[i];
+            }
+
+            return length;
+        });
+
+    /// <summary>
+    /// A size computed bottom-up over the distinct nodes, without recursion: each node's from the node and its
+    /// children's sizes (in <see cref="Nodes.Inside"/> order), so a subtree shared by reference is counted at each use.
+    /// </summary>
+    public static double Fold(Expr tree, Func<Expr, double[], double> size)
     {
         var lengths = new Dictionary<Expr, double>(ReferenceEqualityComparer.Instance);
         var stack = new Stack<(Expr Node, bool Expanded)>();
@@ -83,13 +99,7 @@ internal static class Budget
                 continue;
             }
 
-            var length = (double)ownLength(node);
-            for (var i = 0; i < inside.Length; i++)
-            {
-                length += (uses?.Invoke(node, i) ?? 1) * lengths[inside[i]];
-            }
-
-            lengths[node] = length;
+            lengths[node] = size(node, [.. inside.Select(c => lengths[c])]);
         }
 
         return lengths[tree];

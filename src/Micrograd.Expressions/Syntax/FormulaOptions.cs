@@ -80,4 +80,12 @@ public sealed record FormulaOptions
 
     /// <summary>The most random points one derivative scan (<c>mgx check --scan</c>) checks: 100,000.</summary>
     public int MaxScanPoints { get; init; } = 100_000;
+
+    /// <summary>
+    /// The most work one derivative scan may take, counted before it starts as node evaluations: per point and
+    /// parameter, the derivative's nodes plus the finite difference's evaluations of the formula (3, or 6 for
+    /// Richardson) times its nodes: 1,000,000,000, about a second of compiled code. A scan past it is refused
+    /// with kind <see cref="FormulaErrorKind.Limit"/>; fewer points or a smaller formula fit.
+    /// </summary>
+    public long MaxScanWork { get; init; } = 1_000_000_000;
 }

@@ -62,12 +62,44 @@ public sealed class FormulaSyntaxException : FormulaException
     /// <summary>The text of the offending line.</summary>
     public string LineText { get; }
 
-    /// <summary>Two lines: the offending line and a caret under the column.</summary>
-    public string Caret => $"{LineText}\n{new string(' ', Math.Max(0, Column - 1))}^";
+    /// <summary>
+    /// Two lines: the offending line and a caret under the column. A line longer than 120 characters is shown as
+    /// the 60 characters either side of the column, each cut end marked <c>...</c>, so the rendering stays short
+    /// however long the formula.
+    /// </summary>
+    public string Caret
+    {
+        get
+        {
+            var (shown, at) = Window(LineText, Column);
+            return $"{shown}\n{new string(' ', at)}^";
+        }
+    }
 
-    /// <summary>The message followed by the caret rendering, ready to print.</summary>
+    /// <summary>The message followed by the caret rendering (<see cref="Caret"/>, indented), ready to print.</summary>
     /// <returns>Three lines of text.</returns>
-    public string Describe() => $"{Message}\n  {LineText}\n  {new string(' ', Math.Max(0, Column - 1))}^";
+    public string Describe()
+    {
+        var (shown, at) = Window(LineText, Column);
+        return $"{Message}\n  {shown}\n  {new string(' ', at)}^";
+    }
+
+    // the part of a long line around the column, and the caret's offset in it
+    private static (string Shown, int Caret) Window(string line, int column)
+    {
+        const int reach = 60;
+        var at = Math.Max(0, column - 1);
+        if (line.Length <= 2 * reach)
+        {
+            return (line, at);
+        }
+
+        at = Math.Min(at, line.Length);
+        var from = Math.Max(0, at - reach);
+        var to = Math.Min(line.Length, at + reach);
+        var prefix = from > 0 ? "..." : "";
+        return (prefix + line[from..to] + (to < line.Length ? "..." : ""), prefix.Length + at - from);
+    }
 
     private static string Title(FormulaErrorKind kind) => kind switch
     {

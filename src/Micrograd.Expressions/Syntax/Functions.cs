@@ -63,6 +63,9 @@ public sealed class Function
     /// <summary>How the function is called, e.g. <c>atan2(y, x)</c>.</summary>
     public string Signature => Arity == 0 ? Name : $"{Name}({string.Join(", ", ParameterNames)})";
 
+    /// <summary>True for <c>min</c> and <c>max</c>: more arguments than two are read as calls folded left, <c>max(a, b, c)</c> as <c>max(max(a, b), c)</c>.</summary>
+    internal bool FoldsLeft { get; private set; }
+
     /// <summary>True for a named constant such as <c>pi</c> or one added by <see cref="FormulaContext.WithConstant"/>.</summary>
     public bool IsConstant => Arity == 0;
 
@@ -282,6 +285,13 @@ public sealed class Function
         new(name, parameters, domain, () => owner.GetMethod(method, [typeof(double), typeof(double)])!, double.NaN, derivatives, latex,
             csharp ?? $"Math.{method}({{0}}, {{1}})", dynamicLinq ?? csharp ?? $"Math.{method}({{0}}, {{1}})");
 
+    // the row takes two or more arguments, folded left (SymPy's, math.js's and NCalc's n-ary min and max)
+    private Function FoldingLeft()
+    {
+        FoldsLeft = true;
+        return this;
+    }
+
     // the row with its lane-wise form: the generic Vector method of that name, for double (found on first use)
     private Function WithLanes(string name)
     {
@@ -329,9 +339,9 @@ public sealed class Function
             "({0} > 0.0 ? 1.0 : {0} <= 0.0 ? 0.0 : {0})", "({0} > 0.0 ? 1.0 : {0} <= 0.0 ? (1.0 - 1.0) : {0})"),
         F2("pow", ["x", "y"], "as x**y", M, "Pow", ["y*x**(y - 1)", "x**y*log(x)"], @"{{{0}}}^{{{1}}}"),
         F2("min", ["x", "y"], "all reals (Python's: y when y < x, else x)", B, nameof(Builtins.Min), ["heaviside(y - x)", "1 - heaviside(y - x)"], @"\min\left({0}, {1}\right)",
-            "({1} < {0} ? {1} : {0})"),
+            "({1} < {0} ? {1} : {0})").FoldingLeft(),
         F2("max", ["x", "y"], "all reals (Python's: y when y > x, else x)", B, nameof(Builtins.Max), ["heaviside(x - y)", "1 - heaviside(x - y)"], @"\max\left({0}, {1}\right)",
-            "({1} > {0} ? {1} : {0})"),
+            "({1} > {0} ? {1} : {0})").FoldingLeft(),
         F2("atan2", ["y", "x"], "all reals (atan2(0, 0) = 0)", M, "Atan2", ["x/(x**2 + y**2)", "-y/(x**2 + y**2)"], @"\operatorname{{atan2}}\left({0}, {1}\right)"),
         C("pi", Math.PI, @"\pi", "Math.PI"),
         C("e", Math.E, "e", "Math.E"),

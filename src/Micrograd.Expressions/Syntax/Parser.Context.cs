@@ -40,6 +40,8 @@ internal static partial class Parser
 
         public int Depth { get; private set; }
 
+        public int MaxDepth => options.MaxDepth;
+
         // open parentheses and calls, and their number where the binding being read started (-1: none)
         public int Parentheses { get; set; }
 

@@ -35,7 +35,8 @@ internal static partial class Parser
                 end++;
             }
 
-            return text[position..end];
+            // a name quoted in a message stays short, however long it is
+            return end - position <= 40 ? text[position..end] : text[position..(position + 40)] + "...";
         }
 
         return c switch

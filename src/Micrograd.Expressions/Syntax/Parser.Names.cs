@@ -40,13 +40,18 @@ internal static partial class Parser
         {
             throw At(text, position.Offset, FormulaErrorKind.Name, context.Defining.Contains(name)
                 ? $"`{name}` cannot call itself: functions are not recursive"
-                : $"unknown function `{name}`; the functions are {context.Functions.FunctionNames()}");
+                : $"unknown function `{name}`; the functions are {context.Functions.FunctionNames()}{Spelling.DidYouMean(name, context.Functions.Functions.Where(f => !f.IsConstant).Select(f => f.Name))}");
         }
 
         var list = args.ToImmutableArray();
         if (function!.IsConstant)
         {
             throw At(text, position.Offset, FormulaErrorKind.Arity, $"`{name}` is a constant and takes no arguments");
+        }
+
+        if (function.FoldsLeft && list.Length > function.Arity)
+        {
+            return FoldLeft(context, function, list, position);
         }
 
         CheckArity(text, function.Name, function.Signature, function.Arity, list.Length, position);
@@ -73,6 +78,24 @@ internal static partial class Parser
         var list = args.ToImmutableArray();
         CheckArity(text, name, signature, parameters.Length, list.Length, position);
         return new Call(Function.Local(name, parameters), list);
+    }
+
+    // max(a, b, c) = max(max(a, b), c), as Python's max(a, b, c) compares: each call is a level of nesting
+    private static Call FoldLeft(ReadState context, Function function, ImmutableArray<Expr> list, Position position)
+    {
+        if (context.Depth + list.Length - 2 > context.MaxDepth)
+        {
+            throw At(context.Text, position.Offset, FormulaErrorKind.Limit,
+                $"`{function.Name}` of {list.Length} arguments nests {list.Length - 1} calls, deeper than {context.MaxDepth} levels (FormulaOptions.MaxDepth)");
+        }
+
+        var folded = new Call(function, [list[0], list[1]]);
+        for (var i = 2; i < list.Length; i++)
+        {
+            folded = new Call(function, [folded, list[i]]);
+        }
+
+        return folded;
     }
 
     private static void CheckArity(string text, string name, string signature, int arity, int given, Position position)

@@ -118,7 +118,7 @@ internal static class Scope
         if (state.Header is not null)
         {
             throw Parser.At(state.Text, FindName(state.Text, v.Name, 1), FormulaErrorKind.Name,
-                $"unknown name `{v.Name}`; the header declares {string.Join(", ", state.Header)}");
+                $"unknown name `{v.Name}`; the header declares {string.Join(", ", state.Header)}{Spelling.DidYouMean(v.Name, state.Header)}");
         }
 
         if (state.Seen.Add(v.Name))

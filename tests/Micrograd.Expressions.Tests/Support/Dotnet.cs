@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.IO.Compression;
 
 namespace Micrograd.Expressions.Tests.Support;
 
@@ -27,5 +28,23 @@ internal static class Dotnet
         copy.Position = 0;
         using var pe = new System.Reflection.PortableExecutable.PEReader(copy);
         return pe.PEHeaders.CorHeader!.ManagedNativeHeaderDirectory.Size > 0;
+    }
+
+    /// <summary>What a package needs on a package page: license, readme, repository and project address, tags.</summary>
+    public static void AssertPublishable(string package)
+    {
+        using var zip = ZipFile.OpenRead(package);
+        using var reader = new StreamReader(zip.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open());
+        var nuspec = reader.ReadToEnd();
+        Assert.Multiple(() =>
+        {
+            Assert.That(nuspec, Does.Contain("<license type=\"expression\">MIT</license>"), package);
+            Assert.That(nuspec, Does.Contain("<readme>README.md</readme>"), package);
+            Assert.That(nuspec, Does.Match("<repository type=\"git\" url=\"https://[^\"]+\"[^>]* commit=\"[0-9a-f]{40}\""), package);
+            Assert.That(nuspec, Does.Contain("<projectUrl>https://"), package);
+            Assert.That(nuspec, Does.Contain("<tags>"), package);
+            Assert.That(zip.GetEntry("LICENSE"), Is.Not.Null, $"{package} carries LICENSE");
+            Assert.That(zip.GetEntry("README.md"), Is.Not.Null, $"{package} carries README.md");
+        });
     }
 }
