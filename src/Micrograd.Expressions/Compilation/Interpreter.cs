@@ -81,13 +81,7 @@ internal static class Interpreter
             case Call { Function.IsConstant: true } c:
                 return c.Function.ConstantValue;
             case Call c:
-                Span<double> args = stackalloc double[c.Arguments.Length];
-                for (var i = 0; i < args.Length; i++)
-                {
-                    args[i] = Eval(c.Arguments[i], scope);
-                }
-
-                return c.Function.Invoke(args);
+                return EvalCall(c, scope);
             case Let l:
                 foreach (var binding in l.Bindings)
                 {
@@ -104,6 +98,19 @@ internal static class Interpreter
             default:
                 throw new InvalidOperationException($"unknown node {e.GetType().Name}");
         }
+    }
+
+    // apart from Eval: a method with stackalloc and loops is compiled optimized at its first call, which would cost
+    // every process's first evaluation milliseconds (Eval itself is then compiled quickly, as any other method)
+    private static double EvalCall(Call c, Scope scope)
+    {
+        Span<double> args = stackalloc double[c.Arguments.Length];
+        for (var i = 0; i < args.Length; i++)
+        {
+            args[i] = Eval(c.Arguments[i], scope);
+        }
+
+        return c.Function.Invoke(args);
     }
 
     // the shapes of Steps, without building its view (no allocation per evaluation): a leading -1 negates (or is
