@@ -197,7 +197,7 @@ public sealed class FormulaContext
         {
             var parameter = part.Trim();
             var at = offset + part.IndexOf(parameter, StringComparison.Ordinal);
-            if (!Parser.IsName(parameter))
+            if (!Tokens.IsName(parameter))
             {
                 throw Parser.At(text, parameter.Length == 0 ? offset : at, FormulaErrorKind.Syntax,
                     $"expected a parameter name in `{head.Trim()}`, got `{parameter}`");
@@ -227,7 +227,7 @@ public sealed class FormulaContext
 
     private void CheckNew(string text, string name, int offset)
     {
-        if (!Parser.IsName(name))
+        if (!Tokens.IsName(name))
         {
             throw Parser.At(text, Math.Max(0, offset), FormulaErrorKind.Syntax,
                 $"`{name}` is not a name: a letter or `_`, then letters, digits or `_`, and not `let`, `in` or `fun`");

@@ -111,5 +111,5 @@ internal static class GraphFormula
     private static Call Call(string function, Expr argument) => new(Function.Named(function), [argument]);
 
     // a label usable as a parameter or binding name: a name of the language that is not a built-in function or constant
-    private static bool IsName(string label) => Parser.IsName(label) && !Function.TryLookup(label, out _);
+    private static bool IsName(string label) => Tokens.IsName(label) && !Function.TryLookup(label, out _);
 }

@@ -11,11 +11,11 @@ internal static partial class Parser
         var text = input.Source;
         var start = input.Position;
         var i = start;
-        var digits = ScanDigits(text, ref i);
+        var digits = Tokens.ScanDigits(text, ref i);
         if (i < text.Length && text[i] == '.')
         {
             i++;
-            digits += ScanDigits(text, ref i);
+            digits += Tokens.ScanDigits(text, ref i);
         }
 
         if (digits == 0)
@@ -32,7 +32,7 @@ internal static partial class Parser
                 i++;
             }
 
-            if (ScanDigits(text, ref i) == 0)
+            if (Tokens.ScanDigits(text, ref i) == 0)
             {
                 throw At(text, exponentStart, FormulaErrorKind.Syntax,
                     $"malformed number `{text[start..i]}`: the exponent needs digits, as in `{text[start..exponentStart]}e-6`");
@@ -111,25 +111,6 @@ internal static partial class Parser
         };
     }
 
-    /// <summary>True when the text is a name of the language: a letter or <c>_</c>, then letters, digits, <c>_</c>; not a keyword.</summary>
-    internal static bool IsName(string text) =>
-        text.Length > 0 && ScanIdentifier(text, 0) == text.Length && !Keywords.Contains(text);
-
-    private static int ScanIdentifier(string text, int i)
-    {
-        if (i >= text.Length || !(char.IsLetter(text[i]) || text[i] == '_'))
-        {
-            return i;
-        }
-
-        do
-        {
-            i++;
-        }
-        while (i < text.Length && (char.IsLetterOrDigit(text[i]) || text[i] == '_'));
-        return i;
-    }
-
     // a run of + and - signs with any whitespace between them; the token text keeps only the signs
     private static int ScanSigns(string text, int i)
     {
@@ -170,16 +151,5 @@ internal static partial class Parser
         }
 
         return input;
-    }
-
-    private static int ScanDigits(string text, ref int i)
-    {
-        var start = i;
-        while (i < text.Length && char.IsAsciiDigit(text[i]))
-        {
-            i++;
-        }
-
-        return i - start;
     }
 }

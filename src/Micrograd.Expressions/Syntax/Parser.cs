@@ -11,17 +11,15 @@ namespace Micrograd.Expressions.Syntax;
 /// </summary>
 internal static partial class Parser
 {
-    private static readonly HashSet<string> Keywords = new(["let", "in", "fun"], StringComparer.Ordinal);
-
     private static readonly string[] NumberExpected = ["a number"];
 
     // name = (letter | "_") { letter | digit | "_" }
-    private static readonly Parser<string> Identifier = Lexeme(ScanIdentifier, "a name");
+    private static readonly Parser<string> Identifier = Lexeme(Tokens.ScanIdentifier, "a name");
 
     private static readonly Parser<string> Name = input =>
     {
         var identifier = Identifier(input);
-        return identifier.WasSuccessful && Keywords.Contains(identifier.Value)
+        return identifier.WasSuccessful && Tokens.IsKeyword(identifier.Value)
             ? Result.Failure<string>(input, "expected a name", NameExpected)
             : identifier;
     };

@@ -210,33 +210,20 @@ internal static class QuickReader
             return Space() ? new Number(value) : null;
         }
 
-        private int Digits()
-        {
-            var start = at;
-            while (char.IsAsciiDigit(Next))
-            {
-                at++;
-            }
-
-            return at - start;
-        }
+        private int Digits() => Tokens.ScanDigits(text, ref at);
 
         // a parameter, a constant, or a call of a known function with the right number of arguments
         private Expr? Reference()
         {
             var start = at;
-            if (!(char.IsLetter(Next) || Next == '_'))
+            at = Tokens.ScanIdentifier(text, at);
+            if (at == start)
             {
                 return null;
             }
 
-            do
-            {
-                at++;
-            }
-            while (char.IsLetterOrDigit(Next) || Next == '_');
             var name = text[start..at];
-            if (name is "let" or "in" or "fun" || !Space())
+            if (Tokens.IsKeyword(name) || !Space())
             {
                 return null;
             }
