@@ -8,7 +8,7 @@ internal static partial class Parser
 {
     // the state of the read that input belongs to: every rule has its input at hand, so no state is global
     private static ReadState State(IInput input) =>
-        (input as TextInput)?.State ?? throw new InvalidOperationException("the grammar reads a TextInput made by Parser.Read");
+        (input as TextInput)?.State ?? throw new InvalidOperationException("the grammar reads a TextInput made by Parser.TryRead");
 
     /// <summary>The text being read, how deep the rule being read nests (parentheses, calls, power operators) and the names in scope.</summary>
     internal sealed class ReadState(string text, FunctionTable functions, FormulaOptions options)

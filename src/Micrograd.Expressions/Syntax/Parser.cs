@@ -146,28 +146,23 @@ internal static partial class Parser
         from body in Block.End()
         select (header.IsDefined ? header.Get() : null, body);
 
-    /// <summary>Parses formula text into a tree and its declared parameters (null without a <c>fun</c> header).</summary>
+    /// <summary>
+    /// Parses formula text into a tree and its declared parameters (null without a <c>fun</c> header); text the
+    /// grammar does not accept is an error returned, not thrown, and what the rules themselves refuse (names, arity,
+    /// nesting) is thrown. The length limit is <see cref="Reader"/>'s, checked before anything is read.
+    /// </summary>
     /// <param name="text">The text.</param>
     /// <param name="functions">The functions and constants a call may name.</param>
     /// <param name="options">The limits.</param>
     /// <param name="defining">The context function whose body this is (it may not call itself), or null.</param>
-    public static (IReadOnlyList<string>? Header, Expr Body) Read(string text, FunctionTable functions, FormulaOptions options, string? defining = null) =>
-        TryRead(text, functions, options, defining, out var read, out var error) ? read : throw error;
-
-    /// <summary>
-    /// As <see cref="Read"/>, but text the grammar does not accept (or that is too long) is an error returned, not
-    /// thrown; what the rules themselves refuse (names, arity, nesting) is still thrown.
-    /// </summary>
+    /// <param name="read">The header and the tree, when read.</param>
+    /// <param name="error">The syntax error, when not.</param>
+    /// <returns>True when the text was read.</returns>
     public static bool TryRead(string text, FunctionTable functions, FormulaOptions options, string? defining,
         out (IReadOnlyList<string>? Header, Expr Body) read, [NotNullWhen(false)] out FormulaSyntaxException? error)
     {
         read = default;
-        error = Limits.Exceeded(text, options);
-        if (error is not null)
-        {
-            return false;
-        }
-
+        error = null;
         var context = new ReadState(text, functions, options);
         if (defining is not null)
         {
