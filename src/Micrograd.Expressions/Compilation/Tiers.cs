@@ -37,41 +37,44 @@ internal sealed class Tiers
         this.options = options;
     }
 
-    // nodes as the compilers lower them (a let-bound value once, a subtree shared by reference at each use)
-
     /// <summary>True when the formula is small enough to compile (<see cref="FormulaOptions.MaxCompiledNodes"/>).</summary>
-    public bool IsCompilable => Once(ref compilable, () => !Nodes.Walk(core, distinct: false).Skip(options.MaxCompiledNodes).Any());
+    public bool IsCompilable => Once(ref compilable, this,
+        // nodes as the compilers lower them (a let-bound value once, a subtree shared by reference at each use)
+        static t => !Nodes.Walk(t.core, distinct: false).Skip(t.options.MaxCompiledNodes).Any());
 
     // as large as the compilers split into several methods: milliseconds or more to compile
-    private bool IsLarge => Once(ref large, () => LinqCompiler.IsLarge(core));
+    private bool IsLarge => Once(ref large, this, static t => LinqCompiler.IsLarge(t.core));
 
     /// <summary>True once the value delegate exists (evaluations then use it).</summary>
     public bool IsCompiled => value is { IsValueCreated: true };
 
     /// <summary>The value delegate over an array in parameter order.</summary>
-    public Func<double[], double> Value => ValueOnce.Value;
+    public Func<double[], double> Value => Made(ref value, this, static t => CompileCache.GetOrCompile(t.core, t.parameters,
+        () => DelegateCompiler.Compile(LinqCompiler.ToArrayLambda(t.core, t.parameters, t.options.RerollNodes))));
 
     /// <summary>The value-and-gradient delegate.</summary>
-    public GradientFunction Gradient => (gradient ?? LazyInitializer.EnsureInitialized(ref gradient,
-        () => new(() => Backpropagation.Compile(core, parameters, options.RerollNodes)))).Value;
+    public GradientFunction Gradient => Made(ref gradient, this, static t => Backpropagation.Compile(t.core, t.parameters, t.options.RerollNodes));
 
     /// <summary>The per-node trace (value and gradient of every node), compiled once.</summary>
-    public Backpropagation.Trace Trace => (trace ?? LazyInitializer.EnsureInitialized(ref trace,
-        () => new(() => Backpropagation.CompileTrace(core, parameters)))).Value;
+    public Backpropagation.Trace Trace => Made(ref trace, this, static t => Backpropagation.CompileTrace(t.core, t.parameters));
 
     /// <summary>The batch loop.</summary>
-    public BatchCompiler.Kernel Batch => (batch ?? LazyInitializer.EnsureInitialized(ref batch,
-        () => new(() => BatchCompiler.CompileOrFallBack(core, parameters, () => Value)))).Value;
+    public BatchCompiler.Kernel Batch => Made(ref batch, this, static t => BatchCompiler.CompileOrFallBack(t.core, t.parameters, () => t.Value));
 
-    private Lazy<Func<double[], double>> ValueOnce => value ?? LazyInitializer.EnsureInitialized(ref value, () => new(() =>
-        CompileCache.GetOrCompile(core, parameters, () => DelegateCompiler.Compile(LinqCompiler.ToArrayLambda(core, parameters, options.RerollNodes)))));
+    // what slot holds, made on first use by one thread (the others wait for it); a failure stays in the Lazy and is
+    // thrown again at every use
+    private static T Made<T>(ref Lazy<T>? slot, Tiers tiers, Func<Tiers, T> make) => (slot ?? Holder(ref slot, tiers, make)).Value;
+
+    // apart from Made, so that a use after the first allocates no closure
+    private static Lazy<T> Holder<T>(ref Lazy<T>? slot, Tiers tiers, Func<Tiers, T> make) =>
+        LazyInitializer.EnsureInitialized(ref slot, () => new Lazy<T>(() => make(tiers)));
 
     // a yes-or-no answer computed once (0 not yet, 1 no, 2 yes); computing it twice in a race gives the same answer
-    private static bool Once(ref int answer, Func<bool> compute)
+    private static bool Once(ref int answer, Tiers tiers, Func<Tiers, bool> compute)
     {
         if (answer == 0)
         {
-            Volatile.Write(ref answer, compute() ? 2 : 1);
+            Volatile.Write(ref answer, compute(tiers) ? 2 : 1);
         }
 
         return answer == 2;
