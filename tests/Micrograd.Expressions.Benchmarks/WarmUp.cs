@@ -229,7 +229,7 @@ public static partial class WarmUp
         return [.. Buckets.Select(b => times[b.From..(b.To + 1)].Average()), settled];
     }
 
-    // this thread's CPU time (Linux and macOS clock_gettime; the wall clock elsewhere)
+    // this thread's CPU time on Linux (clock_gettime); the wall clock elsewhere
     private static partial class ThreadCpu
     {
         private static readonly Stopwatch Fallback = Stopwatch.StartNew();
