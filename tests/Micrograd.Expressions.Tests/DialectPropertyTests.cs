@@ -18,11 +18,9 @@ public class DialectPropertyTests
     private static List<Formula> Corpus(int count) =>
         [.. Enumerable.Range(0, count).Select(seed => Formula.FromTree(HostileTrees.Next(seed, Parameters, nonFinite: true), Parameters))];
 
-    // C# and Dynamic LINQ compute a whole literal power up to 4 with Math.Pow where the engine multiplies
-    // (docs/differentiation.md), so only those formulas may differ, in the last bits
-    private static bool Agree(Formula f, double expected, double actual) =>
-        Targets.Same(expected, actual)
-        || (Nodes.Walk(f.Core).Any(n => n is Power { Exponent: Number { Value: var k } } && Steps.IsUnrolled(k)) && Close.Enough(expected, actual, 1e-9));
+    // C# and Dynamic LINQ write every operation as the engine computes it, small whole powers as multiplications
+    // included (docs/differentiation.md): the same bits, NaN's sign and payload aside
+    private static bool Agree(Formula f, double expected, double actual) => f is not null && Targets.Same(expected, actual);
 
     [Test]
     public void CSharp_HostileRandomFormulas_RoslynGivesOurBits()

@@ -22,6 +22,7 @@ internal static partial class Printer
         Product => 2,
         Number when d == Dialect.Sql => 5,
         Number n when double.IsNegative(n.Value) => 3,
+        Power p when IsMultiplied(p, d) => p.Exponent is Number { Value: 0 or 1 } ? 5 : 2,
         Power => 4,
         _ => 5,
     };
@@ -79,11 +80,15 @@ internal static partial class Printer
     /// </summary>
     internal static double Length(Expr e, Dialect d) => Budget.TextLength(e, node => OwnLength(node, d), (node, child) => Uses(node, child, d));
 
-    // how many times a template writes argument i: C#'s sign(x) writes x three times, so nested signs grow as 3^depth
-    private static int Uses(Expr node, int child, Dialect d) =>
-        node is Call c && d != Dialect.Formula && Template(c.Function, d) is var template
-            ? Math.Max(1, template.Split("{" + child.ToString(CultureInfo.InvariantCulture) + "}").Length - 1)
-            : 1;
+    // how many times a template writes argument i: C#'s sign(x) writes x three times, so nested signs grow as 3^depth,
+    // and C#'s u**4 writes u four times
+    private static int Uses(Expr node, int child, Dialect d) => node switch
+    {
+        Call c when d != Dialect.Formula && Template(c.Function, d) is var template =>
+            Math.Max(1, template.Split("{" + child.ToString(CultureInfo.InvariantCulture) + "}").Length - 1),
+        Power p when IsMultiplied(p, d) => Math.Max(1, (int)Math.Abs(((Number)p.Exponent).Value)),
+        _ => 1,
+    };
 
     private static string Template(Function f, Dialect d) => d switch
     {
@@ -108,7 +113,7 @@ internal static partial class Printer
             throw new InsufficientExecutionStackException("the formula nests too deeply to print on this thread");
         }
 
-        var parens = Precedence(e, d) < required && !(d != Dialect.Formula && e is Power);
+        var parens = Precedence(e, d) < required && !(d != Dialect.Formula && e is Power power && !IsMultiplied(power, d));
         if (parens)
         {
             sb.Append(d == Dialect.LaTeX ? @"\left(" : "(");
@@ -308,6 +313,9 @@ internal static partial class Printer
                 Write(sb, pow.Exponent, d, 0);
                 sb.Append('}');
                 break;
+            case Dialect.CSharp or Dialect.DynamicLinq when IsMultiplied(pow, d):
+                WriteMultiplied(sb, pow.Base, (int)((Number)pow.Exponent).Value, d);
+                break;
             default:
                 sb.Append(d == Dialect.Sql ? "power(" : "Math.Pow(");
                 Write(sb, pow.Base, d, 1);
@@ -316,6 +324,37 @@ internal static partial class Printer
                 sb.Append(')');
                 break;
         }
+    }
+
+    // C# and Dynamic LINQ write a small whole power as the engine computes it (Steps.UnrolledPower), so their text
+    // gives the engine's bits: u*u, u*u*u, u*u*(u*u), 1.0/(...) for a negative n, 1.0 for n = 0, u itself for n = 1
+    private static bool IsMultiplied(Power p, Dialect d) =>
+        d is Dialect.CSharp or Dialect.DynamicLinq && p.Exponent is Number { Value: var n } && Steps.IsUnrolled(n);
+
+    private static void WriteMultiplied(StringBuilder sb, Expr b, int n, Dialect d)
+    {
+        if (n == 0)
+        {
+            sb.Append(FormatNumber(1.0, d));
+            return;
+        }
+
+        if (n < 0)
+        {
+            sb.Append(FormatNumber(1.0, d)).Append(" / ");
+        }
+
+        var magnitude = Math.Abs(n);
+        var grouped = n < 0 && magnitude > 1;
+        sb.Append(grouped ? "(" : "");
+        for (var i = 0; i < magnitude; i++)
+        {
+            // (u*u)*(u*u): the second pair in parentheses; every copy of u parenthesised unless it is an atom
+            sb.Append(i == 0 ? "" : i == 2 && magnitude == 4 ? " * (" : " * ");
+            Write(sb, b, d, 5);
+        }
+
+        sb.Append(magnitude == 4 ? ")" : "").Append(grouped ? ")" : "");
     }
 
     private static void WriteCall(StringBuilder sb, Call c, Dialect d)
