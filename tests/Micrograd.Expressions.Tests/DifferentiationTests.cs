@@ -374,4 +374,19 @@ public class DifferentiationTests
         Assert.That(Numeric.TryRichardson(f.Compile(), [1.5, 0.5], 1, out var numeric), Is.True);
         Assert.That(Numeric.Agree(d.Evaluate(1.5, 0.5), numeric), Is.True, $"{d}: {d.Evaluate(1.5, 0.5)} vs {numeric.Value}");
     }
+
+    // the derivative of c*x is c, -0.0 included: the same bits as reverse mode (an independent computation)
+    [TestCase("-0.0*x", 1.5)]
+    [TestCase("x*(-0.0)", -2.0)]
+    [TestCase("(-0.0)*x + 7", 3.0)]
+    [TestCase("x*(-0.0) + x*(-0.0)", 1.0)]
+    [TestCase("0.0*x", -1.0)]
+    public void Derivative_SignedZeroCoefficient_SameBitsAsReverseMode(string text, double at)
+    {
+        var f = Formula.Parse(text);
+        var symbolic = f.Derivative("x").Evaluate(at);
+        var reverse = f.Backpropagate(new Dictionary<string, double> { ["x"] = at }).Gradient["x"];
+        Assert.That(BitConverter.DoubleToInt64Bits(symbolic), Is.EqualTo(BitConverter.DoubleToInt64Bits(reverse)),
+            $"d/dx {text} at {at}: symbolic {f.Derivative("x")} = {symbolic:R}, reverse mode {reverse:R}");
+    }
 }

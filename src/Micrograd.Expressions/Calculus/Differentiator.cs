@@ -88,7 +88,16 @@ public static class Differentiator
 
     // a sum of derivative terms: a term that is zero (of either sign) contributes nothing, so it is no summand
     // (Add keeps a 0.0 beside other terms, since x + 0.0 is not x when x is -0.0)
-    private static Expr Plus(IEnumerable<Expr> terms) => Add(terms.Where(t => t is not Number { Value: 0 }).ToList());
+    // A zero term changes no sum, so it is left out; where only zeros remain, a -0.0 among them is the answer (the
+    // derivative of -0.0*x + 7 is -0.0, as reverse mode computes it: a constant's +0 is no contribution at all)
+    private static Expr Plus(IEnumerable<Expr> terms)
+    {
+        var all = terms.ToList();
+        var kept = all.Where(t => t is not Number { Value: 0 }).ToList();
+        return kept.Count == 0 && all.Find(t => t is Number { Value: var z } && double.IsNegative(z)) is { } negativeZero
+            ? negativeZero
+            : Add(kept);
+    }
 
     private static Expr DProduct(ImmutableArray<Expr> factors, Context x, ImmutableDictionary<string, Expr> bound)
     {
