@@ -21,7 +21,7 @@ public class DialectPropertyTests
     // C# and Dynamic LINQ compute a whole literal power up to 4 with Math.Pow where the engine multiplies
     // (docs/differentiation.md), so only those formulas may differ, in the last bits
     private static bool Agree(Formula f, double expected, double actual) =>
-        Targets.Same(expected, actual)
+        Bits.Same(expected, actual)
         || (Nodes.Walk(f.Core).Any(n => n is Power { Exponent: Number { Value: var k } } && Steps.IsUnrolled(k)) && Close.Enough(expected, actual, 1e-9));
 
     [Test]
@@ -39,7 +39,7 @@ public class DialectPropertyTests
                 {
                     var (expected, actual) = (formulas[i].Evaluate(p), compiled[i](p));
                     Assert.That(Agree(formulas[i], expected, actual), Is.True,
-                        $"seed {i}: {formulas[i]} as {texts[i]} at ({string.Join(", ", p)}): ours {Targets.Show(expected)}, C# {Targets.Show(actual)}");
+                        $"seed {i}: {formulas[i]} as {texts[i]} at ({string.Join(", ", p)}): ours {Bits.Show(expected)}, C# {Bits.Show(actual)}");
                 }
             }
         });
@@ -61,7 +61,7 @@ public class DialectPropertyTests
                 {
                     var (expected, actual) = (formulas[i].Evaluate(p), run(p));
                     Assert.That(Agree(formulas[i], expected, actual), Is.True,
-                        $"seed {i}: {formulas[i]} as {text} at ({string.Join(", ", p)}): ours {Targets.Show(expected)}, Dynamic LINQ {Targets.Show(actual)}");
+                        $"seed {i}: {formulas[i]} as {text} at ({string.Join(", ", p)}): ours {Bits.Show(expected)}, Dynamic LINQ {Bits.Show(actual)}");
                 }
             }
         });
@@ -80,8 +80,8 @@ public class DialectPropertyTests
                 foreach (var p in Points)
                 {
                     var (expected, actual) = (formulas[i].Evaluate(p), back.Evaluate(p));
-                    Assert.That(Targets.Same(expected, actual), Is.True,
-                        $"seed {i}: {formulas[i].Core} as {text} at ({string.Join(", ", p)}): ours {Targets.Show(expected)}, read back {Targets.Show(actual)}");
+                    Assert.That(Bits.Same(expected, actual), Is.True,
+                        $"seed {i}: {formulas[i].Core} as {text} at ({string.Join(", ", p)}): ours {Bits.Show(expected)}, read back {Bits.Show(actual)}");
                 }
             }
         });
