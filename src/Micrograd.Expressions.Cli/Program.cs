@@ -5,7 +5,7 @@ using Micrograd.Expressions.Cli.Commands;
 namespace Micrograd.Expressions.Cli;
 
 /// <summary>Entry point of <c>mgx</c>: wires the commands; each command lives in its own file.</summary>
-public static class Program
+internal static class Program
 {
     /// <summary>Runs mgx with the given arguments and console streams.</summary>
     /// <param name="args">Command-line arguments.</param>
@@ -68,4 +68,4 @@ public static class Program
 /// <param name="In">Standard input.</param>
 /// <param name="Out">Standard output.</param>
 /// <param name="Error">Standard error.</param>
-public sealed record ConsoleIO(TextReader In, TextWriter Out, TextWriter Error);
+internal sealed record ConsoleIO(TextReader In, TextWriter Out, TextWriter Error);

@@ -60,10 +60,10 @@ public sealed record SweepRow(double Step, NumericDerivative Numeric, double Sym
 public static class DerivativeChecker
 {
     /// <summary>How many error estimates of slack the verdict allows.</summary>
-    public const double ErrorFactor = 4;
+    internal const double ErrorFactor = 4;
 
     /// <summary>The relative floor of the tolerance, for estimates that came out as zero.</summary>
-    public const double RelativeFloor = 1e-9;
+    internal const double RelativeFloor = 1e-9;
 
     /// <summary>Checks every partial derivative of <paramref name="formula"/> at a point.</summary>
     /// <param name="formula">The formula.</param>

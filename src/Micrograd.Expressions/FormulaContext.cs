@@ -43,9 +43,6 @@ public sealed class FormulaContext
     /// <summary>The limits formulas read with this context get.</summary>
     public FormulaOptions Options { get; }
 
-    /// <summary>True when the context adds nothing to the built-in table.</summary>
-    public bool IsDefault => Table.AddedCount == 0;
-
     /// <summary>Looks a function or constant up by name (the alias <c>ln</c> included).</summary>
     /// <param name="name">The name as written in a formula.</param>
     /// <param name="function">The row, when found.</param>

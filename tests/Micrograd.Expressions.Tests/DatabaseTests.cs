@@ -13,6 +13,7 @@ namespace Micrograd.Expressions.Tests;
 /// through EF Core and raw SQL on a throwaway server (skipped, with the install command, where PostgreSQL is absent).
 /// </summary>
 [TestFixture]
+[Category(Categories.Database)]
 [NonParallelizable]
 public class DatabaseTests
 {
@@ -340,9 +341,9 @@ public class DatabaseTests
                 var p = formulas[i].Parameters.Select(n => n == "a" ? points[k][0] : points[k][1]).ToArray();
                 var expected = formulas[i].Evaluate(p);
                 var actual = values[i][k];
-                var close = bits ? Targets.Same(expected, actual) : Close.Enough(expected, actual, 1e-12 * Math.Max(1, Magnitude(formulas[i], p)));
+                var close = bits ? Bits.Same(expected, actual) : Close.Enough(expected, actual, 1e-12 * Math.Max(1, Magnitude(formulas[i], p)));
                 Assert.That(close, Is.True,
-                    $"{engine}: {formulas[i]} at a={points[k][0]:R}, b={points[k][1]:R}: database {Targets.Show(actual)}, Evaluate {Targets.Show(expected)}\nSQL: {sql}");
+                    $"{engine}: {formulas[i]} at a={points[k][0]:R}, b={points[k][1]:R}: database {Bits.Show(actual)}, Evaluate {Bits.Show(expected)}\nSQL: {sql}");
             }
         }
     }
@@ -436,7 +437,7 @@ public class DatabaseTests
         foreach (var engine in Enum.GetValues<Engine>().Where(e => e != Engine.PostgreSql || postgres is not null))
         {
             var actual = RawSql(engine, [$"(SELECT {f.ToString("SQL")} FROM (SELECT {columns}) AS t)"], [[0, 0]])[0][0];
-            Assert.That(Targets.Same(f.Evaluate(values), actual), Is.True, $"{engine}: {f.ToString("SQL")} gave {Targets.Show(actual)}");
+            Assert.That(Bits.Same(f.Evaluate(values), actual), Is.True, $"{engine}: {f.ToString("SQL")} gave {Bits.Show(actual)}");
         }
     }
 }

@@ -20,7 +20,7 @@ public class DialectPropertyTests
 
     // C# and Dynamic LINQ write every operation as the engine computes it, small whole powers as multiplications
     // included (docs/differentiation.md): the same bits, NaN's sign and payload aside
-    private static bool Agree(Formula f, double expected, double actual) => f is not null && Targets.Same(expected, actual);
+    private static bool Agree(Formula f, double expected, double actual) => f is not null && Bits.Same(expected, actual);
 
     [Test]
     public void CSharp_HostileRandomFormulas_RoslynGivesOurBits()
@@ -37,7 +37,7 @@ public class DialectPropertyTests
                 {
                     var (expected, actual) = (formulas[i].Evaluate(p), compiled[i](p));
                     Assert.That(Agree(formulas[i], expected, actual), Is.True,
-                        $"seed {i}: {formulas[i]} as {texts[i]} at ({string.Join(", ", p)}): ours {Targets.Show(expected)}, C# {Targets.Show(actual)}");
+                        $"seed {i}: {formulas[i]} as {texts[i]} at ({string.Join(", ", p)}): ours {Bits.Show(expected)}, C# {Bits.Show(actual)}");
                 }
             }
         });
@@ -59,7 +59,7 @@ public class DialectPropertyTests
                 {
                     var (expected, actual) = (formulas[i].Evaluate(p), run(p));
                     Assert.That(Agree(formulas[i], expected, actual), Is.True,
-                        $"seed {i}: {formulas[i]} as {text} at ({string.Join(", ", p)}): ours {Targets.Show(expected)}, Dynamic LINQ {Targets.Show(actual)}");
+                        $"seed {i}: {formulas[i]} as {text} at ({string.Join(", ", p)}): ours {Bits.Show(expected)}, Dynamic LINQ {Bits.Show(actual)}");
                 }
             }
         });
@@ -78,8 +78,8 @@ public class DialectPropertyTests
                 foreach (var p in Points)
                 {
                     var (expected, actual) = (formulas[i].Evaluate(p), back.Evaluate(p));
-                    Assert.That(Targets.Same(expected, actual), Is.True,
-                        $"seed {i}: {formulas[i].Core} as {text} at ({string.Join(", ", p)}): ours {Targets.Show(expected)}, read back {Targets.Show(actual)}");
+                    Assert.That(Bits.Same(expected, actual), Is.True,
+                        $"seed {i}: {formulas[i].Core} as {text} at ({string.Join(", ", p)}): ours {Bits.Show(expected)}, read back {Bits.Show(actual)}");
                 }
             }
         });

@@ -9,6 +9,7 @@ namespace Micrograd.Expressions.Tests;
 /// its output must be exactly the lines the block shows under it.
 /// </summary>
 [TestFixture]
+[NonParallelizable] // the examples run in-process with the console redirected and the current directory at the root
 public partial class DocsTests
 {
     private static string Root() => Repository.Root();
@@ -130,31 +131,15 @@ public partial class DocsTests
         File.WriteAllText(script, code);
         try
         {
-            var start = new System.Diagnostics.ProcessStartInfo(interpreter, [script])
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-            };
             var mgx = Path.Combine(Path.GetDirectoryName(typeof(Cli.Program).Assembly.Location)!, "mgx.dll");
-            start.Environment["MGX"] = $"dotnet {mgx}";
-            System.Diagnostics.Process process;
-            try
-            {
-                process = System.Diagnostics.Process.Start(start)!;
-            }
-            catch (System.ComponentModel.Win32Exception)
+            var run = Processes.TryRun(interpreter, [script], new Dictionary<string, string> { ["MGX"] = $"dotnet {mgx}" });
+            if (run is null)
             {
                 Assert.Ignore($"{interpreter} is not installed here; the example is checked where it is");
                 return;
             }
 
-            using (process)
-            {
-                var output = process.StandardOutput.ReadToEnd();
-                var error = process.StandardError.ReadToEnd();
-                process.WaitForExit();
-                Assert.That(output, Is.EqualTo(shown), $"{language} example; stderr: {error}");
-            }
+            Assert.That(run.Out, Is.EqualTo(shown), $"{language} example; stderr: {run.Error}");
         }
         finally
         {

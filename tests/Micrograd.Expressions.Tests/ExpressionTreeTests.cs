@@ -31,8 +31,6 @@ public class ExpressionTreeTests
         }
     }
 
-    private static bool Same(double a, double b) =>
-        (double.IsNaN(a) && double.IsNaN(b)) || BitConverter.DoubleToInt64Bits(a) == BitConverter.DoubleToInt64Bits(b);
 
     [Test]
     public void ToExpression_RandomFormulasSplicedIntoCallersLambda_BlockFreeAndSameBits()
@@ -50,7 +48,7 @@ public class ExpressionTreeTests
             foreach (var point in points)
             {
                 var expected = formula.Evaluate(point.X, point.Y, point.A, point.B);
-                Assert.That(Same(f(point), expected), Is.True, $"seed {seed}: {formula} at {point}: spliced {f(point):R}, Evaluate {expected:R}");
+                Assert.That(Bits.Same(f(point), expected), Is.True, $"seed {seed}: {formula} at {point}: spliced {f(point):R}, Evaluate {expected:R}");
             }
         }
     }

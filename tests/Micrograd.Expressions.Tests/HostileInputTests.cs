@@ -179,7 +179,7 @@ public class HostileInputTests
             collector.Visit(LinqCompiler.ToArrayLambda(formula.Tree, formula.Parameters));
             collector.Visit(LinqCompiler.ToArrayLambda(formula.Derivative("x").Tree, formula.Parameters));
             var outside = collector.Methods.Where(m => !AllowedMethods.Contains(m)).Select(m => $"{m.DeclaringType}.{m.Name}").Distinct().ToList();
-            Assert.That(outside, Is.Empty, $"seed {seed}: {formula}");
+            Assert.That(outside, Is.Empty, $"seed {seed}: {Shown.Formula(formula)}");
         }
     }
 

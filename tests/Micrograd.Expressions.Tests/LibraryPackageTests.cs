@@ -9,6 +9,7 @@ namespace Micrograd.Expressions.Tests;
 /// section 14).
 /// </summary>
 [TestFixture]
+[Category(Categories.ToolPackage)]
 [NonParallelizable]
 public class LibraryPackageTests
 {

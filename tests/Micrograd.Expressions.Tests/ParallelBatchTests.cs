@@ -6,8 +6,6 @@ namespace Micrograd.Expressions.Tests;
 [TestFixture]
 public class ParallelBatchTests
 {
-    private static bool Same(double a, double b) =>
-        (double.IsNaN(a) && double.IsNaN(b)) || BitConverter.DoubleToInt64Bits(a) == BitConverter.DoubleToInt64Bits(b);
 
     [TestCase(1_000_003)]
     [TestCase(131_072)]
@@ -25,7 +23,7 @@ public class ParallelBatchTests
             one.EvaluateBatch(x, b);
             many.EvaluateBatch(x.AsSpan(), c.AsSpan());
             one.EvaluateBatch(x.AsSpan(), d.AsSpan());
-            var first = Enumerable.Range(0, n).FirstOrDefault(i => !Same(a[i], b[i]) || !Same(c[i], b[i]) || !Same(d[i], b[i]), -1);
+            var first = Enumerable.Range(0, n).FirstOrDefault(i => !Bits.Same(a[i], b[i]) || !Bits.Same(c[i], b[i]) || !Bits.Same(d[i], b[i]), -1);
             Assert.That(first, Is.EqualTo(-1), first < 0 ? "" : $"seed {seed}: {one} at x = {x[first]:R}: many cores {a[first]:R}, span {c[first]:R}, one core {b[first]:R}");
         }
     }
@@ -40,7 +38,7 @@ public class ParallelBatchTests
         f.EvaluateBatch(columns, results);
         for (var i = 0; i < n; i += 997)
         {
-            Assert.That(Same(results[i], f.Evaluate(columns[0][i], columns[1][i])), Is.True, $"point {i}");
+            Assert.That(Bits.Same(results[i], f.Evaluate(columns[0][i], columns[1][i])), Is.True, $"point {i}");
         }
     }
 }

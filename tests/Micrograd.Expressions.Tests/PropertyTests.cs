@@ -6,99 +6,68 @@ using Micrograd.Expressions.Tests.Support;
 
 namespace Micrograd.Expressions.Tests;
 
-/// <summary>A random formula in x and y and a random point, for property tests.</summary>
-/// <param name="Tree">The formula.</param>
-/// <param name="X">The point's x.</param>
-/// <param name="Y">The point's y.</param>
-public sealed record FormulaCase(Expr Tree, double X, double Y)
-{
-    public override string ToString() => $"{Formula.FromTree(Tree, ["x", "y"])} at x={NumberText.Format(X)}, y={NumberText.Format(Y)}";
-}
-
-/// <summary>FsCheck generators and shrinkers for formulas: a failure shrinks to a small formula.</summary>
-public static class FormulaArbitraries
-{
-    private static readonly Function[] Unary = [.. Function.Table.Where(f => f.Arity == 1)];
-    private static readonly Function[] Binary = [.. Function.Table.Where(f => f.Arity == 2)];
-
-    public static Arbitrary<FormulaCase> Cases() =>
-        Arb.From(
-            from tree in Gen.Sized(size => Tree(Math.Min(size / 15, 5)))
-            from x in Gen.Choose(-2000, 2000)
-            from y in Gen.Choose(-2000, 2000)
-            select new FormulaCase(tree, x / 1000.0, y / 1000.0),
-            Shrink);
-
-    private static Gen<Expr> Leaf() => Gen.OneOf(
-        Gen.Elements<Expr>(new Variable("x"), new Variable("y"), new Variable("x")),
-        Gen.Choose(1, 9).Select(n => (Expr)new Number(n)),
-        Gen.Choose(1, 99).Select(n => (Expr)new Number(n / 10.0)));
-
-    private static Gen<Expr> Tree(int depth)
-    {
-        if (depth <= 0)
-        {
-            return Leaf();
-        }
-
-        var sub = Tree(depth - 1);
-        return Gen.Frequency(
-            (2, Leaf()),
-            (2, Gen.Zip(sub, sub, (a, b) => Exact.Sum(a, [b]))),
-            (1, Gen.Zip(sub, sub, (a, b) => Exact.Sum(a, [Exact.Negate(b)]))),
-            (2, Gen.Zip(sub, sub, (a, b) => Exact.Product(a, [b]))),
-            (1, Gen.Zip(sub, sub, (a, b) => Exact.Product(a, [Exact.Reciprocal(b)]))),
-            (1, Gen.Zip(sub, Gen.Choose(-3, 4), (a, n) => (Expr)new Power(a, new Number(n)))),
-            (1, Gen.Zip(sub, sub, (a, b) => (Expr)new Power(a, b))),
-            (3, Gen.Zip(Gen.Elements(Unary), sub, (f, a) => (Expr)new Call(f, [a]))),
-            (1, Gen.Zip(Gen.Elements(Binary), Gen.Zip(sub, sub), (f, ab) => (Expr)new Call(f, [ab.Item1, ab.Item2]))));
-    }
-
-    // a failing case shrinks to its subtrees, to simpler leaves, and to rounder points
-    private static IEnumerable<FormulaCase> Shrink(FormulaCase c)
-    {
-        foreach (var child in Nodes.Children(c.Tree))
-        {
-            yield return c with { Tree = child };
-        }
-
-        if (c.Tree is not (Variable or Number))
-        {
-            yield return c with { Tree = new Variable("x") };
-        }
-
-        if (Math.Round(c.X, 1) != c.X)
-        {
-            yield return c with { X = Math.Round(c.X, 1) };
-        }
-    }
-}
-
 [TestFixture]
 public class PropertyTests
 {
-    private static int compared;
-    private static int tried;
+    private const string DerivativeReplay = "(11140851039014958035,11272983411355493549)";
 
     // Fixed seeds keep CI repeatable; remove Replay to explore new cases locally.
 #pragma warning disable NUnit1027 // FsCheck supplies the arguments of [Property] methods
-    [FsCheck.NUnit.Property(Arbitrary = [typeof(FormulaArbitraries)], MaxTest = 1500, QuietOnSuccess = true, Replay = "(11140851039014958035,11272983411355493549)")]
+    [FsCheck.NUnit.Property(Arbitrary = [typeof(FormulaArbitraries)], MaxTest = 1500, QuietOnSuccess = true, Replay = DerivativeReplay)]
     public Property Derivative_RandomFormula_MatchesRichardson(FormulaCase c)
     {
-        Interlocked.Increment(ref tried);
-        var formula = Formula.FromTree(c.Tree, ["x", "y"]);
-        double[] at = [c.X, c.Y];
-        if (!Numeric.TryRichardson(formula.Compile(), at, 0, out var numeric)
-            || !Interpreter.WellScaled(c.Tree, new Dictionary<string, double> { ["x"] = c.X, ["y"] = c.Y }))
+        if (!Comparable(c, out var formula, out var numeric))
         {
             return true.Classify(true, "not smooth, not finite or too badly scaled here");
         }
 
         var derivative = formula.Derivative("x");
+        double[] at = [c.X, c.Y];
         var symbolic = derivative.Evaluate(at);
-        Interlocked.Increment(ref compared);
-        return (double.IsNaN(symbolic) || Numeric.Agree(symbolic, numeric))
-            .Label($"d/dx {formula} = {derivative} at x={c.X}, y={c.Y}: symbolic {symbolic:R}, numeric {numeric.Value:R} ± {numeric.Error:E2}");
+        return (Numeric.Agree(symbolic, numeric) || (double.IsNaN(symbolic) && Excused(derivative, at, 0)))
+            .Label($"d/dx {Shown.Formula(formula)} = {Shown.Formula(derivative)} at x={c.X}, y={c.Y}: symbolic {symbolic:R}, numeric {numeric.Value:R} ± {numeric.Error:E2}");
+    }
+
+    // The generator behind the property gives enough cases the property can compare (smooth, finite and well
+    // scaled at their point) for it to mean anything: sampled here, on its own, so the answer depends on no other test.
+    [Test]
+    public void Derivative_RandomFormulaGenerator_MostlyComparableCases()
+    {
+        // as the property runs them: sizes from 0 to 100, so formulas from a leaf to depth 5
+        var cases = Enumerable.Range(0, 15)
+            .SelectMany(k => FsCheck.Fluent.Gen.Sample(FormulaArbitraries.Cases().Generator, 100, new Rnd((ulong)k + 1), k * 7)).ToArray();
+        var comparable = cases.Count(c => Comparable(c, out _, out _));
+        Assert.That(comparable, Is.GreaterThan(500), $"{comparable} of {cases.Length} generated cases are smooth, finite and well scaled at their point");
+    }
+
+    // a case the numeric derivative can judge: reliable there, and the formula's terms not far larger than it
+    private static bool Comparable(FormulaCase c, out Formula formula, out NumericDerivative numeric)
+    {
+        formula = Formula.FromTree(c.Tree, ["x", "y"]);
+        return Numeric.TryRichardson(formula.Compile(), [c.X, c.Y], 0, out numeric)
+            && Interpreter.WellScaled(c.Tree, new Dictionary<string, double> { ["x"] = c.X, ["y"] = c.Y });
+    }
+
+    // A NaN derivative where the numeric one is reliable is right in two documented cases only: at a point where
+    // the function is not differentiable although its difference quotients balance (|x| at 0: the derivative is
+    // finite on both sides and differs between them), and where a factor that is 0 meets a non-finite one in the
+    // symbolic text (docs/differentiation.md: `heaviside(...)` or `0**u` times the log of a base at or below 0).
+    private static bool Excused(Formula derivative, double[] at, int index) =>
+        AtAKink(derivative, at, index) || ZeroTimesNonFinite(Inliner.Inline(derivative.Core), derivative.Parameters, at);
+
+    private static bool ZeroTimesNonFinite(Expr tree, IReadOnlyList<string> parameters, double[] at)
+    {
+        double Value(Expr e) => Compilation.Interpreter.Evaluate(e, parameters, at);
+        return Nodes.Walk(tree).OfType<Product>().Any(p =>
+            p.Factors.Select(Value).ToList() is var values && values.Contains(0) && values.Any(v => !double.IsFinite(v)));
+    }
+
+    private static bool AtAKink(Formula derivative, double[] at, int index)
+    {
+        var step = 1e-6 * Math.Max(1, Math.Abs(at[index]));
+        double[] Moved(double by) => [.. at.Select((v, i) => i == index ? v + by : v)];
+        var (left, right) = (derivative.Evaluate(Moved(-step)), derivative.Evaluate(Moved(step)));
+        return double.IsFinite(left) && double.IsFinite(right) && Math.Abs(left - right) > 1e-6 * Math.Max(1, Math.Abs(left));
     }
 
     [FsCheck.NUnit.Property(Arbitrary = [typeof(FormulaArbitraries)], MaxTest = 500, QuietOnSuccess = true, Replay = "(8469154201949555442,5562682861852526143)")]
@@ -107,18 +76,8 @@ public class PropertyTests
         var formula = Formula.FromTree(c.Tree, ["x", "y"]);
         var at = new Dictionary<string, double> { ["x"] = c.X, ["y"] = c.Y };
         var check = DerivativeChecker.Check(formula, at, DifferenceMethod.Richardson);
-        return (!Interpreter.WellScaled(c.Tree, at) || check.Rows.All(r => r.Ok || !r.Numeric.IsReliable || r.Numeric.Error > 1e-7 * Math.Max(1, Math.Abs(r.Numeric.Value)) || double.IsNaN(r.Symbolic)))
-            .Label(string.Join("; ", check.Rows.Select(r => $"{r.Variable}: {r.Derivative} = {r.Symbolic:R} vs {r.Numeric.Value:R} ± {r.Numeric.Error:E2} {r.Verdict}")));
+        return (!Interpreter.WellScaled(c.Tree, at) || check.Rows.All(r => r.Ok || !r.Numeric.IsReliable || r.Numeric.Error > 1e-7 * Math.Max(1, Math.Abs(r.Numeric.Value)) || (double.IsNaN(r.Symbolic) && Excused(formula.Derivative(r.Variable), [c.X, c.Y], r.Variable == "x" ? 0 : 1))))
+            .Label(string.Join("; ", check.Rows.Select(r => $"{r.Variable}: {Shown.Text(r.Derivative)} = {r.Symbolic:R} vs {r.Numeric.Value:R} ± {r.Numeric.Error:E2} {r.Verdict}")));
     }
 #pragma warning restore NUnit1027
-
-    // only when the derivative property ran in full (not when another test of the fixture runs alone)
-    [OneTimeTearDown]
-    public void EnoughCasesWereCompared()
-    {
-        if (tried >= 1500)
-        {
-            Assert.That(compared, Is.GreaterThan(500), "the generator produced too few smooth cases for the property to mean anything");
-        }
-    }
 }

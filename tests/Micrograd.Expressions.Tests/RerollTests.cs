@@ -68,7 +68,7 @@ public class RerollTests
             var p = Point(seed);
             var oracle = Interpreter.Evaluate(formula.Tree, Names.Zip(p).ToDictionary(v => v.First, v => v.Second), out _);
             var values = new[] { compiled(p), typed(p[0], p[1], p[2], p[3], p[4], p[5], p[6]), formula.Evaluate(p) };
-            Assert.That(values.All(v => Same(v, oracle)), Is.True,
+            Assert.That(values.All(v => Bits.Same(v, oracle)), Is.True,
                 $"{shape} at ({Text(p)}): oracle {oracle:R}; Compile(), Compile<T>(), Evaluate = {Text(values)}");
         }
     }
@@ -87,7 +87,7 @@ public class RerollTests
             var value = gradient(p, g);
             // Backpropagate's per-node trace never rerolls: one tape node per operation
             var reference = formula.Backpropagate(Names.Zip(p).ToDictionary(v => v.First, v => v.Second));
-            Assert.That(Same(value, reference.Value), Is.True, $"{shape} at ({Text(p)}): value {value:R}, tape {reference.Value:R}");
+            Assert.That(Bits.Same(value, reference.Value), Is.True, $"{shape} at ({Text(p)}): value {value:R}, tape {reference.Value:R}");
             for (var i = 0; i < Names.Length; i++)
             {
                 var expected = reference.Gradient[Names[i]];
@@ -111,13 +111,13 @@ public class RerollTests
         {
             var value = formula.Evaluate(p);
             calls++;
-            Assert.That(Same(value, oracle), Is.True, $"call {calls}: {value:R}, oracle {oracle:R}");
+            Assert.That(Bits.Same(value, oracle), Is.True, $"call {calls}: {value:R}, oracle {oracle:R}");
         }
 
         Assert.Multiple(() =>
         {
             Assert.That(formula.IsCompiled, Is.True, $"compiled in the background after {calls} interpreted calls");
-            Assert.That(Same(formula.Evaluate(p), oracle), Is.True, "compiled value");
+            Assert.That(Bits.Same(formula.Evaluate(p), oracle), Is.True, "compiled value");
         });
     }
 
@@ -183,8 +183,6 @@ public class RerollTests
         }
     }
 
-    private static bool Same(double a, double b) =>
-        (double.IsNaN(a) && double.IsNaN(b)) || BitConverter.DoubleToInt64Bits(a) == BitConverter.DoubleToInt64Bits(b);
 
     private static string Text(IEnumerable<double> values) => string.Join(", ", values.Select(v => v.ToString("R", CultureInfo.InvariantCulture)));
 }

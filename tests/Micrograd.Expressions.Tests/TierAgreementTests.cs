@@ -34,7 +34,7 @@ public class TierAgreementTests
                 var p = points[k];
                 var interpreted = Compilation.Interpreter.Evaluate(formula.Tree, formula.Parameters, p);
                 var values = new[] { interpreted, formula.Evaluate(p), compiled(p), typed(p[0], p[1], p[2], p[3]), batch[k] };
-                Assert.That(values.All(v => Same(v, values[0])), Is.True,
+                Assert.That(values.All(v => Bits.Same(v, values[0])), Is.True,
                     $"seed {seed}: {formula} at ({string.Join(", ", p.Select(v => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture)))}): " +
                     $"interpreted, Evaluate, Compile(), Compile<T>(), EvaluateBatch = {string.Join(", ", values.Select(v => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture)))}");
             }
@@ -55,7 +55,7 @@ public class TierAgreementTests
             for (var k = 0; k < Special.Length; k++)
             {
                 var values = new[] { Compilation.Interpreter.Evaluate(formula.Tree, formula.Parameters, [Special[k]]), typed(Special[k]), ys[k], spans[k] };
-                Assert.That(values.All(v => Same(v, values[0])), Is.True, $"seed {seed}: {formula} at {Special[k]:R}: {string.Join(", ", values)}");
+                Assert.That(values.All(v => Bits.Same(v, values[0])), Is.True, $"seed {seed}: {Shown.Formula(formula)} at {Special[k]:R}: {string.Join(", ", values)}");
             }
         }
     }
@@ -74,7 +74,7 @@ public class TierAgreementTests
                 ? Compilation.LinqCompiler.ToArrayLambda(formula.Tree, formula.Parameters)
                 : Compilation.Backpropagation.GradientLambda(formula.Core, formula.Parameters, formula.Options.RerollNodes);
             var fast = Compilation.DelegateCompiler.CompileFast(lambda);
-            Assert.That(fast, Is.Not.Null, $"seed {seed}: FastExpressionCompiler declined the {what} of {formula}");
+            Assert.That(fast, Is.Not.Null, $"seed {seed}: FastExpressionCompiler declined the {what} of {Shown.Formula(formula)}");
             var system = lambda.Compile();
             var random = new Random(seed);
             for (var k = 0; k < 16; k++)
@@ -83,7 +83,7 @@ public class TierAgreementTests
                 var (fastValues, systemValues) = what == "value"
                     ? ([((Func<double[], double>)fast!)(p)], [((Func<double[], double>)system)(p)])
                     : (Gradient((Calculus.GradientFunction)fast!, p), Gradient((Calculus.GradientFunction)system, p));
-                Assert.That(fastValues.Zip(systemValues).All(v => Same(v.First, v.Second)), Is.True,
+                Assert.That(fastValues.Zip(systemValues).All(v => Bits.Same(v.First, v.Second)), Is.True,
                     $"seed {seed}: {what} of {formula} at ({Text(p)}): FastExpressionCompiler {Text(fastValues)}, Expression.Compile {Text(systemValues)}");
             }
         }
@@ -111,7 +111,7 @@ public class TierAgreementTests
                 {
                     var p = points[k];
                     var values = new[] { Compilation.Interpreter.Evaluate(f.Tree, f.Parameters, p), f.Evaluate(p), compiled(p), batch[k] };
-                    Assert.That(values.All(v => Same(v, values[0])), Is.True,
+                    Assert.That(values.All(v => Bits.Same(v, values[0])), Is.True,
                         $"seed {seed}: {f} at ({Text(p)}): interpreted, Evaluate, Compile(), EvaluateBatch = {Text(values)}");
                 }
             }
@@ -121,7 +121,7 @@ public class TierAgreementTests
                 var compiled = Gradient(gradient, p);
                 var taped = formula.Backpropagate(names.Zip(p).ToDictionary(kv => kv.First, kv => kv.Second));
                 var tape = new[] { taped.Value, taped.Gradient["x"], taped.Gradient["y"] };
-                Assert.That(compiled.Zip(tape).All(v => Same(v.First, v.Second)), Is.True,
+                Assert.That(compiled.Zip(tape).All(v => Bits.Same(v.First, v.Second)), Is.True,
                     $"seed {seed}: gradient of {formula} at ({Text(p)}): CompileGradient {Text(compiled)}, Backpropagate {Text(tape)}");
             }
         }
@@ -136,7 +136,7 @@ public class TierAgreementTests
         var p = new[] { -0.0, 1.0 }.Take(minus.Parameters.Count).ToArray();
         var (m, q) = (minus.Compile()(p), plus.Compile()(p));
         Assert.That((m, q), Is.EqualTo((minus.Evaluate(p), plus.Evaluate(p))), $"{negative} then {positive}");
-        Assert.That(Same(m, q), Is.False, $"{negative} and {positive} at -0.0 both gave {m}");
+        Assert.That(Bits.Same(m, q), Is.False, $"{negative} and {positive} at -0.0 both gave {m}");
     }
 
     [Test]
@@ -148,7 +148,7 @@ public class TierAgreementTests
         formula.EvaluateBatch(x, ys);
         for (var k = 0; k < x.Length; k++)
         {
-            Assert.That(Same(ys[k], formula.Evaluate(x[k])), Is.True, $"at {x[k]:R}: batch {ys[k]:R}, Evaluate {formula.Evaluate(x[k]):R}");
+            Assert.That(Bits.Same(ys[k], formula.Evaluate(x[k])), Is.True, $"at {x[k]:R}: batch {ys[k]:R}, Evaluate {formula.Evaluate(x[k]):R}");
         }
     }
 
@@ -161,6 +161,4 @@ public class TierAgreementTests
     private static string Text(IEnumerable<double> values) =>
         string.Join(", ", values.Select(v => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture)));
 
-    private static bool Same(double a, double b) =>
-        (double.IsNaN(a) && double.IsNaN(b)) || BitConverter.DoubleToInt64Bits(a) == BitConverter.DoubleToInt64Bits(b);
 }

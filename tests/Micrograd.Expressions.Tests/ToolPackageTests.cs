@@ -8,6 +8,7 @@ namespace Micrograd.Expressions.Tests;
 /// run from there. The package for this platform carries the ReadyToRun build.
 /// </summary>
 [TestFixture]
+[Category(Categories.ToolPackage)]
 [NonParallelizable]
 public class ToolPackageTests
 {

@@ -8,7 +8,7 @@ namespace Micrograd.Expressions.Cli.Batch;
 /// flushed. A request that cannot be served gets <c>{"id": ..., "error": {...}}</c> and the session goes on:
 /// no request, however malformed or costly, ends the session.
 /// </summary>
-public sealed class BatchSession
+internal sealed class BatchSession
 {
     /// <summary>A session whose requests start from <paramref name="context"/> (the built-in table when null).</summary>
     /// <param name="context">The functions and constants every request may call.</param>

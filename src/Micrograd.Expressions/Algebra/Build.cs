@@ -8,7 +8,7 @@ namespace Micrograd.Expressions.Algebra;
 /// simplifier need no cleanup pass. They may change rounding (they apply algebra, not IEEE order), which is
 /// why the parser uses <see cref="Exact"/> instead. Each keeps the invariant written above it.
 /// </summary>
-public static class Build
+internal static class Build
 {
     /// <summary>The number 0.</summary>
     public static readonly Number Zero = new(0);

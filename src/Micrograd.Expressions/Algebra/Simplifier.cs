@@ -10,7 +10,7 @@ namespace Micrograd.Expressions.Algebra;
 /// rebinding could capture a name). Each node is rebuilt once, so it always terminates, in time linear in
 /// the tree for fixed operator widths.
 /// </summary>
-public static class Simplifier
+internal static class Simplifier
 {
     /// <summary>Simplifies a tree.</summary>
     /// <param name="expr">The tree.</param>

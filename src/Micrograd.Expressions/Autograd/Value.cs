@@ -1,4 +1,3 @@
-using System.Globalization;
 using Micrograd.Expressions.Syntax;
 
 namespace Micrograd.Expressions.Autograd;
@@ -66,18 +65,19 @@ public sealed partial class Value
     public string? Label { get; set; }
 
     /// <summary>
-    /// The operation that produced the value, as micrograd names it: <c>""</c> for a leaf, <c>+</c>, <c>*</c>,
-    /// <c>**k</c>, <c>tanh</c>, <c>exp</c>, <c>log</c>, <c>ReLU</c>, <c>sigmoid</c>.
+    /// The operation that produced the value, named as in formulas (so <see cref="ToFormula"/> and a graph's labels
+    /// say the same): <c>""</c> for a leaf, <c>+</c>, <c>*</c>, <c>**k</c>, <c>tanh</c>, <c>exp</c>, <c>log</c>,
+    /// <c>relu</c>, <c>sigmoid</c>.
     /// </summary>
     public string Op => Kind switch
     {
         ValueOp.Add => "+",
         ValueOp.Multiply => "*",
-        ValueOp.Power => "**" + exponent.ToString("R", CultureInfo.InvariantCulture),
+        ValueOp.Power => "**" + NumberText.Format(exponent),
         ValueOp.Tanh => "tanh",
         ValueOp.Exp => "exp",
         ValueOp.Log => "log",
-        ValueOp.Relu => "ReLU",
+        ValueOp.Relu => "relu",
         ValueOp.Sigmoid => "sigmoid",
         ValueOp.Dot => "+",
         _ => "",
@@ -222,7 +222,7 @@ public sealed partial class Value
 
     /// <inheritdoc/>
     public override string ToString() =>
-        string.Create(CultureInfo.InvariantCulture, $"Value(data={Data:R}, grad={Grad:R})");
+        $"Value(data={NumberText.Format(Data)}, grad={NumberText.Format(Grad)})";
 
     internal static Value Constant(double value) => new(value, ValueOp.Constant, null, null, 0);
 

@@ -12,7 +12,7 @@ namespace Micrograd.Expressions.Calculus;
 /// with sharing: each binding <c>n</c> gains a binding for its derivative), and repeated subtrees of the
 /// result become bindings, so the derivative of an n-deep composition or an n-factor product has O(n) size.
 /// </summary>
-public static class Differentiator
+internal static class Differentiator
 {
     // products with more variable factors than this use prefix/suffix products instead of n copies of n factors
     private const int NaiveProductLimit = 3;

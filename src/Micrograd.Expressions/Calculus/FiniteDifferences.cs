@@ -50,7 +50,7 @@ public static class FiniteDifferences
     }
 
     /// <summary>Machine epsilon for double: 2^-52.</summary>
-    public const double Eps = 2.220446049250313e-16;
+    internal const double Eps = 2.220446049250313e-16;
 
     /// <summary>True for a step a finite difference can take: a positive finite number.</summary>
     /// <param name="h">The step.</param>

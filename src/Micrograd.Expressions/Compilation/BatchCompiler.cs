@@ -82,9 +82,9 @@ internal static class BatchCompiler
 
         statements.Add(ScalarLoop(tree, parameters, columnLocals, results, i, end, locals));
         var body = L.Block(typeof(void), locals, statements);
-        // Expression.Compile, not DelegateCompiler: FastExpressionCompiler 6.0.0 returns a delegate for this loop
+        // Expression.Compile, not FastExpressionCompiler: FastExpressionCompiler 6.0.0 returns a delegate for this loop
         // that throws NullReferenceException when run; a loop is compiled once per formula, so its cost is amortized
-        return L.Lambda<Kernel>(body, "batch", [columns, results, start, count]).Compile();
+        return (Kernel)DelegateCompiler.CompileWithLinq(L.Lambda<Kernel>(body, "batch", [columns, results, start, count]), preferInterpretation: false);
     }
 
     // while (i + width <= end) { lanes of each column; results[i..i+width] = f(lanes); i += width; }

@@ -4,7 +4,7 @@ namespace Micrograd.Expressions.Compilation;
 /// Runs a batch kernel over many points on several cores: the points are cut into one contiguous range per
 /// worker, each a whole number of cache lines (no two workers write the same line), and each point is computed
 /// by the same kernel as on one core, so the results are the same bits. Below
-/// <see cref="MinPointsPerWorker"/> points a worker, one core does it all, as before.
+/// <see cref="MinPointsPerWorker"/> points a worker, one core does it all.
 /// </summary>
 internal static class BatchRunner
 {

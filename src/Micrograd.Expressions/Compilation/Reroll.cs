@@ -5,7 +5,7 @@ namespace Micrograd.Expressions.Compilation;
 
 /// <summary>
 /// Loop rerolling for very long sums and products. Straight-line code costs the JIT microseconds per term,
-/// so a million-term sum took seconds to compile; but such sums are nearly always a few shapes repeated with
+/// so a million-term sum written out takes seconds to compile; but such sums are nearly always a few shapes repeated with
 /// other numbers and parameters (<c>c0*x3 + c1*x7 + ...</c>, or two shapes in turn as in Rosenbrock's function).
 /// A run of blocks of steps, each block of the same shapes and operations, becomes one small compiled block and
 /// a loop over a table of its numbers and parameter positions, which applies the same operations to the same

@@ -229,8 +229,9 @@ public sealed class Trainer
             if (Options.Loss == LossKind.Svm)
             {
                 var margin = (s * -labels[i]) + 1;
-                term = margin < 0 ? 0 : margin;
-                slope = (term > 0 ? 1.0 : 0.0) * scale * -labels[i];
+                // relu and its slope from the table's rows, as the eager loss's Value.Relu and its backward read them
+                term = Builtins.Relu(margin);
+                slope = Builtins.Heaviside(margin) * scale * -labels[i];
             }
             else
             {

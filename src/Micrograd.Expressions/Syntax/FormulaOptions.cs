@@ -1,8 +1,12 @@
 namespace Micrograd.Expressions;
 
 /// <summary>
-/// Limits that keep hostile or accidental input from exhausting memory or the stack. Exceeding one is a
-/// <see cref="FormulaSyntaxException"/> of kind <see cref="FormulaErrorKind.Limit"/> that names the limit.
+/// Limits that keep hostile or accidental input from exhausting memory or the stack. Exceeding one raises an
+/// exception of kind <see cref="FormulaErrorKind.Limit"/> whose message names the limit (<c>FormulaOptions.MaxDepth</c>):
+/// while text is read (<see cref="MaxLength"/>, <see cref="MaxDepth"/>, <see cref="MaxNodes"/>, and
+/// <see cref="MaxResultNodes"/> while local functions are written out) it is a <see cref="FormulaSyntaxException"/>
+/// with the line and column; in an operation on a formula read already (compiling, differentiating, printing,
+/// scanning) it is a <see cref="FormulaException"/>, the base class, so <c>catch (FormulaException)</c> takes both.
 /// </summary>
 public sealed record FormulaOptions
 {

@@ -81,9 +81,6 @@ public sealed class Function
     /// <summary>For a function defined by a formula (<see cref="FormulaContext.WithFunction(string)"/>), its body over <see cref="ParameterNames"/>; else null.</summary>
     public Syntax.Expr? Body { get; }
 
-    /// <summary>True when every partial derivative is known (built-in rows, formula-defined functions, .NET functions registered with their derivatives).</summary>
-    public bool HasDerivatives => Arity == 0 || Body is not null || derivatives.Length == Arity || derivativeTrees?.Length == Arity;
-
     /// <summary>The static method a call compiles to (a <see cref="Math"/> member, one of the engine's own, or a host's static method); null for a closure, a formula body or a constant.</summary>
     internal MethodInfo? Method => method ??= findMethod?.Invoke();
 
@@ -367,18 +364,18 @@ public sealed class Function
     /// <param name="name">The name as written in a formula.</param>
     /// <param name="function">The row, when found.</param>
     /// <returns>True when the name is a built-in function or constant.</returns>
-    public static bool TryLookup(string name, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Function? function) =>
+    internal static bool TryLookup(string name, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Function? function) =>
         ByName.TryGetValue(name, out function);
 
     /// <summary>Every built-in function and constant, in table order.</summary>
-    public static IReadOnlyList<Function> Table => All;
+    internal static IReadOnlyList<Function> Table => All;
 
     /// <summary>Looks a row up by its name; for the engine's own rules.</summary>
     internal static Function Named(string name) => ByName[name];
 }
 
 /// <summary>The functions of the language that <see cref="Math"/> lacks, with IEEE behaviour on NaN.</summary>
-public static class Builtins
+internal static class Builtins
 {
     /// <summary>1 for positive, -1 for negative, the argument itself for ±0 and NaN.</summary>
     /// <param name="x">The argument.</param>

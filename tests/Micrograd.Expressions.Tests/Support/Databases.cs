@@ -1,5 +1,4 @@
 using System.Data.Common;
-using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
@@ -157,17 +156,7 @@ internal sealed class PostgresServer : IDisposable
         }
     }
 
-    private static void Run(string program, params string[] args)
-    {
-        using var process = Process.Start(new ProcessStartInfo(program, args) { RedirectStandardOutput = true, RedirectStandardError = true })!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{program} {string.Join(" ", args)} exited {process.ExitCode}: {error}{output.Result}");
-        }
-    }
+    private static void Run(string program, params string[] args) => Processes.Run(program, args);
 
     private static int FreePort()
     {

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.IO.Compression;
 
 namespace Micrograd.Expressions.Tests.Support;
@@ -9,15 +8,9 @@ internal static class Dotnet
     /// <summary>Runs <paramref name="program"/> and returns its standard output; a non-zero exit fails the test with both outputs.</summary>
     public static string Run(string program, params string[] args)
     {
-        var start = new ProcessStartInfo(program, args) { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        start.Environment["DOTNET_NOLOGO"] = "1";
-        using var process = Process.Start(start)!;
-        var error = process.StandardError.ReadToEndAsync();
-        var output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        Assert.That(process.ExitCode, Is.Zero, $"{program} {string.Join(" ", args)}:\n{output}\n{error.Result}");
-        return output;
+        var result = Processes.TryRun(program, args);
+        Assert.That(result?.Code, Is.Zero, $"{program} {string.Join(" ", args)}: {result?.ToString() ?? "cannot be started"}");
+        return result!.Out;
     }
 
     /// <summary>True when the assembly in <paramref name="stream"/> carries ReadyToRun code.</summary>

@@ -53,12 +53,4 @@ internal static class Targets
 
     public static string DynamicLinqName(string name) =>
         DynamicLinqReserved.Contains(name.TrimStart('_')) || name.TrimStart('_') == "Math" ? "_" + name : name;
-
-    /// <summary>The same double: equal bits, or both NaN (whose payloads no target promises).</summary>
-    public static bool Same(double expected, double actual) =>
-        BitConverter.DoubleToInt64Bits(expected) == BitConverter.DoubleToInt64Bits(actual) || (double.IsNaN(expected) && double.IsNaN(actual));
-
-    /// <summary>A double with its bits, for messages: -0 is not 0.</summary>
-    public static string Show(double value) =>
-        FormattableString.Invariant($"{value:R} (0x{BitConverter.DoubleToInt64Bits(value):X16})");
 }
