@@ -37,7 +37,7 @@ public sealed partial class Formula
     /// </summary>
     /// <returns>A delegate that reads exactly <c>Parameters.Count</c> values.</returns>
     /// <exception cref="FormulaException">Kind <see cref="FormulaErrorKind.Limit"/>: the formula is larger than <see cref="FormulaOptions.MaxCompiledNodes"/>.</exception>
-    public Func<double[], double> Compile() => Compiled("compile", () => (Func<double[], double>)tiers.Compile(typeof(Func<double[], double>), () => tiers.Value)!);
+    public Func<double[], double> Compile() => Compiled("compile", () => tiers.Value);
 
     /// <summary>Compiles the formula to a delegate with one <c>double</c> parameter per formula parameter.</summary>
     /// <typeparam name="TDelegate">A <c>Func&lt;double, ..., double&gt;</c> with <c>Parameters.Count</c> inputs.</typeparam>

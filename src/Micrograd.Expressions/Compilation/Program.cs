@@ -97,13 +97,12 @@ internal sealed partial class Program
     public static Program Lower(Expr tree, IReadOnlyList<string> parameterNames)
     {
         var b = new Builder(parameterNames.Count);
-        var scope = ImmutableDictionary<string, int>.Empty.WithComparers(StringComparer.Ordinal);
         for (var i = 0; i < parameterNames.Count; i++)
         {
-            scope = scope.SetItem(parameterNames[i], i);
+            b.Names[parameterNames[i]] = i;
         }
 
-        return new Program(b, [b.Lower(tree, scope)]);
+        return new Program(b, [b.Lower(tree, ImmutableDictionary<string, int>.Empty.WithComparers(StringComparer.Ordinal))]);
     }
 
     /// <summary>
@@ -118,6 +117,9 @@ internal sealed partial class Program
         private int next = parameterCount;
 
         public int Parameters { get; } = parameterCount;
+
+        /// <summary>The slots of the outermost names (the parameters), under the scopes that lets and templates add.</summary>
+        public Dictionary<string, int> Names { get; } = new(parameterCount, StringComparer.Ordinal);
 
         public List<double> Constants { get; } = [];
 
@@ -196,12 +198,12 @@ internal sealed partial class Program
                 case Number n:
                     return Constant(n.Value);
                 case Variable v:
-                    return scope.TryGetValue(v.Name, out var slot) ? slot
+                    return scope.TryGetValue(v.Name, out var slot) || Names.TryGetValue(v.Name, out slot) ? slot
                         : throw new FormulaException(FormulaErrorKind.Name, $"unknown name `{v.Name}`");
                 case Sum s:
-                    return LowerChain(Steps.Of(s), scope);
+                    return LowerSum(s, scope);
                 case Product p:
-                    return LowerChain(Steps.Of(p), scope);
+                    return LowerProduct(p, scope, skipSign: false);
                 case Power { Exponent: Number { Value: var k } } p when Steps.IsUnrolled(k):
                     return Unrolled(Lower(p.Base, scope), (int)k);
                 case Power p:
@@ -223,17 +225,36 @@ internal sealed partial class Program
             }
         }
 
-        private int LowerChain(Steps.Chain chain, ImmutableDictionary<string, int> scope)
+        // the shapes of Steps, read in place (no view built: a sum of many parameters allocates little): a
+        // subtracted term without its -1, a product's leading -1 a negation, a later u**-1 a division
+        private int LowerSum(Sum s, ImmutableDictionary<string, int> scope)
         {
-            var acc = Lower(chain.First, scope);
-            if (chain.Negate)
+            var acc = Lower(s.Terms[0], scope);
+            for (var i = 1; i < s.Terms.Length; i++)
+            {
+                acc = Steps.IsSubtraction(s.Terms[i])
+                    ? Binary2(Op.Subtract, acc, LowerProduct((Product)s.Terms[i], scope, skipSign: true))
+                    : Binary2(Op.Add, acc, Lower(s.Terms[i], scope));
+            }
+
+            return acc;
+        }
+
+        private int LowerProduct(Product p, ImmutableDictionary<string, int> scope, bool skipSign)
+        {
+            var negate = Steps.IsNegation(p);
+            var start = negate ? 1 : 0;
+            var acc = Lower(p.Factors[start], scope);
+            if (negate && !skipSign)
             {
                 acc = Negate(acc);
             }
 
-            foreach (var step in chain.Rest)
+            for (var i = start + 1; i < p.Factors.Length; i++)
             {
-                acc = Step(step.Op, acc, Lower(step.Operand, scope));
+                acc = Steps.IsDivision(p.Factors[i], out var divisor)
+                    ? Binary2(Op.Divide, acc, Lower(divisor, scope))
+                    : Binary2(Op.Multiply, acc, Lower(p.Factors[i], scope));
             }
 
             return acc;
@@ -313,10 +334,11 @@ internal sealed partial class Program
         {
             var temporaries = Parameters + Constants.Count;
             var lastUse = new int[next];
+            // an array, not stackalloc: a method with both and loops is compiled optimized at its first call
+            var operands = new int[4];
             for (var i = 0; i < code.Count; i++)
             {
-                var instruction = code[i];
-                foreach (var operand in Operands(instruction))
+                foreach (var operand in operands.AsSpan(0, Operands(code[i], operands)))
                 {
                     if (operand >= Parameters)
                     {
@@ -348,7 +370,7 @@ internal sealed partial class Program
                     C = Arity(instruction.Op) > 2 ? Map(instruction.C) : 0,
                     D = Arity(instruction.Op) > 3 ? Map(instruction.D) : 0,
                 };
-                foreach (var operand in Operands(instruction))
+                foreach (var operand in operands.AsSpan(0, Operands(instruction, operands)))
                 {
                     // freed once, by its last reader (which may read it twice)
                     if (operand >= Parameters && lastUse[operand] == i)
@@ -379,24 +401,11 @@ internal sealed partial class Program
             _ => 2,
         };
 
-        private static IEnumerable<int> Operands(Instruction i)
+        // the instruction's operands into `into`; returns how many
+        private static int Operands(Instruction i, Span<int> into)
         {
-            var arity = Arity(i.Op);
-            yield return i.A;
-            if (arity > 1)
-            {
-                yield return i.B;
-            }
-
-            if (arity > 2)
-            {
-                yield return i.C;
-            }
-
-            if (arity > 3)
-            {
-                yield return i.D;
-            }
+            (into[0], into[1], into[2], into[3]) = (i.A, i.B, i.C, i.D);
+            return Arity(i.Op);
         }
     }
 }

@@ -19,7 +19,7 @@ internal sealed class Tiers
     // costs tens of microseconds to build and then nanoseconds per call
     private const int InterpretedEvaluations = 16;
 
-    /// <summary>Calls of a delegate from <see cref="Compile"/> or <see cref="PromotedGradient"/> that run the program before it swaps to compiled code.</summary>
+    /// <summary>Calls of a typed delegate from <see cref="Compile"/> or of <see cref="PromotedGradient"/> that run the program before it swaps to compiled code.</summary>
     internal const int PromoteAfterCalls = 256;
 
     /// <summary>
@@ -42,6 +42,7 @@ internal sealed class Tiers
     private Lazy<Backpropagation.Trace>? trace;
     private Lazy<Program>? program;
     private Lazy<Program>? gradientProgram;
+    private Lazy<GradientFunction>? promotedGradient;
     private int compilable;
     private int large;
     private int evaluations;
@@ -88,53 +89,43 @@ internal sealed class Tiers
     public Program GradientProgram => Made(ref gradientProgram, this, static t => Program.LowerGradient(t.core, t.parameters));
 
     /// <summary>
-    /// The delegate <c>CompileGradient</c> returns: <see cref="Gradient"/> once made; else, under a JIT, one that runs
-    /// the gradient program for its first <see cref="PromoteAfterCalls"/> calls and then the compiled sweep, so a
-    /// fresh gradient's first values need no code generation.
+    /// The delegate <c>CompileGradient</c> returns, the same at every call: without code generation, for a large
+    /// formula, or once it is made, <see cref="Gradient"/>; else one that runs the gradient program for its first
+    /// <see cref="PromoteAfterCalls"/> calls and then the compiled sweep, so a fresh gradient's first values need no
+    /// code generation.
     /// </summary>
-    public GradientFunction PromotedGradient
-    {
-        get
+    public GradientFunction PromotedGradient => !CodeGeneration || IsLarge ? Gradient
+        : Made(ref promotedGradient, this, static t =>
         {
-            if (!CodeGeneration || gradient is { IsValueCreated: true })
+            if (t.gradient is { IsValueCreated: true })
             {
-                return Gradient;
+                return t.Gradient;
             }
 
-            var slow = GradientProgram.ToGradientFunction();
+            var slow = t.GradientProgram.ToGradientFunction();
             GradientFunction? fast = null;
             var calls = 0;
-            return (point, g) => (fast ?? Promote(ref fast, ref calls, slow, () => Gradient))(point, g);
-        }
-    }
+            return (point, g) => (fast ?? Promote(ref fast, ref calls, slow, () => t.Gradient))(point, g);
+        });
 
     /// <summary>
     /// The delegate <c>Compile</c> and <c>Compile&lt;T&gt;</c> return, of type <paramref name="delegateType"/> (already
-    /// checked against the parameters): without code generation the program's; under a JIT one that runs the
-    /// program for its first <see cref="PromoteAfterCalls"/> calls and then the delegate <paramref name="compile"/>
-    /// makes. Null for a delegate type the program does not serve (the caller compiles it).
+    /// checked against the parameters). For <c>Func&lt;double[], double&gt;</c>, <see cref="Value"/>. For a typed
+    /// delegate, without code generation the program's; under a JIT one that runs the program for its first
+    /// <see cref="PromoteAfterCalls"/> calls and then the delegate <paramref name="compile"/> makes. Null for a
+    /// delegate type the program does not serve (the caller compiles it).
     /// </summary>
     public Delegate? Compile(Type delegateType, Func<Delegate> compile)
     {
-        if (!CodeGeneration)
-        {
-            return delegateType == typeof(Func<double[], double>) ? Value : Program.ToDelegate(delegateType);
-        }
-
+        // an array delegate is the formula's one compiled delegate, shared by equal trees (Value)
         if (delegateType == typeof(Func<double[], double>))
         {
-            if (IsCompiled)
-            {
-                return Value;
-            }
-
-            var slow = Program.ToArrayDelegate();
-            Func<double[], double>? fast = null;
-            var calls = 0;
-            return new Func<double[], double>(a => (fast ?? Promote(ref fast, ref calls, slow, () => Value))(a));
+            return Value;
         }
 
-        return Program.ToDelegate(delegateType, compile);
+        // a large formula compiles at once, as before: its program would be a second copy of it in memory, and
+        // compiling it at some later call would stall that call for milliseconds or more
+        return !CodeGeneration ? Program.ToDelegate(delegateType) : IsLarge ? null : Program.ToDelegate(delegateType, compile);
     }
 
     // the delegate to run now: the slow one until the count is reached, then the compiled one (made once, here;
