@@ -46,7 +46,10 @@ public sealed partial class Formula
     public TDelegate Compile<TDelegate>()
         where TDelegate : Delegate
     {
-        return Compiled("compile", () => DelegateCompiler.Compile(ToExpression<TDelegate>()));
+        // the expression is made only when compiled code is: the tiers may run the evaluator first, or only
+        CheckDelegateType<TDelegate>();
+        return Compiled("compile", () => (TDelegate?)tiers.Compile(typeof(TDelegate), () => DelegateCompiler.Compile(ToExpression<TDelegate>()))
+            ?? DelegateCompiler.Compile(ToExpression<TDelegate>()));
     }
 
     /// <summary>
@@ -60,6 +63,14 @@ public sealed partial class Formula
     public Expression<TDelegate> ToExpression<TDelegate>()
         where TDelegate : Delegate
     {
+        CheckDelegateType<TDelegate>();
+        return Compiled("compile", () => (Expression<TDelegate>)LinqCompiler.ToLambda(typeof(TDelegate), Core, Parameters, Options.RerollNodes));
+    }
+
+    // a Func<double, ..., double> with one input per parameter
+    private void CheckDelegateType<TDelegate>()
+        where TDelegate : Delegate
+    {
         var invoke = typeof(TDelegate).GetMethod("Invoke")!;
         var inputs = invoke.GetParameters();
         if (invoke.ReturnType != typeof(double) || inputs.Any(p => p.ParameterType != typeof(double)) || inputs.Length != Parameters.Count)
@@ -68,8 +79,6 @@ public sealed partial class Formula
                 $"{typeof(TDelegate).Name} does not match the formula: it needs {Parameters.Count} double input(s) ({string.Join(", ", Parameters)}) and a double result",
                 nameof(TDelegate));
         }
-
-        return Compiled("compile", () => (Expression<TDelegate>)LinqCompiler.ToLambda(typeof(TDelegate), Core, Parameters, Options.RerollNodes));
     }
 
     /// <summary>
@@ -179,7 +188,7 @@ public sealed partial class Formula
     /// double value = grad([2, -3, 10], g);   // 4; g = [-3, 2, 1]
     /// </code>
     /// </example>
-    public GradientFunction CompileGradient() => Compiled("compile the gradient of", () => tiers.Gradient);
+    public GradientFunction CompileGradient() => Compiled("compile the gradient of", () => tiers.PromotedGradient);
 
     /// <summary>
     /// One forward and backward pass that reports the value and gradient of every parameter and every

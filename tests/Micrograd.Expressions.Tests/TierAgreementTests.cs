@@ -6,10 +6,10 @@ namespace Micrograd.Expressions.Tests;
 /// Every evaluation tier gives the same bits (all NaN counts as one answer: NaN payloads and signs are not
 /// specified) for random formulas at the points where IEEE arithmetic is most delicate.
 /// </summary>
-[TestFixture]
-public class TierAgreementTests
+/// <remarks>The cases, run with code generation (<see cref="TierAgreementTests"/>) and without it.</remarks>
+public abstract class TierAgreementCases
 {
-    private static readonly double[] Special =
+    protected static readonly double[] Special =
     [
         0.0, -0.0, double.PositiveInfinity, double.NegativeInfinity, double.NaN, double.Epsilon, -double.Epsilon,
         2.2250738585072014e-308 / 3, 1.0, -1.0, 0.5, -2.5, 1e308, -1e-300, Math.PI,
@@ -152,13 +152,101 @@ public class TierAgreementTests
         }
     }
 
-    private static double[] Gradient(Calculus.GradientFunction f, double[] p)
+    protected static double[] Gradient(Calculus.GradientFunction f, double[] p)
     {
         var gradient = new double[p.Length];
         return [f(p, gradient), .. gradient];
     }
 
-    private static string Text(IEnumerable<double> values) =>
+    protected static string Text(IEnumerable<double> values) =>
         string.Join(", ", values.Select(v => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture)));
 
+}
+
+/// <summary>The agreement cases under the JIT, and the engine's own evaluator against the LINQ-compiled code.</summary>
+[TestFixture]
+public class TierAgreementTests : TierAgreementCases
+{
+    // the engine's own evaluator (the program, its block loop and its reverse sweep) against the LINQ-compiled
+    // delegates, made directly so that the tiers' choice does not matter
+    [Test]
+    public void Evaluator_RandomFormulasAtSpecialPoints_SameBitsAsCompiledCode()
+    {
+        var names = new[] { "x", "y", "a", "b" };
+        for (var seed = 0; seed < 1000; seed++)
+        {
+            var formula = Formula.FromTree(new RandomTrees(seed, names, signedZeros: seed % 2 == 0).Next(), names);
+            var random = new Random(seed);
+            var points = Enumerable.Range(0, 16).Select(_ => names.Select(_ => Special[random.Next(Special.Length)]).ToArray()).ToArray();
+            var columns = names.Select((_, j) => points.Select(p => p[j]).ToArray()).ToArray();
+            var program = Compilation.Program.Lower(formula.Core, formula.Parameters);
+            var batch = new double[points.Length];
+            program.ToKernel()(columns, batch, 0, points.Length);
+            var compiled = Compilation.DelegateCompiler.Compile(Compilation.LinqCompiler.ToArrayLambda(formula.Core, formula.Parameters));
+            var gradient = Compilation.Program.LowerGradient(formula.Core, formula.Parameters).ToGradientFunction();
+            var compiledGradient = Compilation.Backpropagation.Compile(formula.Core, formula.Parameters, formula.Options.RerollNodes);
+            for (var k = 0; k < points.Length; k++)
+            {
+                var p = points[k];
+                var values = new[] { compiled(p), program.Evaluate(p), batch[k] };
+                Assert.That(values.All(v => Bits.Same(v, values[0])), Is.True,
+                    $"seed {seed}: {formula} at ({Text(p)}): compiled, program, program's batch = {Text(values)}");
+                var (expected, actual) = (Gradient(compiledGradient, p), Gradient(gradient, p));
+                Assert.That(expected.Zip(actual).All(v => Bits.Same(v.First, v.Second)), Is.True,
+                    $"seed {seed}: gradient of {formula} at ({Text(p)}): compiled {Text(expected)}, program {Text(actual)}");
+            }
+        }
+    }
+
+    // blocks of the batch loop: lengths around the block and the vector width, an offset start, and functions
+    // with and without a lane-wise form
+    [TestCase("3*x**2 - 4*x + 5", 1)]
+    [TestCase("sqrt(abs(x))/(x - 1) + -x", 515)]
+    [TestCase("sin(x)**-3 + max(x, 0.5)*log(x)", 1030)]
+    [TestCase("let u = x*x in u**0.5 + atan2(u, x) + pi", 2049)]
+    public void EvaluatorBatch_LengthsAcrossBlocks_SameBitsAsProgramPerPoint(string text, int length)
+    {
+        var formula = Formula.Parse(text);
+        var x = Enumerable.Range(0, length + 3).Select(i => Special[i % Special.Length] * (1 + (i / 7))).ToArray();
+        var program = Compilation.Program.Lower(formula.Core, formula.Parameters);
+        var results = new double[x.Length];
+        program.ToKernel()([x], results, 3, length);
+        for (var k = 3; k < x.Length; k++)
+        {
+            var expected = program.Evaluate([x[k]]);
+            Assert.That(Bits.Same(results[k], expected), Is.True, $"{text} at [{k}] = {x[k]:R}: batch {results[k]:R}, program {expected:R}");
+        }
+    }
+}
+
+/// <summary>
+/// The same agreement tests with code generation off, as on NativeAOT, iOS or WebAssembly: every public operation
+/// runs the engine's own evaluator (the switch is global, so this fixture never runs beside another).
+/// </summary>
+[TestFixture]
+[NonParallelizable]
+public class TierAgreementWithoutCodeGenerationTests : TierAgreementCases
+{
+    [OneTimeSetUp]
+    public void TurnCodeGenerationOff() => Compilation.Tiers.CodeGeneration = false;
+
+    [OneTimeTearDown]
+    public void TurnCodeGenerationOn() => Compilation.Tiers.CodeGeneration = System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeSupported;
+
+    [Test]
+    public void Operations_WithoutCodeGeneration_RunTheProgram()
+    {
+        var formula = Formula.Parse("3*x**2 - 4*x + 5");
+        var (compile, typed, gradient) = (formula.Compile(), formula.Compile<Func<double, double>>(), formula.CompileGradient());
+        Assert.Multiple(() =>
+        {
+            Assert.That(RunsTheProgram(compile), Is.True, $"Compile() gave {compile.Method}");
+            Assert.That(RunsTheProgram(typed), Is.True, $"Compile<T>() gave {typed.Method}");
+            Assert.That(RunsTheProgram(gradient), Is.True, $"CompileGradient() gave {gradient.Method}");
+        });
+    }
+
+    // a closure over the program: a method of Program or of a class nested in it
+    private static bool RunsTheProgram(Delegate d) =>
+        d.Method.DeclaringType == typeof(Compilation.Program) || d.Method.DeclaringType?.DeclaringType == typeof(Compilation.Program);
 }

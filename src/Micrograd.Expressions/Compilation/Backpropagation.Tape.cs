@@ -66,7 +66,7 @@ internal static partial class Backpropagation
                     return builtin;
                 case Sum s:
                     var sum = Apply(Lower(s.Terms[0], scope), Steps.Of(s).Rest, scope);
-                    return Cancels(s) ? Constant(sum) : sum;
+                    return Backpropagation.Cancels(s) ? Constant(sum) : sum;
                 case Product p:
                     return LowerProduct(p, scope);
                 case Power { Exponent: Number { Value: var k } } p when Steps.IsUnrolled(k):
@@ -262,25 +262,6 @@ internal static partial class Backpropagation
             return node;
         }
 
-        // the terms of the sum cancel in pairs: each term has an equal term of the opposite sign
-        private static bool Cancels(Sum s)
-        {
-            // as many negated terms as others, or they cannot pair up (and the table below is not needed)
-            if (2 * s.Terms.Count(Steps.IsSubtraction) != s.Terms.Length)
-            {
-                return false;
-            }
-
-            var balance = new Dictionary<Expr, int>();
-            foreach (var term in s.Terms)
-            {
-                var (expr, sign) = Steps.IsSubtraction(term, out var subtrahend) ? (subtrahend, -1) : (term, 1);
-                balance[expr] = balance.GetValueOrDefault(expr) + sign;
-            }
-
-            return balance.Values.All(b => b == 0);
-        }
-
         private int Relabel(int node, string name)
         {
             Nodes[node] = Nodes[node] with { Label = name };
@@ -297,13 +278,5 @@ internal static partial class Backpropagation
         private static readonly Variable U = new("u");
         private static readonly Variable V = new("v");
         private static readonly Variable W = new("w");
-
-        // a factor of a product equal to `known` read as `name` instead (a value the tape already has)
-        private static Expr Reuse(Expr e, Expr known, Variable name) => e switch
-        {
-            _ when e.Equals(known) => name,
-            Product p => new Product([.. p.Factors.Select(f => f.Equals(known) ? name : f)]),
-            _ => e,
-        };
     }
 }

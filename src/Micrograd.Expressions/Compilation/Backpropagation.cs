@@ -69,6 +69,33 @@ internal static partial class Backpropagation
         return new BackpropResult(value, byName, nodes, tape, nodeValues, nodeGrads);
     }
 
+    // the terms of the sum cancel in pairs (u - u is 0 in real arithmetic: no gradient flows through it): each term has an equal term of the opposite sign
+    internal static bool Cancels(Sum s)
+    {
+        // as many negated terms as others, or they cannot pair up (and the table below is not needed)
+        if (2 * s.Terms.Count(Steps.IsSubtraction) != s.Terms.Length)
+        {
+            return false;
+        }
+
+        var balance = new Dictionary<Expr, int>();
+        foreach (var term in s.Terms)
+        {
+            var (expr, sign) = Steps.IsSubtraction(term, out var subtrahend) ? (subtrahend, -1) : (term, 1);
+            balance[expr] = balance.GetValueOrDefault(expr) + sign;
+        }
+
+        return balance.Values.All(b => b == 0);
+    }
+
+    // a factor of a product equal to `known` read as `name` instead (a value the tape already has)
+    internal static Expr Reuse(Expr e, Expr known, Variable name) => e switch
+    {
+        _ when e.Equals(known) => name,
+        Product p => new Product([.. p.Factors.Select(f => f.Equals(known) ? name : f)]),
+        _ => e,
+    };
+
     // the per-node trace never rerolls: it reports every node
     private static (LambdaExpression Lambda, IReadOnlyList<GraphNode> Tape, HashSet<int> Builtins) Build(Expr tree, IReadOnlyList<string> parameters, bool trace, bool reroll)
     {

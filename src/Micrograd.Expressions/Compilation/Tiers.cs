@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Micrograd.Expressions.Calculus;
 using Micrograd.Expressions.Syntax;
 
@@ -6,14 +7,28 @@ namespace Micrograd.Expressions.Compilation;
 /// <summary>
 /// How one formula runs, and its compiled code: the value delegate (shared by equal trees through
 /// <see cref="CompileCache"/>), the gradient, the per-node trace and the batch loop, each made once, on first use, thread-safely.
-/// Evaluation starts interpreted and moves to compiled code once the formula is evaluated often; both give the
-/// same bits. Formulas past <see cref="FormulaOptions.MaxCompiledNodes"/> are only ever interpreted.
+/// The one place that chooses between the engine's own evaluator (<see cref="Program"/>, no code generation) and
+/// LINQ compilation: without dynamic code (<see cref="CodeGeneration"/> false: NativeAOT, iOS, WebAssembly) the
+/// program runs everything; under a JIT it runs a young formula (its first evaluations, a fresh delegate's first
+/// calls), and LINQ-compiled code takes over once the formula is used often. Every tier gives the same bits.
+/// Formulas past <see cref="FormulaOptions.MaxCompiledNodes"/> are only ever interpreted.
 /// </summary>
 internal sealed class Tiers
 {
-    // the first evaluations walk the tree (microseconds); later ones use the compiled delegate, which costs tens of
-    // microseconds to build and then nanoseconds per call
+    // the first evaluations run the program (lowered in microseconds); later ones use the compiled delegate, which
+    // costs tens of microseconds to build and then nanoseconds per call
     private const int InterpretedEvaluations = 16;
+
+    /// <summary>Calls of a typed delegate from <see cref="Compile"/> or of <see cref="PromotedGradient"/> that run the program before it swaps to compiled code.</summary>
+    internal const int PromoteAfterCalls = 256;
+
+    /// <summary>
+    /// False where the runtime cannot generate code (<see cref="RuntimeFeature.IsDynamicCodeSupported"/>), or when
+    /// the AppContext switch <c>Micrograd.Expressions.DisableCodeGeneration</c> is set: then every operation runs
+    /// the engine's own evaluator. Tests set it to run the no-JIT tier under the JIT.
+    /// </summary>
+    internal static bool CodeGeneration { get; set; } = RuntimeFeature.IsDynamicCodeSupported
+        && !(AppContext.TryGetSwitch("Micrograd.Expressions.DisableCodeGeneration", out var disabled) && disabled);
 
     private readonly Expr core;
     private readonly IReadOnlyList<string> parameters;
@@ -25,6 +40,9 @@ internal sealed class Tiers
     private Lazy<GradientFunction>? gradient;
     private Lazy<BatchCompiler.Kernel>? batch;
     private Lazy<Backpropagation.Trace>? trace;
+    private Lazy<Program>? program;
+    private Lazy<Program>? gradientProgram;
+    private Lazy<GradientFunction>? promotedGradient;
     private int compilable;
     private int large;
     private int evaluations;
@@ -48,18 +66,95 @@ internal sealed class Tiers
     /// <summary>True once the value delegate exists (evaluations then use it).</summary>
     public bool IsCompiled => value is { IsValueCreated: true };
 
-    /// <summary>The value delegate over an array in parameter order.</summary>
-    public Func<double[], double> Value => Made(ref value, this, static t => CompileCache.GetOrCompile(t.core, t.parameters,
-        () => DelegateCompiler.Compile(LinqCompiler.ToArrayLambda(t.core, t.parameters, t.options.RerollNodes))));
+    /// <summary>The value program, lowered once.</summary>
+    public Program Program => Made(ref program, this, static t => Program.Lower(t.core, t.parameters));
 
-    /// <summary>The value-and-gradient delegate.</summary>
-    public GradientFunction Gradient => Made(ref gradient, this, static t => Backpropagation.Compile(t.core, t.parameters, t.options.RerollNodes));
+    /// <summary>
+    /// The value delegate over an array in parameter order: LINQ-compiled under a JIT (shared by equal trees), the
+    /// program's without code generation.
+    /// </summary>
+    public Func<double[], double> Value => Made(ref value, this, static t => CodeGeneration
+        ? CompileCache.GetOrCompile(t.core, t.parameters, () => DelegateCompiler.Compile(LinqCompiler.ToArrayLambda(t.core, t.parameters, t.options.RerollNodes)))
+        : t.Program.ToArrayDelegate());
+
+    /// <summary>
+    /// The value-and-gradient delegate: the compiled reverse sweep under a JIT, the gradient program without code
+    /// generation.
+    /// </summary>
+    public GradientFunction Gradient => Made(ref gradient, this, static t => CodeGeneration
+        ? Backpropagation.Compile(t.core, t.parameters, t.options.RerollNodes)
+        : t.GradientProgram.ToGradientFunction());
+
+    /// <summary>The gradient program (the value, then the reverse sweep), lowered once.</summary>
+    public Program GradientProgram => Made(ref gradientProgram, this, static t => Program.LowerGradient(t.core, t.parameters));
+
+    /// <summary>
+    /// The delegate <c>CompileGradient</c> returns, the same at every call: without code generation, for a large
+    /// formula, or once it is made, <see cref="Gradient"/>; else one that runs the gradient program for its first
+    /// <see cref="PromoteAfterCalls"/> calls and then the compiled sweep, so a fresh gradient's first values need no
+    /// code generation.
+    /// </summary>
+    public GradientFunction PromotedGradient => !CodeGeneration || IsLarge ? Gradient
+        : Made(ref promotedGradient, this, static t =>
+        {
+            if (t.gradient is { IsValueCreated: true })
+            {
+                return t.Gradient;
+            }
+
+            var slow = t.GradientProgram.ToGradientFunction();
+            GradientFunction? fast = null;
+            var calls = 0;
+            return (point, g) => (fast ?? Promote(ref fast, ref calls, slow, () => t.Gradient))(point, g);
+        });
+
+    /// <summary>
+    /// The delegate <c>Compile</c> and <c>Compile&lt;T&gt;</c> return, of type <paramref name="delegateType"/> (already
+    /// checked against the parameters). For <c>Func&lt;double[], double&gt;</c>, <see cref="Value"/>. For a typed
+    /// delegate, without code generation the program's; under a JIT one that runs the program for its first
+    /// <see cref="PromoteAfterCalls"/> calls and then the delegate <paramref name="compile"/> makes. Null for a
+    /// delegate type the program does not serve (the caller compiles it).
+    /// </summary>
+    public Delegate? Compile(Type delegateType, Func<Delegate> compile)
+    {
+        // an array delegate is the formula's one compiled delegate, shared by equal trees (Value)
+        if (delegateType == typeof(Func<double[], double>))
+        {
+            return Value;
+        }
+
+        // a large formula compiles at once, as before: its program would be a second copy of it in memory, and
+        // compiling it at some later call would stall that call for milliseconds or more
+        return !CodeGeneration ? Program.ToDelegate(delegateType) : IsLarge ? null : Program.ToDelegate(delegateType, compile);
+    }
+
+    // the delegate to run now: the slow one until the count is reached, then the compiled one (made once, here;
+    // a failure to compile leaves the slow one in place)
+    internal static T Promote<T>(ref T? fast, ref int calls, T slow, Func<T> compile)
+        where T : Delegate
+    {
+        if (Interlocked.Increment(ref calls) != PromoteAfterCalls)
+        {
+            return slow;
+        }
+
+        try
+        {
+            return fast = compile();
+        }
+        catch (Exception e) when (e is FormulaException or InvalidProgramException or NotSupportedException or InsufficientExecutionStackException)
+        {
+            return slow;
+        }
+    }
 
     /// <summary>The per-node trace (value and gradient of every node), compiled once.</summary>
     public Backpropagation.Trace Trace => Made(ref trace, this, static t => Backpropagation.CompileTrace(t.core, t.parameters));
 
-    /// <summary>The batch loop.</summary>
-    public BatchCompiler.Kernel Batch => Made(ref batch, this, static t => BatchCompiler.CompileOrFallBack(t.core, t.parameters, () => t.Value));
+    /// <summary>The batch loop: compiled under a JIT, the program's block loop without code generation.</summary>
+    public BatchCompiler.Kernel Batch => Made(ref batch, this, static t => CodeGeneration
+        ? BatchCompiler.CompileOrFallBack(t.core, t.parameters, () => t.Value)
+        : t.Program.ToKernel());
 
     // what slot holds, made on first use by one thread (the others wait for it); a failure stays in the Lazy and is
     // thrown again at every use
@@ -92,7 +187,7 @@ internal sealed class Tiers
             return compiled.Value(values);
         }
 
-        if (Interlocked.Increment(ref evaluations) > InterpretedEvaluations && IsCompilable)
+        if (CodeGeneration && Interlocked.Increment(ref evaluations) > InterpretedEvaluations && IsCompilable)
         {
             if (!IsLarge)
             {
@@ -108,7 +203,7 @@ internal sealed class Tiers
 
         try
         {
-            return Interpreter.Evaluate(core, parameters, values);
+            return IsCompilable ? Program.Evaluate(values) : Interpreter.Evaluate(core, parameters, values);
         }
         catch (InsufficientExecutionStackException) when (IsCompilable)
         {

@@ -98,6 +98,12 @@ public sealed class Function
         : typeof(Vector).GetMethods().Single(m => m.Name == lanes && m.IsGenericMethodDefinition).MakeGenericMethod(typeof(double));
 
     private MethodInfo? vectorMethod;
+
+    /// <summary><see cref="VectorMethod"/> as a delegate, for the engine's own evaluator's batch loop; null where the row has none.</summary>
+    internal Func<Vector<double>, Vector<double>>? VectorImplementation =>
+        vectorImplementation ??= VectorMethod?.CreateDelegate<Func<Vector<double>, Vector<double>>>();
+
+    private Func<Vector<double>, Vector<double>>? vectorImplementation;
     private string? lanes;
 
     /// <summary>LaTeX template; <c>{0}</c>, <c>{1}</c> stand for the rendered arguments.</summary>

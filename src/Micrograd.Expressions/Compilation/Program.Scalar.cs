@@ -1,0 +1,144 @@
+using System.Buffers;
+
+namespace Micrograd.Expressions.Compilation;
+
+// The scalar loop: one point, every instruction in turn, over slots on the stack (or pooled, for a large program).
+internal sealed partial class Program
+{
+    // slots up to this many live on the stack
+    private const int StackSlots = 256;
+
+    /// <summary>The value at <paramref name="arguments"/> (one per parameter, in order).</summary>
+    public double Evaluate(ReadOnlySpan<double> arguments)
+    {
+        if (slots > StackSlots)
+        {
+            return EvaluatePooled(arguments);
+        }
+
+        // no loop in this method: one with stackalloc and a loop is compiled optimized at its first call
+        Span<double> s = stackalloc double[slots];
+        Load(arguments, s);
+        Execute(s);
+        return s[Outputs[0]];
+    }
+
+    private double EvaluatePooled(ReadOnlySpan<double> arguments)
+    {
+        var rented = ArrayPool<double>.Shared.Rent(slots);
+        try
+        {
+            var s = rented.AsSpan(0, slots);
+            Load(arguments, s);
+            Execute(s);
+            return s[Outputs[0]];
+        }
+        finally
+        {
+            ArrayPool<double>.Shared.Return(rented);
+        }
+    }
+
+    /// <summary>Runs the program at <paramref name="arguments"/> into <paramref name="s"/> (at least <see cref="Slots"/> long), for a caller that reads several outputs.</summary>
+    public void Run(ReadOnlySpan<double> arguments, Span<double> s)
+    {
+        Load(arguments, s);
+        Execute(s);
+    }
+
+    private void Load(ReadOnlySpan<double> arguments, Span<double> s)
+    {
+        arguments[..parameters].CopyTo(s);
+        constants.CopyTo(s[parameters..]);
+    }
+
+    private void Execute(Span<double> s)
+    {
+        foreach (ref readonly var i in code.AsSpan())
+        {
+            s[i.Target] = i.Op switch
+            {
+                Op.Add => s[i.A] + s[i.B],
+                Op.Subtract => s[i.A] - s[i.B],
+                Op.Multiply => s[i.A] * s[i.B],
+                Op.Divide => s[i.A] / s[i.B],
+                Op.Negate => -s[i.A],
+                Op.Pow => Math.Pow(s[i.A], s[i.B]),
+                Op.Call1 => unary[i.Function](s[i.A]),
+                Op.Call2 => binary[i.Function](s[i.A], s[i.B]),
+                Op.Call3 => ternary[i.Function](s[i.A], s[i.B], s[i.C]),
+                Op.Call4 => quaternary[i.Function](s[i.A], s[i.B], s[i.C], s[i.D]),
+                _ => Calculus.Chain.Times(s[i.A], s[i.B]),
+            };
+        }
+    }
+
+    /// <summary>The program as a delegate over an array in parameter order.</summary>
+    public Func<double[], double> ToArrayDelegate() => values => Evaluate(values);
+
+    /// <summary>
+    /// The program as a delegate of type <paramref name="delegateType"/>, a <c>Func</c> of up to four doubles to a
+    /// double (checked by the caller), made without code generation: a closure over the program. Null for another type.
+    /// </summary>
+    public Delegate? ToDelegate(Type delegateType) => delegateType switch
+    {
+        _ when delegateType == typeof(Func<double>) => new Func<double>(() => Evaluate([])),
+        _ when delegateType == typeof(Func<double, double>) => new Func<double, double>(a => Evaluate([a])),
+        _ when delegateType == typeof(Func<double, double, double>) => new Func<double, double, double>((a, b) => Evaluate([a, b])),
+        _ when delegateType == typeof(Func<double, double, double, double>) => new Func<double, double, double, double>((a, b, c) => Evaluate([a, b, c])),
+        _ when delegateType == typeof(Func<double, double, double, double, double>) =>
+            new Func<double, double, double, double, double>((a, b, c, d) => Evaluate([a, b, c, d])),
+        _ => null,
+    };
+
+    /// <summary>
+    /// As <see cref="ToDelegate(Type)"/>, but the delegate runs the program for its first
+    /// <see cref="Tiers.PromoteAfterCalls"/> calls and from then on the delegate <paramref name="compile"/> makes
+    /// (of the same type): a fresh delegate's first calls need no code generation, a busy one reaches compiled speed.
+    /// </summary>
+    public Delegate? ToDelegate(Type delegateType, Func<Delegate> compile) => ToDelegate(delegateType) switch
+    {
+        Func<double> slow => Promoting(slow, compile),
+        Func<double, double> slow => Promoting(slow, compile),
+        Func<double, double, double> slow => Promoting(slow, compile),
+        Func<double, double, double, double> slow => Promoting(slow, compile),
+        Func<double, double, double, double, double> slow => Promoting(slow, compile),
+        _ => null,
+    };
+
+    // one per shape, so that a call once promoted is a field read, a test and the compiled delegate's call
+    private static Func<double> Promoting(Func<double> slow, Func<Delegate> compile)
+    {
+        Func<double>? fast = null;
+        var calls = 0;
+        return () => (fast ?? Tiers.Promote(ref fast, ref calls, slow, () => (Func<double>)compile()))();
+    }
+
+    private static Func<double, double> Promoting(Func<double, double> slow, Func<Delegate> compile)
+    {
+        Func<double, double>? fast = null;
+        var calls = 0;
+        return a => (fast ?? Tiers.Promote(ref fast, ref calls, slow, () => (Func<double, double>)compile()))(a);
+    }
+
+    private static Func<double, double, double> Promoting(Func<double, double, double> slow, Func<Delegate> compile)
+    {
+        Func<double, double, double>? fast = null;
+        var calls = 0;
+        return (a, b) => (fast ?? Tiers.Promote(ref fast, ref calls, slow, () => (Func<double, double, double>)compile()))(a, b);
+    }
+
+    private static Func<double, double, double, double> Promoting(Func<double, double, double, double> slow, Func<Delegate> compile)
+    {
+        Func<double, double, double, double>? fast = null;
+        var calls = 0;
+        return (a, b, c) => (fast ?? Tiers.Promote(ref fast, ref calls, slow, () => (Func<double, double, double, double>)compile()))(a, b, c);
+    }
+
+    private static Func<double, double, double, double, double> Promoting(Func<double, double, double, double, double> slow, Func<Delegate> compile)
+    {
+        Func<double, double, double, double, double>? fast = null;
+        var calls = 0;
+        return (a, b, c, d) => (fast ?? Tiers.Promote(ref fast, ref calls, slow, () => (Func<double, double, double, double, double>)compile()))(a, b, c, d);
+    }
+}
