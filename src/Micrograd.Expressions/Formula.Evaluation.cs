@@ -60,7 +60,7 @@ public sealed partial class Formula
     public Expression<TDelegate> ToExpression<TDelegate>()
         where TDelegate : Delegate
     {
-        var invoke = typeof(TDelegate).GetMethod("Invoke")!;
+        var invoke = DelegateCompiler.Signature(typeof(TDelegate));
         var inputs = invoke.GetParameters();
         if (invoke.ReturnType != typeof(double) || inputs.Any(p => p.ParameterType != typeof(double)) || inputs.Length != Parameters.Count)
         {

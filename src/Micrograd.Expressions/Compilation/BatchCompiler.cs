@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Linq.Expressions;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using Micrograd.Expressions.Syntax;
 using L = System.Linq.Expressions.Expression;
 
@@ -74,7 +75,9 @@ internal static class BatchCompiler
 
         var locals = new List<ParameterExpression> { i, end };
         locals.AddRange(columnLocals);
-        vectorized = Vectorizable(tree) && Vector.IsHardwareAccelerated;
+        // Vector<double> lanes need compiled code: System.Linq.Expressions' interpreter, all there is without dynamic
+        // code (NativeAOT, iOS, WebAssembly), finds no Vector<T> operators, so there the loop is scalar
+        vectorized = RuntimeFeature.IsDynamicCodeSupported && Vectorizable(tree) && Vector.IsHardwareAccelerated;
         if (vectorized)
         {
             statements.Add(VectorLoop(tree, parameters, columnLocals, results, i, end, locals));
@@ -82,9 +85,9 @@ internal static class BatchCompiler
 
         statements.Add(ScalarLoop(tree, parameters, columnLocals, results, i, end, locals));
         var body = L.Block(typeof(void), locals, statements);
-        // Expression.Compile, not DelegateCompiler: FastExpressionCompiler 6.0.0 returns a delegate for this loop
+        // Expression.Compile, not FastExpressionCompiler: FastExpressionCompiler 6.0.0 returns a delegate for this loop
         // that throws NullReferenceException when run; a loop is compiled once per formula, so its cost is amortized
-        return L.Lambda<Kernel>(body, "batch", [columns, results, start, count]).Compile();
+        return (Kernel)DelegateCompiler.CompileWithLinq(L.Lambda<Kernel>(body, "batch", [columns, results, start, count]), preferInterpretation: false);
     }
 
     // while (i + width <= end) { lanes of each column; results[i..i+width] = f(lanes); i += width; }
