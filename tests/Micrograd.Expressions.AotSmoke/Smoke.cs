@@ -257,6 +257,8 @@ public static class Smoke
         }
     }
 
+    // every NaN alike, as the engine's tier agreement has it: which NaN an operation on two NaNs returns (their sign
+    // and payload) depends on the order the code takes its operands in, which compiled and interpreted code may differ in
     private static string Bits(IEnumerable<double> values) =>
-        string.Join(" ", values.Select(v => BitConverter.DoubleToInt64Bits(v).ToString("x16", CultureInfo.InvariantCulture)));
+        string.Join(" ", values.Select(v => double.IsNaN(v) ? "nan" : BitConverter.DoubleToInt64Bits(v).ToString("x16", CultureInfo.InvariantCulture)));
 }
