@@ -47,9 +47,8 @@ internal static class DelegateCompiler
         RuntimeFeature.IsDynamicCodeSupported ? Emit(lambda) : null;
 
     // FastExpressionCompiler is marked as unsafe to trim as a whole: it reflects over its own types and over the
-    // members the lambda names, which the lambda itself keeps. A trimmed app that has a JIT runs it (and its trimmer
-    // says FastExpressionCompiler warns); a NativeAOT app never reaches it, and its compiler, which reads
-    // IsDynamicCodeSupported as false, removes it.
+    // members the lambda names, which the lambda itself keeps. A trimmed app that has a JIT runs it; a NativeAOT
+    // app never reaches it, and its compiler, which reads IsDynamicCodeSupported as false, removes it.
     [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Reached only with dynamic code; reads the members the lambda references, kept by the lambda.")]
     private static Delegate? Emit(LambdaExpression lambda) =>
         // constants are folded by the lowering already; FastExpressionCompiler's own folding is not needed
