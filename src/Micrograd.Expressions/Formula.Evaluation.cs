@@ -71,7 +71,7 @@ public sealed partial class Formula
     private void CheckDelegateType<TDelegate>()
         where TDelegate : Delegate
     {
-        var invoke = typeof(TDelegate).GetMethod("Invoke")!;
+        var invoke = DelegateCompiler.Signature(typeof(TDelegate));
         var inputs = invoke.GetParameters();
         if (invoke.ReturnType != typeof(double) || inputs.Any(p => p.ParameterType != typeof(double)) || inputs.Length != Parameters.Count)
         {

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Linq.Expressions;
 using System.Reflection;
 using Micrograd.Expressions.Compilation;
@@ -7,6 +8,9 @@ namespace Micrograd.Expressions;
 /// <summary>Formulas as selectors of LINQ queries, for query providers such as EF Core.</summary>
 public sealed partial class Formula
 {
+    // what ToSelector reads of a row type: trimming keeps them (the public properties and fields it binds by name)
+    private const DynamicallyAccessedMemberTypes RowMembers = DynamicallyAccessedMemberTypes.PublicProperties | DynamicallyAccessedMemberTypes.PublicFields;
+
     /// <summary>
     /// The formula as a selector over rows of <typeparamref name="T"/>: each parameter is the public property or
     /// field of the same name (case-insensitive, of a numeric type), so
@@ -24,7 +28,7 @@ public sealed partial class Formula
     /// <typeparam name="T">The row type.</typeparam>
     /// <returns>The selector.</returns>
     /// <exception cref="FormulaException">Kind <see cref="FormulaErrorKind.Name"/>: a parameter has no member of that name.</exception>
-    public Expression<Func<T, double>> ToSelector<T>() => ToSelector<T>(new Dictionary<string, Expression<Func<T, double>>>());
+    public Expression<Func<T, double>> ToSelector<[DynamicallyAccessedMembers(RowMembers)] T>() => ToSelector<T>(new Dictionary<string, Expression<Func<T, double>>>());
 
     /// <summary>
     /// The formula as a selector over rows of <typeparamref name="T"/>, with the expressions given for some
@@ -35,12 +39,12 @@ public sealed partial class Formula
     /// <returns>The selector.</returns>
     /// <exception cref="FormulaException">Kind <see cref="FormulaErrorKind.Name"/>: a parameter has neither an expression nor a member,
     /// or the formula calls a host's .NET function (which no database can run).</exception>
-    public Expression<Func<T, double>> ToSelector<T>(IReadOnlyDictionary<string, Expression<Func<T, double>>> columns)
+    public Expression<Func<T, double>> ToSelector<[DynamicallyAccessedMembers(RowMembers)] T>(IReadOnlyDictionary<string, Expression<Func<T, double>>> columns)
     {
         ArgumentNullException.ThrowIfNull(columns);
         var row = Expression.Parameter(typeof(T), "row");
-        var members = typeof(T).GetMembers(BindingFlags.Public | BindingFlags.Instance)
-            .Where(m => m is PropertyInfo { CanRead: true } or FieldInfo)
+        var members = typeof(T).GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanRead).Cast<MemberInfo>()
+            .Concat(typeof(T).GetFields(BindingFlags.Public | BindingFlags.Instance))
             .Where(m => Numeric(m is PropertyInfo p ? p.PropertyType : ((FieldInfo)m).FieldType))
             .ToList();
         var bound = new Dictionary<string, Expression>(StringComparer.Ordinal);

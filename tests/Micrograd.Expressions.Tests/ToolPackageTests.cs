@@ -29,6 +29,12 @@ public class ToolPackageTests
                 .And.Contain($"Micrograd.Expressions.Cli.linux-x64.{version}.snupkg"), string.Join(", ", names));
             Dotnet.AssertPublishable(Path.Combine(packages, $"Micrograd.Expressions.Cli.{version}.nupkg"));
 
+            // what a user of this platform downloads: the pointer package and this platform's (ReadyToRun, with only
+            // this platform's SkiaSharp natives); the `any` fallback, with every platform's natives, is far larger
+            var download = new FileInfo(Path.Combine(packages, $"Micrograd.Expressions.Cli.{version}.nupkg")).Length
+                + new FileInfo(Path.Combine(packages, $"Micrograd.Expressions.Cli.linux-x64.{version}.nupkg")).Length;
+            Assert.That(download, Is.LessThan(20L << 20), $"the linux-x64 tool packages are {download:N0} bytes");
+
             using (var linux = ZipFile.OpenRead(Path.Combine(packages, $"Micrograd.Expressions.Cli.linux-x64.{version}.nupkg")))
             {
                 var entry = linux.Entries.Single(e => e.FullName.EndsWith("/mgx.dll", StringComparison.Ordinal));

@@ -151,7 +151,7 @@ internal static partial class Backpropagation
             Rented.Add(partials);
             var (inputs, indices) = Reroll.Inputs(run, [.. operands.Select(o => values[o] is ParameterExpression local && Inputs.TryGetValue(local, out var read) ? read : values[o])]);
             var value = L.Block(
-                L.Assign(partials, L.Call(L.Constant(System.Buffers.ArrayPool<double>.Shared, typeof(System.Buffers.ArrayPool<double>)), nameof(System.Buffers.ArrayPool<double>.Rent), null, L.Constant(operands.Length + 1))),
+                L.Assign(partials, L.Call(L.Constant(System.Buffers.ArrayPool<double>.Shared, typeof(System.Buffers.ArrayPool<double>)), typeof(System.Buffers.ArrayPool<double>).GetMethod(nameof(System.Buffers.ArrayPool<double>.Rent))!, L.Constant(operands.Length + 1))),
                 L.Call(typeof(Reroll).GetMethod(nameof(Reroll.Gradient))!, values[acc], L.Constant(run.IsAdditive),
                     L.Constant(LinqCompiler.CompileBlock(run)), L.Constant(CompileBlockGradient(run)), L.Constant(run.Constants), L.Constant(run.ConstantCount),
                     inputs, L.Constant(indices), L.Constant(run.Indices), L.Constant(run.NameCount), L.Constant(run.Count), partials, L.Constant(operands.Length)));

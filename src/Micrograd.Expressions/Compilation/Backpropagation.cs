@@ -114,7 +114,7 @@ internal static partial class Backpropagation
         if (!trace)
         {
             statements.AddRange(tape.Rented.Select(array =>
-                L.Call(L.Constant(System.Buffers.ArrayPool<double>.Shared, typeof(System.Buffers.ArrayPool<double>)), nameof(System.Buffers.ArrayPool<double>.Return), null, array, L.Constant(false))));
+                L.Call(L.Constant(System.Buffers.ArrayPool<double>.Shared, typeof(System.Buffers.ArrayPool<double>)), typeof(System.Buffers.ArrayPool<double>).GetMethod(nameof(System.Buffers.ArrayPool<double>.Return))!, array, L.Constant(false))));
             statements.Add(tape.Value(output));
             return (L.Lambda<GradientFunction>(Locals.Block(statements, tape.Compiler.Locals, tape.Inputs, [point, gradient]), "gradient", [point, gradient]), tape.Nodes, tape.BuiltinConstants);
         }

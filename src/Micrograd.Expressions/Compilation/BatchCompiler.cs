@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Linq.Expressions;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using Micrograd.Expressions.Syntax;
 using L = System.Linq.Expressions.Expression;
 
@@ -74,7 +75,9 @@ internal static class BatchCompiler
 
         var locals = new List<ParameterExpression> { i, end };
         locals.AddRange(columnLocals);
-        vectorized = Vectorizable(tree) && Vector.IsHardwareAccelerated;
+        // Vector<double> lanes need compiled code: System.Linq.Expressions' interpreter, all there is without dynamic
+        // code (NativeAOT, iOS, WebAssembly), finds no Vector<T> operators, so there the loop is scalar
+        vectorized = RuntimeFeature.IsDynamicCodeSupported && Vectorizable(tree) && Vector.IsHardwareAccelerated;
         if (vectorized)
         {
             statements.Add(VectorLoop(tree, parameters, columnLocals, results, i, end, locals));

@@ -1,4 +1,6 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Linq.Expressions;
+using System.Runtime.CompilerServices;
 using L = System.Linq.Expressions.Expression;
 
 namespace Micrograd.Expressions.Compilation;
@@ -92,8 +94,17 @@ internal static class Locals
         var index = declared.Select((local, i) => (local, i)).ToDictionary(x => x.local, x => x.i);
         var toSlots = new Rename(shared.ToDictionary(kv => kv.Key, kv => (L)L.ArrayAccess(slots, L.Constant(index[kv.Value]))));
         return L.Block(ordered[^1].Type, [slots],
-            ordered.Select(toSlots.Visit).Prepend(L.Assign(slots, L.NewArrayBounds(typeof(double), L.Constant(declared.Count))))!);
+            ordered.Select(toSlots.Visit).Prepend(L.Assign(slots, NewDoubles(declared.Count)))!);
     }
+
+    /// <summary>A new <c>double[]</c> of <paramref name="count"/> zeros, made at each run of the expression.</summary>
+    // AOT's warning is about arrays of types whose array code may not exist: double[] always does
+    [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "An array of double, a type every NativeAOT app has")]
+    public static NewArrayExpression NewDoubles(int count) => L.NewArrayBounds(typeof(double), L.Constant(count));
+
+    /// <summary>A new <c>double[]</c> of these values, made at each run of the expression.</summary>
+    [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "An array of double, a type every NativeAOT app has")]
+    public static NewArrayExpression Doubles(IEnumerable<L> values) => L.NewArrayInit(typeof(double), values);
 
     // The JIT compiles a method without optimizing it past about 8,000 references to locals (or 20,000 IL
     // instructions). A long block is cut, where few values are alive, into runs of statements with about
@@ -106,7 +117,8 @@ internal static class Locals
         Dictionary<ParameterExpression, int> last, Dictionary<ParameterExpression, ParameterExpression> shared,
         IReadOnlyList<ParameterExpression> parameters, int methodReferences)
     {
-        if (sizes.Sum() <= methodReferences)
+        // the methods exist for the JIT's optimizer; without dynamic code the block is interpreted as it stands
+        if (!RuntimeFeature.IsDynamicCodeSupported || sizes.Sum() <= methodReferences)
         {
             return body;
         }

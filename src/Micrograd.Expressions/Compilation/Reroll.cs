@@ -50,7 +50,7 @@ internal static class Reroll
             ? (array, i) : default).ToList();
         return reads.Count > 0 && reads.All(r => r.array is not null) && reads.Select(r => r.array).Distinct().Count() == 1
             ? (reads[0].array, [.. run.Indices.Select(k => reads[k].i)])
-            : (values.Count == 0 ? Expression.Constant(Array.Empty<double>()) : Expression.NewArrayInit(typeof(double), values), run.Indices);
+            : (values.Count == 0 ? Expression.Constant(Array.Empty<double>()) : Locals.Doubles(values), run.Indices);
     }
 
     /// <summary>The parameters of a compiled block after <c>acc</c>: constants, c, inputs, indices, v.</summary>

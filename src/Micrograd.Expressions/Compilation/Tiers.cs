@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using Micrograd.Expressions.Calculus;
 using Micrograd.Expressions.Syntax;
@@ -158,10 +159,10 @@ internal sealed class Tiers
 
     // what slot holds, made on first use by one thread (the others wait for it); a failure stays in the Lazy and is
     // thrown again at every use
-    private static T Made<T>(ref Lazy<T>? slot, Tiers tiers, Func<Tiers, T> make) => (slot ?? Holder(ref slot, tiers, make)).Value;
+    private static T Made<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicParameterlessConstructor)] T>(ref Lazy<T>? slot, Tiers tiers, Func<Tiers, T> make) => (slot ?? Holder(ref slot, tiers, make)).Value;
 
     // apart from Made, so that a use after the first allocates no closure
-    private static Lazy<T> Holder<T>(ref Lazy<T>? slot, Tiers tiers, Func<Tiers, T> make) =>
+    private static Lazy<T> Holder<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicParameterlessConstructor)] T>(ref Lazy<T>? slot, Tiers tiers, Func<Tiers, T> make) =>
         LazyInitializer.EnsureInitialized(ref slot, () => new Lazy<T>(() => make(tiers)));
 
     // a yes-or-no answer computed once (0 not yet, 1 no, 2 yes); computing it twice in a race gives the same answer

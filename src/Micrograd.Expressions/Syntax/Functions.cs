@@ -12,13 +12,13 @@ public sealed class Function
     private readonly string[] derivatives;
 
     private Function(
-        string name, string[] parameters, string domain, Func<MethodInfo>? method, double constant,
+        string name, string[] parameters, string domain, Delegate? implementation, double constant,
         string[] derivatives, string latex, string csharp, string dynamicLinq)
     {
         Name = name;
         ParameterNames = parameters;
         Domain = domain;
-        findMethod = method;
+        this.implementation = implementation;
         ConstantValue = constant;
         this.derivatives = derivatives;
         LaTeX = latex;
@@ -82,11 +82,11 @@ public sealed class Function
     public Syntax.Expr? Body { get; }
 
     /// <summary>The static method a call compiles to (a <see cref="Math"/> member, one of the engine's own, or a host's static method); null for a closure, a formula body or a constant.</summary>
-    internal MethodInfo? Method => method ??= findMethod?.Invoke();
+    internal MethodInfo? Method => method ??= IsBuiltIn ? implementation?.Method : null;
 
-    // a built-in row's method is found on first use: finding 23 methods by reflection would cost every process's start-up
+    // a built-in row's method is read from its delegate on first use (reading 23 would cost every process's start-up);
+    // the delegate names the method directly, so trimming and NativeAOT keep it (no lookup by name)
     private MethodInfo? method;
-    private readonly Func<MethodInfo>? findMethod;
 
     private Delegate? implementation;
 
@@ -94,17 +94,14 @@ public sealed class Function
     /// The lane-wise <c>Vector&lt;double&gt;</c> method that rounds exactly as <see cref="Method"/> (IEEE sqrt and
     /// abs), or null: batch loops vectorise only formulas whose every function has one.
     /// </summary>
-    internal MethodInfo? VectorMethod => vectorMethod ??= lanes is null ? null
-        : typeof(Vector).GetMethods().Single(m => m.Name == lanes && m.IsGenericMethodDefinition).MakeGenericMethod(typeof(double));
+    internal MethodInfo? VectorMethod => vectorMethod ??= lanes?.Method;
 
     private MethodInfo? vectorMethod;
 
-    /// <summary><see cref="VectorMethod"/> as a delegate, for the engine's own evaluator's batch loop; null where the row has none.</summary>
-    internal Func<Vector<double>, Vector<double>>? VectorImplementation =>
-        vectorImplementation ??= VectorMethod?.CreateDelegate<Func<Vector<double>, Vector<double>>>();
+    /// <summary>The lane-wise form of the row's function as a delegate, for the engine's own evaluator's batch loop; null where the row has none.</summary>
+    internal Func<Vector<double>, Vector<double>>? VectorImplementation => lanes;
 
-    private Func<Vector<double>, Vector<double>>? vectorImplementation;
-    private string? lanes;
+    private Func<Vector<double>, Vector<double>>? lanes;
 
     /// <summary>LaTeX template; <c>{0}</c>, <c>{1}</c> stand for the rendered arguments.</summary>
     internal string LaTeX { get; }
@@ -184,12 +181,7 @@ public sealed class Function
     {
         get
         {
-            if (implementation is null && Method is not null)
-            {
-                // made on first use: building 23 delegates would cost every process's start-up
-                Interlocked.CompareExchange(ref implementation, Method.CreateDelegate(DelegateType(Arity)), null);
-            }
-            else if (implementation is null && compileBody is not null)
+            if (implementation is null && compileBody is not null)
             {
                 Interlocked.CompareExchange(ref implementation, compileBody(), null);
             }
@@ -220,7 +212,10 @@ public sealed class Function
         }
 
         var implementation = Implementation;
-        if (implementation is { Target: { } target, Method: { IsStatic: false, DeclaringType: not null } method } && implementation.HasSingleTarget)
+        // (a delegate the interpreter made, where there is no dynamic code, names its delegate type's Invoke with
+        // another delegate as its target: that one is invoked as a delegate)
+        if (implementation is { Target: { } target, Method: { IsStatic: false, DeclaringType: { } owner } method } && implementation.HasSingleTarget
+            && owner.IsInstanceOfType(target))
         {
             return System.Linq.Expressions.Expression.Call(System.Linq.Expressions.Expression.Constant(target), method, args);
         }
@@ -277,15 +272,14 @@ public sealed class Function
     /// <inheritdoc/>
     public override string ToString() => Signature;
 
-    private static readonly Type M = typeof(Math);
-    private static readonly Type B = typeof(Builtins);
-
-    private static Function F(string name, string domain, Type owner, string method, string derivative, string latex, string? csharp = null, string? dynamicLinq = null) =>
-        new(name, ["x"], domain, () => owner.GetMethod(method, [typeof(double)])!, double.NaN, [derivative], latex,
+    // a row's method is given as a delegate (Math.Sin), so trimming and NativeAOT see it used; method names its
+    // Math member for the C# and Dynamic LINQ templates
+    private static Function F(string name, string domain, Func<double, double> implementation, string method, string derivative, string latex, string? csharp = null, string? dynamicLinq = null) =>
+        new(name, ["x"], domain, implementation, double.NaN, [derivative], latex,
             csharp ?? $"Math.{method}({{0}})", dynamicLinq ?? csharp ?? $"Math.{method}({{0}})");
 
-    private static Function F2(string name, string[] parameters, string domain, Type owner, string method, string[] derivatives, string latex, string? csharp = null, string? dynamicLinq = null) =>
-        new(name, parameters, domain, () => owner.GetMethod(method, [typeof(double), typeof(double)])!, double.NaN, derivatives, latex,
+    private static Function F2(string name, string[] parameters, string domain, Func<double, double, double> implementation, string method, string[] derivatives, string latex, string? csharp = null, string? dynamicLinq = null) =>
+        new(name, parameters, domain, implementation, double.NaN, derivatives, latex,
             csharp ?? $"Math.{method}({{0}}, {{1}})", dynamicLinq ?? csharp ?? $"Math.{method}({{0}}, {{1}})");
 
     // the row takes two or more arguments, folded left (SymPy's, math.js's and NCalc's n-ary min and max)
@@ -295,10 +289,10 @@ public sealed class Function
         return this;
     }
 
-    // the row with its lane-wise form: the generic Vector method of that name, for double (found on first use)
-    private Function WithLanes(string name)
+    // the row with its lane-wise form: the Vector method, for double (its MethodInfo read on first use)
+    private Function WithLanes(Func<Vector<double>, Vector<double>> lanewise)
     {
-        lanes = name;
+        lanes = lanewise;
         return this;
     }
 
@@ -317,35 +311,35 @@ public sealed class Function
     /// </summary>
     internal static readonly Function[] All =
     [
-        F("sin", "all reals", M, "Sin", "cos(x)", @"\sin\left({0}\right)"),
-        F("cos", "all reals", M, "Cos", "-sin(x)", @"\cos\left({0}\right)"),
-        F("tan", "x ≠ π/2 + kπ", M, "Tan", "1 + tan(x)**2", @"\tan\left({0}\right)"),
-        F("asin", "-1 ≤ x ≤ 1", M, "Asin", "1/sqrt(1 - x**2)", @"\arcsin\left({0}\right)"),
-        F("acos", "-1 ≤ x ≤ 1", M, "Acos", "-1/sqrt(1 - x**2)", @"\arccos\left({0}\right)"),
-        F("atan", "all reals", M, "Atan", "1/(1 + x**2)", @"\arctan\left({0}\right)"),
-        F("sinh", "all reals", M, "Sinh", "cosh(x)", @"\sinh\left({0}\right)"),
-        F("cosh", "all reals", M, "Cosh", "sinh(x)", @"\cosh\left({0}\right)"),
-        F("tanh", "all reals", M, "Tanh", "1 - tanh(x)**2", @"\tanh\left({0}\right)"),
-        F("exp", "all reals", M, "Exp", "exp(x)", @"e^{{{0}}}"),
-        F("log", "x > 0 (log(0) = -Infinity)", M, "Log", "1/x", @"\ln\left({0}\right)"),
-        F("log10", "x > 0 (log10(0) = -Infinity)", M, "Log10", "1/(log(10)*x)", @"\log_{{10}}\left({0}\right)"),
-        F("sqrt", "x ≥ 0", M, "Sqrt", "1/(2*sqrt(x))", @"\sqrt{{{0}}}").WithLanes(nameof(Vector.SquareRoot)),
-        F("cbrt", "all reals", M, "Cbrt", "1/(3*cbrt(x)**2)", @"\sqrt[3]{{{0}}}"),
-        F("abs", "all reals", M, "Abs", "sign(x)", @"\left|{0}\right|").WithLanes(nameof(Vector.Abs)),
-        F("sign", "all reals (sign(0) = 0)", B, nameof(Builtins.Sign), "0", @"\operatorname{{sign}}\left({0}\right)",
+        F("sin", "all reals", Math.Sin, nameof(Math.Sin), "cos(x)", @"\sin\left({0}\right)"),
+        F("cos", "all reals", Math.Cos, nameof(Math.Cos), "-sin(x)", @"\cos\left({0}\right)"),
+        F("tan", "x ≠ π/2 + kπ", Math.Tan, nameof(Math.Tan), "1 + tan(x)**2", @"\tan\left({0}\right)"),
+        F("asin", "-1 ≤ x ≤ 1", Math.Asin, nameof(Math.Asin), "1/sqrt(1 - x**2)", @"\arcsin\left({0}\right)"),
+        F("acos", "-1 ≤ x ≤ 1", Math.Acos, nameof(Math.Acos), "-1/sqrt(1 - x**2)", @"\arccos\left({0}\right)"),
+        F("atan", "all reals", Math.Atan, nameof(Math.Atan), "1/(1 + x**2)", @"\arctan\left({0}\right)"),
+        F("sinh", "all reals", Math.Sinh, nameof(Math.Sinh), "cosh(x)", @"\sinh\left({0}\right)"),
+        F("cosh", "all reals", Math.Cosh, nameof(Math.Cosh), "sinh(x)", @"\cosh\left({0}\right)"),
+        F("tanh", "all reals", Math.Tanh, nameof(Math.Tanh), "1 - tanh(x)**2", @"\tanh\left({0}\right)"),
+        F("exp", "all reals", Math.Exp, nameof(Math.Exp), "exp(x)", @"e^{{{0}}}"),
+        F("log", "x > 0 (log(0) = -Infinity)", Math.Log, nameof(Math.Log), "1/x", @"\ln\left({0}\right)"),
+        F("log10", "x > 0 (log10(0) = -Infinity)", Math.Log10, nameof(Math.Log10), "1/(log(10)*x)", @"\log_{{10}}\left({0}\right)"),
+        F("sqrt", "x ≥ 0", Math.Sqrt, nameof(Math.Sqrt), "1/(2*sqrt(x))", @"\sqrt{{{0}}}").WithLanes(Vector.SquareRoot),
+        F("cbrt", "all reals", Math.Cbrt, nameof(Math.Cbrt), "1/(3*cbrt(x)**2)", @"\sqrt[3]{{{0}}}"),
+        F("abs", "all reals", Math.Abs, nameof(Math.Abs), "sign(x)", @"\left|{0}\right|").WithLanes(Vector.Abs),
+        F("sign", "all reals (sign(0) = 0)", Builtins.Sign, nameof(Builtins.Sign), "0", @"\operatorname{{sign}}\left({0}\right)",
             "({0} > 0.0 ? 1.0 : {0} < 0.0 ? -1.0 : {0})"),
-        F("relu", "all reals", B, nameof(Builtins.Relu), "heaviside(x)", @"\operatorname{{relu}}\left({0}\right)",
+        F("relu", "all reals", Builtins.Relu, nameof(Builtins.Relu), "heaviside(x)", @"\operatorname{{relu}}\left({0}\right)",
             "Math.Max({0}, 0.0)", "Math.Max({0}, (1.0 - 1.0))"),
-        F("sigmoid", "all reals", B, nameof(Builtins.Sigmoid), "sigmoid(x)*(1 - sigmoid(x))", @"\sigma\left({0}\right)",
+        F("sigmoid", "all reals", Builtins.Sigmoid, nameof(Builtins.Sigmoid), "sigmoid(x)*(1 - sigmoid(x))", @"\sigma\left({0}\right)",
             "(1.0 / (1.0 + Math.Exp(-{0})))"),
-        F("heaviside", "all reals (heaviside(0) = 0)", B, nameof(Builtins.Heaviside), "0", @"H\left({0}\right)",
+        F("heaviside", "all reals (heaviside(0) = 0)", Builtins.Heaviside, nameof(Builtins.Heaviside), "0", @"H\left({0}\right)",
             "({0} > 0.0 ? 1.0 : {0} <= 0.0 ? 0.0 : {0})", "({0} > 0.0 ? 1.0 : {0} <= 0.0 ? (1.0 - 1.0) : {0})"),
-        F2("pow", ["x", "y"], "as x**y", M, "Pow", ["y*x**(y - 1)", "x**y*log(x)"], @"{{{0}}}^{{{1}}}"),
-        F2("min", ["x", "y"], "all reals (Python's: y when y < x, else x)", B, nameof(Builtins.Min), ["heaviside(y - x)", "1 - heaviside(y - x)"], @"\min\left({0}, {1}\right)",
+        F2("pow", ["x", "y"], "as x**y", Math.Pow, nameof(Math.Pow), ["y*x**(y - 1)", "x**y*log(x)"], @"{{{0}}}^{{{1}}}"),
+        F2("min", ["x", "y"], "all reals (Python's: y when y < x, else x)", Builtins.Min, nameof(Builtins.Min), ["heaviside(y - x)", "1 - heaviside(y - x)"], @"\min\left({0}, {1}\right)",
             "({1} < {0} ? {1} : {0})").FoldingLeft(),
-        F2("max", ["x", "y"], "all reals (Python's: y when y > x, else x)", B, nameof(Builtins.Max), ["heaviside(x - y)", "1 - heaviside(x - y)"], @"\max\left({0}, {1}\right)",
+        F2("max", ["x", "y"], "all reals (Python's: y when y > x, else x)", Builtins.Max, nameof(Builtins.Max), ["heaviside(x - y)", "1 - heaviside(x - y)"], @"\max\left({0}, {1}\right)",
             "({1} > {0} ? {1} : {0})").FoldingLeft(),
-        F2("atan2", ["y", "x"], "all reals (atan2(0, 0) = 0)", M, "Atan2", ["x/(x**2 + y**2)", "-y/(x**2 + y**2)"], @"\operatorname{{atan2}}\left({0}, {1}\right)"),
+        F2("atan2", ["y", "x"], "all reals (atan2(0, 0) = 0)", Math.Atan2, nameof(Math.Atan2), ["x/(x**2 + y**2)", "-y/(x**2 + y**2)"], @"\operatorname{{atan2}}\left({0}, {1}\right)"),
         C("pi", Math.PI, @"\pi", "Math.PI"),
         C("e", Math.E, "e", "Math.E"),
     ];

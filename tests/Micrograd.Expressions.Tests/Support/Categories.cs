@@ -17,4 +17,7 @@ internal static class Categories
 
     /// <summary>Packs the NuGet packages with the SDK and installs or references them.</summary>
     public const string ToolPackage = "ToolPackage";
+
+    /// <summary>Compares the NativeAOT build of the smoke app with the same app under the JIT.</summary>
+    public const string Aot = "Aot";
 }
