@@ -54,7 +54,7 @@ public class GeneratedSourceTests
         Assert.That(actual, Is.EqualTo(File.ReadAllText(path)), $"the generated source of {method} differs from Golden/Demo.Model.{method}.g.cs");
     }
 
-    private static string Repository()
+    internal static string Repository()
     {
         var directory = new DirectoryInfo(TestContext.CurrentContext.TestDirectory);
         while (!File.Exists(Path.Combine(directory!.FullName, "Micrograd.Expressions.sln")))
