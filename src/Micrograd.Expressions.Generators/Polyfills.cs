@@ -65,6 +65,18 @@ namespace Micrograd.Expressions.Generators.Polyfill
             public static long GetAllocatedBytesForCurrentThread() => AllocatedBytes?.Invoke() ?? 0;
         }
 
+        // the runtime's own cube root where the compiler runs on .NET (Core), so that a folded constant has the
+        // engine's bits; on a host without it (.NET Framework) the real cube root through Pow, with its sign
+        private static readonly Func<double, double> CubeRoot = (Func<double, double>?)typeof(Math)
+            .GetMethod("Cbrt", BindingFlags.Public | BindingFlags.Static, null, [typeof(double)], null)
+            ?.CreateDelegate(typeof(Func<double, double>))
+            ?? (x => x < 0 ? -Math.Pow(-x, 1.0 / 3) : Math.Pow(x, 1.0 / 3));
+
+        extension(Math)
+        {
+            public static double Cbrt(double x) => CubeRoot(x);
+        }
+
         extension(Delegate d)
         {
             public bool HasSingleTarget => d.GetInvocationList().Length == 1;
@@ -192,5 +204,28 @@ namespace System
             h.Add(c);
             return h.ToHashCode();
         }
+    }
+}
+
+namespace System.Diagnostics.CodeAnalysis
+{
+    // the engine's trimming annotations, read by the trimmer only
+    [AttributeUsage(AttributeTargets.All, Inherited = false, AllowMultiple = true)]
+    internal sealed class UnconditionalSuppressMessageAttribute(string category, string checkId) : Attribute
+    {
+        public string Category { get; } = category;
+
+        public string CheckId { get; } = checkId;
+
+        public string? Justification { get; set; }
+    }
+}
+
+namespace System.Runtime.CompilerServices
+{
+    // the generator writes the lowering that Compile() compiles under a JIT, where code can be generated
+    internal static class RuntimeFeature
+    {
+        public static bool IsDynamicCodeSupported => true;
     }
 }

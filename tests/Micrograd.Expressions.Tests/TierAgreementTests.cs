@@ -231,7 +231,7 @@ public class TierAgreementWithoutCodeGenerationTests : TierAgreementCases
     public void TurnCodeGenerationOff() => Compilation.Tiers.CodeGeneration = false;
 
     [OneTimeTearDown]
-    public void TurnCodeGenerationOn() => Compilation.Tiers.CodeGeneration = System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeSupported;
+    public void TurnCodeGenerationOn() => Compilation.Tiers.CodeGeneration = Compilation.DelegateCompiler.CanEmit;
 
     [Test]
     public void Operations_WithoutCodeGeneration_RunTheProgram()

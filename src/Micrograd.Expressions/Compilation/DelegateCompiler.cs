@@ -24,9 +24,15 @@ internal static class DelegateCompiler
     public static TDelegate Compile<TDelegate>(Expression<TDelegate> lambda)
         where TDelegate : Delegate => (TDelegate)Compile((LambdaExpression)lambda);
 
-    /// <summary>The lambda compiled to its delegate type (interpreted where dynamic code is not supported).</summary>
+    /// <summary>
+    /// True where emitted code runs: the runtime supports dynamic code and is not a browser's (WebAssembly's runtime
+    /// reports dynamic code, but interprets what is emitted, and FastExpressionCompiler fails there).
+    /// </summary>
+    public static bool CanEmit => RuntimeFeature.IsDynamicCodeSupported && !OperatingSystem.IsBrowser();
+
+    /// <summary>The lambda compiled to its delegate type (interpreted where code cannot be emitted).</summary>
     public static Delegate Compile(LambdaExpression lambda) =>
-        RuntimeFeature.IsDynamicCodeSupported ? CompileFast(lambda) ?? lambda.Compile() : lambda.Compile(preferInterpretation: true);
+        CanEmit ? CompileFast(lambda) ?? lambda.Compile() : lambda.Compile(preferInterpretation: true);
 
     /// <summary>
     /// The lambda compiled by <c>Expression.Compile</c> alone, or interpreted by it when <paramref name="preferInterpretation"/>
@@ -34,7 +40,7 @@ internal static class DelegateCompiler
     /// dynamic code is not supported.
     /// </summary>
     public static Delegate CompileWithLinq(LambdaExpression lambda, bool preferInterpretation) =>
-        lambda.Compile(preferInterpretation || !RuntimeFeature.IsDynamicCodeSupported);
+        lambda.Compile(preferInterpretation || !CanEmit);
 
     /// <summary>The <c>Invoke</c> method of a delegate type: its parameters and result.</summary>
     // not an annotation on the callers' type parameters: PublicMethods of a delegate type would keep Delegate's
@@ -44,7 +50,7 @@ internal static class DelegateCompiler
 
     /// <summary>FastExpressionCompiler's delegate, or null where it declines the lambda or dynamic code is not supported.</summary>
     internal static Delegate? CompileFast(LambdaExpression lambda) =>
-        RuntimeFeature.IsDynamicCodeSupported ? Emit(lambda) : null;
+        CanEmit ? Emit(lambda) : null;
 
     // FastExpressionCompiler is marked as unsafe to trim as a whole: it reflects over its own types and over the
     // members the lambda names, which the lambda itself keeps. A trimmed app that has a JIT runs it; a NativeAOT

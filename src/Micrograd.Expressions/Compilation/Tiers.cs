@@ -24,11 +24,11 @@ internal sealed class Tiers
     internal const int PromoteAfterCalls = 256;
 
     /// <summary>
-    /// False where the runtime cannot generate code (<see cref="RuntimeFeature.IsDynamicCodeSupported"/>), or when
-    /// the AppContext switch <c>Micrograd.Expressions.DisableCodeGeneration</c> is set: then every operation runs
-    /// the engine's own evaluator. Tests set it to run the no-JIT tier under the JIT.
+    /// False where emitted code cannot run (<see cref="DelegateCompiler.CanEmit"/>: NativeAOT, iOS, a browser's
+    /// WebAssembly), or when the AppContext switch <c>Micrograd.Expressions.DisableCodeGeneration</c> is set: then
+    /// every operation runs the engine's own evaluator. Tests set it to run the no-JIT tier under the JIT.
     /// </summary>
-    internal static bool CodeGeneration { get; set; } = RuntimeFeature.IsDynamicCodeSupported
+    internal static bool CodeGeneration { get; set; } = DelegateCompiler.CanEmit
         && !(AppContext.TryGetSwitch("Micrograd.Expressions.DisableCodeGeneration", out var disabled) && disabled);
 
     private readonly Expr core;

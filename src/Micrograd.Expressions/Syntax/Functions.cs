@@ -324,7 +324,7 @@ public sealed class Function
         F("log", "x > 0 (log(0) = -Infinity)", Math.Log, nameof(Math.Log), "1/x", @"\ln\left({0}\right)"),
         F("log10", "x > 0 (log10(0) = -Infinity)", Math.Log10, nameof(Math.Log10), "1/(log(10)*x)", @"\log_{{10}}\left({0}\right)"),
         F("sqrt", "x ≥ 0", Math.Sqrt, nameof(Math.Sqrt), "1/(2*sqrt(x))", @"\sqrt{{{0}}}").WithLanes(Vector.SquareRoot),
-        F("cbrt", "all reals", Math.Cbrt, nameof(Math.Cbrt), "1/(3*cbrt(x)**2)", @"\sqrt[3]{{{0}}}"),
+        F("cbrt", "all reals", Math.Cbrt, "Cbrt", "1/(3*cbrt(x)**2)", @"\sqrt[3]{{{0}}}"),
         F("abs", "all reals", Math.Abs, nameof(Math.Abs), "sign(x)", @"\left|{0}\right|").WithLanes(Vector.Abs),
         F("sign", "all reals (sign(0) = 0)", Builtins.Sign, nameof(Builtins.Sign), "0", @"\operatorname{{sign}}\left({0}\right)",
             "({0} > 0.0 ? 1.0 : {0} < 0.0 ? -1.0 : {0})"),
