@@ -42,6 +42,13 @@ internal static partial class Printer
         }
 
         var bound = Length(body, dialect);
+        if (dialect == Dialect.MathML)
+        {
+            return bound > options.MaxOutputLength
+                ? throw TooLong(options, "; the MathML dialect writes a let-bound value at each of its uses")
+                : MathML(body);
+        }
+
         if (dialect is Dialect.CSharp or Dialect.LaTeX && expr is Let let && bound > 2 * Length(let, dialect))
         {
             // writing each let-bound value at each use would more than double the text: keep the bindings
@@ -81,7 +88,7 @@ internal static partial class Printer
 
     // how many times a template writes argument i: C#'s sign(x) writes x three times, so nested signs grow as 3^depth
     private static int Uses(Expr node, int child, Dialect d) =>
-        node is Call c && d != Dialect.Formula && Template(c.Function, d) is var template
+        node is Call c && d is not (Dialect.Formula or Dialect.MathML) && Template(c.Function, d) is var template
             ? Math.Max(1, template.Split("{" + child.ToString(CultureInfo.InvariantCulture) + "}").Length - 1)
             : 1;
 
