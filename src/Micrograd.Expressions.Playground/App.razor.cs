@@ -14,7 +14,7 @@ public partial class App
         [("plot", "Plot"), ("fd", "Finite differences"), ("check", "Check"), ("graph", "Graph"), ("train", "Train (two moons)")];
 
     private ShareState state = ShareState.Seed;
-    private Analysis analysis = Analysis.Of(ShareState.Seed.Formula);
+    private Analysis analysis = null!;
     private double? x0;
     private string? x0Error;
     private string? copied;
