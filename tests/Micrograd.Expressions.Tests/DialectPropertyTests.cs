@@ -107,6 +107,7 @@ public class DialectPropertyTests
     [TestCase("LaTeX")]
     [TestCase("DynamicLinq")]
     [TestCase("SQL")]
+    [TestCase("MathML")]
     public void Length_HostileRandomFormulas_BoundsTheWrittenText(string format)
     {
         var dialect = Formula.ParseDialect(format);

@@ -17,7 +17,7 @@ internal static class DiffCommand
         }.Require<Option<int>, int>(n => n >= 0 && n <= FormulaOptions.Default.MaxOrder, $"a whole number from 0 to {FormulaOptions.Default.MaxOrder}");
         var format = new Option<string>("--format")
         {
-            Description = "Output dialect: formula (default), latex, csharp, dynamic-linq or sql.",
+            Description = "Output dialect: formula (default), latex, csharp, dynamic-linq, sql or mathml.",
             DefaultValueFactory = _ => "formula",
         }.Require<Option<string>, string>(f => Formula.TryParseDialect(f, out _), $"one of {Formula.DialectNames}");
         var command = new Command("diff", "Differentiate a formula symbolically and print the simplified derivative.")

@@ -20,13 +20,19 @@ public enum Dialect
     /// and DuckDB share and <c>CASE WHEN</c> for conditionals; every number is a <c>DOUBLE PRECISION</c>.
     /// </summary>
     Sql,
+
+    /// <summary>
+    /// MathML presentation markup: one <c>&lt;math&gt;</c> element, well-formed XML, which browsers render
+    /// natively (for reading, not running; bindings inlined).
+    /// </summary>
+    MathML,
 }
 
 /// <summary>The names of the dialects, as <c>ToString(format)</c>, <c>mgx --format</c> and the batch protocol accept them.</summary>
 internal static class Dialects
 {
     /// <summary>The names, as listed in messages.</summary>
-    public const string Names = "G (formula), C# (csharp), LaTeX, DynamicLinq (dynamic-linq) or SQL";
+    public const string Names = "G (formula), C# (csharp), LaTeX, DynamicLinq (dynamic-linq), SQL or MathML";
 
     /// <summary>Reads a name (case-insensitive; null or empty is the formula language).</summary>
     public static bool TryParse(string? format, out Dialect dialect)
@@ -38,6 +44,7 @@ internal static class Dialects
             "LATEX" or "TEX" => Dialect.LaTeX,
             "DYNAMICLINQ" or "DYNAMIC-LINQ" or "LINQ" => Dialect.DynamicLinq,
             "SQL" => Dialect.Sql,
+            "MATHML" => Dialect.MathML,
             _ => null,
         };
         dialect = known ?? Dialect.Formula;

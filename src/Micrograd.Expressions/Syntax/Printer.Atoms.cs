@@ -14,6 +14,12 @@ internal static partial class Printer
     // operator and parentheses around it (LaTeX's \left( \right) \cdot are the longest).
     private static int OwnLength(Expr e, Dialect d)
     {
+        if (d == Dialect.MathML)
+        {
+            // every node may be wrapped in <mrow> and fenced, and the root adds the <math> element
+            return MathMLOwnLength(e);
+        }
+
         var perChild = d == Dialect.LaTeX ? 24 : d == Dialect.Formula ? 6 : 12;
         return e switch
         {

@@ -43,6 +43,13 @@ internal static partial class Printer
         }
 
         var bound = Length(body, dialect);
+        if (dialect == Dialect.MathML)
+        {
+            return bound > options.MaxOutputLength
+                ? throw TooLong(options, "; the MathML dialect writes a let-bound value at each of its uses")
+                : MathML(body);
+        }
+
         if (dialect is Dialect.CSharp or Dialect.LaTeX && expr is Let let && bound > 2 * Length(let, dialect))
         {
             // writing each let-bound value at each use would more than double the text: keep the bindings
@@ -84,7 +91,7 @@ internal static partial class Printer
     // and C#'s u**4 writes u four times
     private static int Uses(Expr node, int child, Dialect d) => node switch
     {
-        Call c when d != Dialect.Formula && Template(c.Function, d) is var template =>
+        Call c when d is not (Dialect.Formula or Dialect.MathML) && Template(c.Function, d) is var template =>
             Math.Max(1, template.Split("{" + child.ToString(CultureInfo.InvariantCulture) + "}").Length - 1),
         Power p when IsMultiplied(p, d) => Math.Max(1, (int)Math.Abs(((Number)p.Exponent).Value)),
         _ => 1,

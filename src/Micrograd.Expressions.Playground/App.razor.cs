@@ -1,0 +1,115 @@
+using System.Globalization;
+using Micrograd.Expressions.Playground.Model;
+using Microsoft.AspNetCore.Components;
+using Microsoft.JSInterop;
+
+namespace Micrograd.Expressions.Playground;
+
+/// <summary>The page: the formula and its derivatives, the views of one formula in tabs, and the link that reproduces them.</summary>
+public partial class App
+{
+    private static readonly (string Name, string Format)[] Dialects = [("LaTeX", "LaTeX"), ("C#", "C#"), ("SQL", "SQL"), ("MathML", "MathML")];
+
+    private static readonly (string Tab, string Title)[] TabTitles =
+        [("plot", "Plot"), ("fd", "Finite differences"), ("check", "Check"), ("graph", "Graph"), ("train", "Train (two moons)")];
+
+    private ShareState state = ShareState.Seed;
+    private Analysis analysis = null!;
+    private double? x0;
+    private string? x0Error;
+    private string? copied;
+
+    private string ShareLink => Navigation.BaseUri + state.Query();
+
+    /// <inheritdoc/>
+    protected override void OnInitialized()
+    {
+        state = ShareState.Read(new Uri(Navigation.Uri).Query);
+        analysis = Analysis.Of(state.Formula);
+        ReadX0();
+    }
+
+    private void OnFormula(ChangeEventArgs e)
+    {
+        state = state with { Formula = e.Value as string ?? "" };
+        analysis = Analysis.Of(state.Formula);
+        Publish();
+    }
+
+    private void OnX0(ChangeEventArgs e)
+    {
+        state = state with { X0 = e.Value as string ?? "" };
+        ReadX0();
+        Publish();
+    }
+
+    private void OnDrag(double x)
+    {
+        state = state with { X0 = Plot.Number(x) };
+        ReadX0();
+        Publish();
+    }
+
+    private void OnRange(ChangeEventArgs e, bool low)
+    {
+        if (double.TryParse(e.Value as string, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && double.IsFinite(v)
+            && (low ? v < state.XMax : v > state.XMin))
+        {
+            state = low ? state with { XMin = v } : state with { XMax = v };
+            Publish();
+        }
+    }
+
+    private void Open(string tab)
+    {
+        state = state with { Tab = tab };
+        Publish();
+    }
+
+    // x0 is a number or a constant formula (2/3, pi/4): the engine reads it
+    private void ReadX0()
+    {
+        if (Formula.TryParse(state.X0, out var f, out var error) && f.Parameters.Count == 0)
+        {
+            (x0, x0Error) = (f.Evaluate(), null);
+        }
+        else
+        {
+            (x0, x0Error) = (null, error?.Message ?? "x0 must be a number or a constant formula such as 2/3");
+        }
+    }
+
+    private PointView? Point()
+    {
+        if (analysis is not { Formula: { Parameters.Count: > 0 } formula, Error: null } || x0 is not { } at)
+        {
+            return null;
+        }
+
+        var variable = formula.Parameters.Contains("x") ? "x" : formula.Parameters[0];
+        return new PointView(formula, variable, [.. formula.Parameters.Select(p => p == variable ? at : 1.0)]);
+    }
+
+    private double Constant() => analysis.Formula is { Parameters.Count: 0 } f ? f.Evaluate() : double.NaN;
+
+    // the state goes into the address (replacing the entry, so typing does not fill the history)
+    private void Publish()
+    {
+        copied = null;
+        Navigation.NavigateTo(ShareLink, new NavigationOptions { ReplaceHistoryEntry = true });
+    }
+
+    private async Task Copy(string text)
+    {
+        try
+        {
+            await JS.InvokeVoidAsync("navigator.clipboard.writeText", text);
+            copied = "copied";
+        }
+        catch (JSException e)
+        {
+            // a page not served over https (or a denied permission) has no clipboard: say so, keep the text visible
+            copied = $"the browser refused the clipboard ({e.Message}); the text is in the button's tooltip";
+        }
+    }
+}
