@@ -25,6 +25,7 @@ public class DialectPropertyTests
         || (Nodes.Walk(f.Core).Any(n => n is Power { Exponent: Number { Value: var k } } && Steps.IsUnrolled(k)) && Close.Enough(expected, actual, 1e-9));
 
     [Test]
+    [Category(Categories.Slow)]
     public void CSharp_HostileRandomFormulas_RoslynGivesOurBits()
     {
         var formulas = Corpus(300);
