@@ -187,6 +187,7 @@ public class BackpropagationTests
     }
 
     [Test]
+    [Category(Categories.Slow)]
     public void CompileGradient_RandomTrees_MatchSymbolicGradient()
     {
         var compared = 0;

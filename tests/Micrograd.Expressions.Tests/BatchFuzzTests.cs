@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Micrograd.Expressions.Cli.Batch;
+using Micrograd.Expressions.Tests.Support;
 
 namespace Micrograd.Expressions.Tests;
 
@@ -41,6 +42,7 @@ public class BatchFuzzTests
     ];
 
     [Test]
+    [Category(Categories.Slow)]
     public void Session_HundredThousandMostlyHostileRequests_OneRightResponseEach()
     {
         var random = new Random(20261130);

@@ -23,6 +23,7 @@ public class DialectPropertyTests
     private static bool Agree(Formula f, double expected, double actual) => f is not null && Bits.Same(expected, actual);
 
     [Test]
+    [Category(Categories.Slow)]
     public void CSharp_HostileRandomFormulas_RoslynGivesOurBits()
     {
         var formulas = Corpus(300);
