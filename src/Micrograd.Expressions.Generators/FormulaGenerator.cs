@@ -33,13 +33,23 @@ public sealed class FormulaGenerator : IIncrementalGenerator
                 static (syntax, cancel) => MethodReader.Read(syntax, cancel))
             .WithTrackingName(MethodsStep);
 
-        var generated = methods.Select(static (method, cancel) => Writer.Generate(method, cancel)).WithTrackingName(GeneratedStep);
+        // generated from the method alone, without its place in the file: an edit above it leaves it cached
+        var generated = methods.Select(static (located, _) => located.Method)
+            .Select(static (method, cancel) => Writer.Generate(method, cancel)).WithTrackingName(GeneratedStep);
 
-        context.RegisterSourceOutput(generated, static (output, result) =>
+        // the places of this build, for the diagnostics (a method with none looks nothing up)
+        var places = methods.Select(static (located, _) => (located.Method.HintName, located.Places)).Collect();
+
+        context.RegisterSourceOutput(generated.Combine(places), static (output, pair) =>
         {
-            foreach (var problem in result.Problems)
+            var (result, all) = pair;
+            if (result.Problems.Count > 0)
             {
-                output.ReportDiagnostic(Diagnostic.Create(Diagnostics.ById(problem.Id), problem.Place.ToLocation(), [.. problem.Arguments]));
+                var places = all.First(p => p.HintName == result.HintName).Places;
+                foreach (var problem in result.Problems)
+                {
+                    output.ReportDiagnostic(Diagnostic.Create(Diagnostics.ById(problem.Id), places.Locate(problem, result.Formula), [.. problem.Arguments]));
+                }
             }
 
             if (result.Source is not null)

@@ -11,14 +11,15 @@ namespace Micrograd.Expressions.Generators;
 /// </summary>
 internal static class MethodReader
 {
-    public static Method Read(GeneratorAttributeSyntaxContext syntax, CancellationToken cancel)
+    public static Located Read(GeneratorAttributeSyntaxContext syntax, CancellationToken cancel)
     {
         var symbol = (IMethodSymbol)syntax.TargetSymbol;
         var declaration = (MethodDeclarationSyntax)syntax.TargetNode;
         var attribute = syntax.Attributes[0];
-        var place = Place.Of(declaration.Identifier.GetLocation());
+        var identifier = Place.Of(declaration.Identifier.GetLocation());
+        var place = identifier;
         var problems = new List<Problem>();
-        void Problem(string message) => problems.Add(new Problem(Diagnostics.Signature.Id, place, new EquatableArray<string>([message])));
+        void Problem(string message) => problems.Add(new Problem(Diagnostics.Signature.Id, Anchor.Name, 0, new EquatableArray<string>([message])));
 
         var formula = attribute.ConstructorArguments is [{ Value: string text }] ? text : null;
         string? derivative = null;
@@ -132,8 +133,9 @@ internal static class MethodReader
         var accessibility = string.Join(" ", declaration.Modifiers.Where(m => m.IsKind(SyntaxKind.PublicKeyword) || m.IsKind(SyntaxKind.InternalKeyword)
             || m.IsKind(SyntaxKind.PrivateKeyword) || m.IsKind(SyntaxKind.ProtectedKeyword)).Select(m => m.Text));
         var hint = $"{(ns is null ? "" : ns + ".")}{string.Join(".", containers.Select(c => c.Name.Replace('<', '{').Replace('>', '}').Replace(", ", ",")))}.{symbol.Name}.g.cs";
-        return new Method(hint, ns, new([.. containers]), modifiers, accessibility, returnType ?? "double", Escape(symbol.Name), new([.. parameters]),
-            formula, derivative, gradient, literal, place, new([.. problems]));
+        var method = new Method(hint, ns, new([.. containers]), modifiers, accessibility, returnType ?? "double", Escape(symbol.Name), new([.. parameters]),
+            formula, derivative, gradient, new([.. problems]));
+        return new Located(method, new Places(identifier, place, literal));
     }
 
     /// <summary>A name as C# writes it: a keyword with <c>@</c>.</summary>

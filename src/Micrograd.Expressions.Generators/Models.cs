@@ -37,8 +37,38 @@ internal sealed record Place(string Path, TextSpan Span, LinePositionSpan Lines)
         new(location.SourceTree?.FilePath ?? "", location.SourceSpan, location.GetLineSpan().Span);
 }
 
-/// <summary>A diagnostic found while reading a method, reported with its output.</summary>
-internal sealed record Problem(string Id, Place Place, EquatableArray<string> Arguments);
+/// <summary>Where a problem is reported: the method's name, the attribute's argument, or a character of the formula.</summary>
+internal enum Anchor
+{
+    Name,
+    Attribute,
+    Formula,
+}
+
+/// <summary>
+/// A diagnostic, placed by anchor rather than by position (<paramref name="Offset"/> is the character of the formula
+/// for <see cref="Anchor.Formula"/>), so that a method's generated output does not change when only its place in
+/// the file does: an edit above it leaves it cached, and <see cref="Places"/> locates the diagnostic when reported.
+/// </summary>
+internal sealed record Problem(string Id, Anchor Anchor, int Offset, EquatableArray<string> Arguments);
+
+/// <summary>The places of a method's diagnostics in the current build.</summary>
+internal sealed record Places(Place Name, Place Attribute, Literal? Literal)
+{
+    public Location Locate(Problem problem, string? formula)
+    {
+        var place = problem.Anchor switch
+        {
+            Anchor.Name => Name,
+            Anchor.Formula when Literal is not null && formula is not null => LiteralPositions.At(Literal, formula, problem.Offset) ?? Attribute,
+            _ => Attribute,
+        };
+        return place.ToLocation();
+    }
+}
+
+/// <summary>A method as read and the places of its parts: the pipeline generates from the first, and reports with the second.</summary>
+internal sealed record Located(Method Method, Places Places);
 
 /// <summary>One containing type of the method, outermost first: its keyword (<c>class</c>, <c>record struct</c>...) and name with type parameters.</summary>
 internal sealed record Container(string Keyword, string Name);
@@ -65,9 +95,7 @@ internal sealed record Method(
     string? Formula,
     string? Derivative,
     bool Gradient,
-    Literal? Literal,
-    Place Place,
     EquatableArray<Problem> Problems);
 
 /// <summary>What the generator makes of one method: the source (null when the method has errors) and the diagnostics.</summary>
-internal sealed record Generated(string HintName, string? Source, EquatableArray<Problem> Problems);
+internal sealed record Generated(string HintName, string? Formula, string? Source, EquatableArray<Problem> Problems);

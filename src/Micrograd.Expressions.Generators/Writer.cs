@@ -20,7 +20,7 @@ internal static class Writer
     {
         if (method.Problems.Count > 0 || method.Formula is null)
         {
-            return new Generated(method.HintName, null, method.Problems);
+            return new Generated(method.HintName, method.Formula, null, method.Problems);
         }
 
         try
@@ -34,9 +34,9 @@ internal static class Writer
         catch (Exception e)
         {
             var reason = e is NotSupportedException && e.Message.Contains("larger than it writes")
-                ? new Problem(Diagnostics.Limit.Id, method.Place, new([$"the formula is larger than the generator writes as C# ({e.Message})"]))
-                : new Problem(Diagnostics.Failure.Id, method.Place, new([method.Formula, method.Name, $"{e.GetType().Name}: {e.Message}"]));
-            return new Generated(method.HintName, null, new([reason]));
+                ? new Problem(Diagnostics.Limit.Id, Anchor.Attribute, 0, new([$"the formula is larger than the generator writes as C# ({e.Message})"]))
+                : new Problem(Diagnostics.Failure.Id, Anchor.Attribute, 0, new([method.Formula, method.Name, $"{e.GetType().Name}: {e.Message}"]));
+            return new Generated(method.HintName, method.Formula, null, new([reason]));
         }
     }
 
@@ -47,12 +47,12 @@ internal static class Writer
         {
             if (!Reader.TryRead(formula, FunctionTable.BuiltIn, Options, out read, out var error))
             {
-                return Failed(method, FormulaError(method, formula, error));
+                return Failed(method, FormulaError(formula, error));
             }
         }
         catch (FormulaSyntaxException error)
         {
-            return Failed(method, FormulaError(method, formula, error));
+            return Failed(method, FormulaError(formula, error));
         }
 
         cancel.ThrowIfCancellationRequested();
@@ -60,35 +60,35 @@ internal static class Writer
         var values = method.Parameters.Where(p => p.Kind != "span").Select(p => p.Name).ToList();
         foreach (var missing in read.Parameters.Where(p => !values.Contains(p)))
         {
-            problems.Add(new Problem(Diagnostics.Missing.Id, method.Place, new([missing, method.Name])));
+            problems.Add(new Problem(Diagnostics.Missing.Id, Anchor.Attribute, 0, new([missing, method.Name])));
         }
 
         foreach (var unused in values.Where(p => !read.Parameters.Contains(p)))
         {
-            problems.Add(new Problem(Diagnostics.Unused.Id, method.Place, new([unused, method.Name, formula])));
+            problems.Add(new Problem(Diagnostics.Unused.Id, Anchor.Attribute, 0, new([unused, method.Name, formula])));
         }
 
         if (problems.Count == 0 && HasHeader(formula) && !read.Parameters.SequenceEqual(values))
         {
-            problems.Add(new Problem(Diagnostics.Signature.Id, method.Place,
+            problems.Add(new Problem(Diagnostics.Signature.Id, Anchor.Attribute, 0,
                 new([$"the formula's `fun` header fixes the order of its parameters ({string.Join(", ", read.Parameters)}): method `{method.Name}` must take them in that order"])));
         }
 
         var order = method.Derivative?.Split(',').Select(name => name.Trim()).ToArray() ?? [];
         foreach (var name in order.Where(name => !read.Parameters.Contains(name)).Distinct())
         {
-            problems.Add(new Problem(Diagnostics.Derivative.Id, method.Place, new([method.Derivative!,
+            problems.Add(new Problem(Diagnostics.Derivative.Id, Anchor.Attribute, 0, new([method.Derivative!,
                 name.Length == 0 ? "a name is empty; write the parameters separated by commas, as \"x\" or \"x,y\"" : $"`{name}` is not a parameter of the formula ({string.Join(", ", read.Parameters)})"])));
         }
 
         if (order.Length > Options.MaxOrder)
         {
-            problems.Add(new Problem(Diagnostics.Limit.Id, method.Place, new([$"the order {order.Length} exceeds the limit (FormulaOptions.MaxOrder) of {Options.MaxOrder}"])));
+            problems.Add(new Problem(Diagnostics.Limit.Id, Anchor.Attribute, 0, new([$"the order {order.Length} exceeds the limit (FormulaOptions.MaxOrder) of {Options.MaxOrder}"])));
         }
 
         if (problems.Count > 0)
         {
-            return new Generated(method.HintName, null, new([.. problems]));
+            return new Generated(method.HintName, method.Formula, null, new([.. problems]));
         }
 
         Expr tree = read.Core, text = read.Tree;
@@ -109,20 +109,20 @@ internal static class Writer
         }
         catch (FormulaException e)
         {
-            return Failed(method, new Problem(Diagnostics.Limit.Id, method.Place, new([e.Message])));
+            return Failed(method, new Problem(Diagnostics.Limit.Id, Anchor.Attribute, 0, new([e.Message])));
         }
 
         cancel.ThrowIfCancellationRequested();
         if (Nodes.Walk(tree, distinct: false).Skip(Options.MaxCompiledNodes).Any() || LinqCompiler.IsLarge(tree))
         {
-            return Failed(method, new Problem(Diagnostics.Limit.Id, method.Place,
+            return Failed(method, new Problem(Diagnostics.Limit.Id, Anchor.Attribute, 0,
                 new([$"the formula has more than {LinqCompiler.MaxMethodNodes} nodes, more than the generator writes as C# (the engine compiles it at run time)"])));
         }
 
         var header = read.Parameters.Any(p => FunctionTable.BuiltIn.TryLookup(p, out var f) && f.IsConstant) ? $"fun {string.Join(" ", read.Parameters)} -> " : "";
         var printed = header + Printer.Print(text, Dialect.Formula, Options);
         var source = Source(method, values, tree, printed);
-        return new Generated(method.HintName, source, new([]));
+        return new Generated(method.HintName, method.Formula, source, new([]));
     }
 
     private static bool HasHeader(string formula)
@@ -131,9 +131,9 @@ internal static class Writer
         return trimmed.StartsWith("fun", StringComparison.Ordinal) && trimmed.Length > 3 && !char.IsLetterOrDigit(trimmed[3]) && trimmed[3] != '_';
     }
 
-    private static Generated Failed(Method method, Problem problem) => new(method.HintName, null, new([problem]));
+    private static Generated Failed(Method method, Problem problem) => new(method.HintName, method.Formula, null, new([problem]));
 
-    private static Problem FormulaError(Method method, string formula, FormulaSyntaxException error)
+    private static Problem FormulaError(string formula, FormulaSyntaxException error)
     {
         var id = error.Kind switch
         {
@@ -141,10 +141,7 @@ internal static class Writer
             FormulaErrorKind.Limit => Diagnostics.Limit.Id,
             _ => Diagnostics.Name.Id,
         };
-        var place = method.Literal is { } literal
-            ? LiteralPositions.At(literal, formula, LiteralPositions.Offset(formula, error.Line, error.Column)) ?? method.Place
-            : method.Place;
-        return new Problem(id, place, new([error.Message]));
+        return new Problem(id, Anchor.Formula, LiteralPositions.Offset(formula, error.Line, error.Column), new([error.Message]));
     }
 
     private static string Source(Method method, IReadOnlyList<string> values, Expr tree, string printed)

@@ -35,12 +35,12 @@ public class IncrementalTests
     }
 
     [Test]
-    public void Rerun_OneAttributeEdited_OnlyThatMethodGeneratedAgain()
+    public void Rerun_OneAttributeEditedAboveAnother_OnlyThatMethodGeneratedAgain()
     {
         var compilation = Harness.Compilation(Model);
         var driver = Harness.Driver().RunGenerators(compilation);
         var tree = compilation.SyntaxTrees.Single();
-        var edited = compilation.ReplaceSyntaxTree(tree, CSharpSyntaxTree.ParseText(Model.Replace("x**2", "x**3", StringComparison.Ordinal), Harness.Parse()));
+        var edited = compilation.ReplaceSyntaxTree(tree, CSharpSyntaxTree.ParseText(Model.Replace("x**2", "x**2 + 1", StringComparison.Ordinal), Harness.Parse()));
         var result = driver.RunGenerators(edited).GetRunResult().Results[0];
         var reasons = Reasons(result, FormulaGenerator.GeneratedStep);
         Assert.That(reasons.Count(r => r == IncrementalStepRunReason.Modified), Is.EqualTo(1), string.Join(", ", reasons));

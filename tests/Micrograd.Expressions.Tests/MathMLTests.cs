@@ -66,7 +66,7 @@ public class MathMLTests
                     var expected = f.Evaluate(p);
                     var actual = MarkupReader.Value(math, Parameters.Zip(p).ToDictionary(t => t.First, t => t.Second));
                     Assert.That(Close.Enough(expected, actual, 1e-9) || (double.IsNaN(expected) && double.IsNaN(actual)), Is.True,
-                        $"seed {seed}: {f} as {text} at ({string.Join(", ", p)}): ours {Targets.Show(expected)}, the markup {Targets.Show(actual)}");
+                        $"seed {seed}: {f} as {text} at ({string.Join(", ", p)}): ours {Bits.Show(expected)}, the markup {Bits.Show(actual)}");
                 }
             }
         });

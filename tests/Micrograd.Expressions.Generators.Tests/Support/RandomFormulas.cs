@@ -10,7 +10,7 @@ namespace Micrograd.Expressions.Generators.Tests.Support;
 /// </summary>
 internal sealed class RandomFormulas(int seed)
 {
-    private static readonly Function[] Functions = [.. Function.Table.Where(f => f.Arity > 0)];
+    private static readonly Function[] Functions = [.. FormulaContext.Default.Functions.Where(f => f.Arity > 0)];
     private static readonly string[] Names = ["x", "y", "a", "b"];
     private readonly Random random = new(seed);
 
