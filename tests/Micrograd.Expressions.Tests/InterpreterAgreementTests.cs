@@ -16,17 +16,19 @@ public class InterpreterAgreementTests
         }
     }
 
-    // compiled code, the library's interpreted tier and the test's own tree walker give the same bits
+    // compiled code, the library's interpreted tier, the engine's own evaluator and the test's own tree walker give the same bits
     private static double AssertSameBits(Formula formula, double[] values, string label)
     {
         var at = formula.Parameters.Select((p, i) => KeyValuePair.Create(p, values[i])).ToDictionary();
         var expected = Interpreter.Evaluate(formula.Tree, at, out _);
         var compiled = formula.Compile()(values);
         var interpreted = Compilation.Interpreter.Evaluate(formula.Tree, formula.Parameters, values);
+        var program = Compilation.Program.Lower(formula.Core, formula.Parameters).Evaluate(values);
         Assert.Multiple(() =>
         {
             Assert.That(compiled.Equals(expected), Is.True, $"{label}: compiled {compiled:R}, oracle {expected:R}");
             Assert.That(interpreted.Equals(compiled), Is.True, $"{label}: interpreted tier {interpreted:R}, compiled {compiled:R}");
+            Assert.That(program.Equals(compiled), Is.True, $"{label}: the engine's own evaluator {program:R}, compiled {compiled:R}");
         });
         return expected;
     }

@@ -9,14 +9,15 @@ namespace Micrograd.Expressions.Compilation;
 /// <see cref="CompileCache"/>), the gradient, the per-node trace and the batch loop, each made once, on first use, thread-safely.
 /// The one place that chooses between the engine's own evaluator (<see cref="Program"/>, no code generation) and
 /// LINQ compilation: without dynamic code (<see cref="CodeGeneration"/> false: NativeAOT, iOS, WebAssembly) the
-/// program runs everything; under a JIT it runs a young formula (its first evaluations, a fresh delegate's first
-/// calls), and LINQ-compiled code takes over once the formula is used often. Every tier gives the same bits.
+/// program runs everything; under a JIT it runs a fresh typed delegate's or gradient's first calls, LINQ-compiled
+/// code takes over once they are called often, and a formula's first evaluations walk the tree. Every tier gives
+/// the same bits.
 /// Formulas past <see cref="FormulaOptions.MaxCompiledNodes"/> are only ever interpreted.
 /// </summary>
 internal sealed class Tiers
 {
-    // the first evaluations run the program (lowered in microseconds); later ones use the compiled delegate, which
-    // costs tens of microseconds to build and then nanoseconds per call
+    // the first evaluations walk the tree, or run the program without code generation; later ones use the compiled
+    // delegate, which costs tens of microseconds to build and then nanoseconds per call
     private const int InterpretedEvaluations = 16;
 
     /// <summary>Calls of a typed delegate from <see cref="Compile"/> or of <see cref="PromotedGradient"/> that run the program before it swaps to compiled code.</summary>
@@ -203,7 +204,9 @@ internal sealed class Tiers
 
         try
         {
-            return IsCompilable ? Program.Evaluate(values) : Interpreter.Evaluate(core, parameters, values);
+            // under a JIT the first evaluations walk the tree: in a young process the program's lowering is many more
+            // methods to compile than the walker (measured: a process's first Parse + Evaluate several times slower)
+            return !CodeGeneration && IsCompilable ? Program.Evaluate(values) : Interpreter.Evaluate(core, parameters, values);
         }
         catch (InsufficientExecutionStackException) when (IsCompilable)
         {
