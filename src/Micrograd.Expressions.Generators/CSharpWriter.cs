@@ -270,7 +270,9 @@ internal sealed class CSharpWriter
             return "global::System.Math." + method.Name;
         }
 
-        if (method.DeclaringType == typeof(Math) || method.DeclaringType == typeof(Builtins) || method.DeclaringType == typeof(Chain))
+        // cbrt: netstandard2.0's Math lacks it, so the table's row names the polyfill here; FormulaMath writes it out
+        if (method.DeclaringType == typeof(Math) || method.DeclaringType == typeof(Builtins) || method.DeclaringType == typeof(Chain)
+            || (method.DeclaringType == typeof(Polyfill.Polyfills) && method.Name == "Cbrt"))
         {
             return MathClass + "." + method.Name;
         }
