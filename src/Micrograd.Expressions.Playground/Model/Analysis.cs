@@ -28,7 +28,7 @@ public sealed record Analysis(Formula? Formula, ErrorView? Error, IReadOnlyList<
     public static Analysis Of(string text)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        if (!Formula.TryParse(text, out var formula, out var error, Engine.Options))
+        if (!Formula.TryParse(text, out var formula, out var error))
         {
             return new Analysis(null, Describe(error), [], clock.Elapsed);
         }
