@@ -28,6 +28,13 @@ internal static class DelegateCompiler
     /// True where emitted code runs: the runtime supports dynamic code and is not a browser's (WebAssembly's runtime
     /// reports dynamic code, but interprets what is emitted, and FastExpressionCompiler fails there).
     /// </summary>
+    /// <remarks>
+    /// Code that calls a member marked <see cref="System.Diagnostics.CodeAnalysis.RequiresDynamicCodeAttribute"/>
+    /// (the batch compiler's vector types, <c>Locals</c>' split methods) reads
+    /// <see cref="RuntimeFeature.IsDynamicCodeSupported"/> itself: the AOT analyzer recognises that guard and cannot
+    /// see through this one (<c>FeatureGuard</c> refuses the browser's condition). <see cref="Tiers"/> keeps a
+    /// browser away from those paths.
+    /// </remarks>
     public static bool CanEmit => RuntimeFeature.IsDynamicCodeSupported && !OperatingSystem.IsBrowser();
 
     /// <summary>The lambda compiled to its delegate type (interpreted where code cannot be emitted).</summary>
