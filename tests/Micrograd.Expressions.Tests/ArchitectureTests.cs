@@ -77,6 +77,16 @@ public partial class ArchitectureTests
         Assert.That(readers, Is.EqualTo(new[] { "Backpropagation", "Differentiator", "Program" }), $"readers of Function.Derivative: {string.Join(", ", readers)}");
     }
 
+    // "a row's query form ... read by LinqCompiler for query providers and by WrittenSize": the function table is
+    // the one home of what query providers are given for a function they lack
+    [Test]
+    public void FunctionQueryForm_Readers_OnlyCompilerAndWrittenSize()
+    {
+        var readers = Products.SelectMany(a => CallSites.Calls(a, m => m.DeclaringType == typeof(Function) && m.Name == "get_QueryForm"))
+            .Select(c => c.Caller).Distinct().Order(StringComparer.Ordinal).ToList();
+        Assert.That(readers, Is.EqualTo(new[] { "LinqCompiler", "WrittenSize" }), $"readers of Function.QueryForm: {string.Join(", ", readers)}");
+    }
+
     // "NumberText.cs round-trip numbers": every number written to be read back (formulas in every dialect through
     // the printer, JSON replies, Value's text) is NumberText's; the classes below format doubles for display at a
     // fixed precision and are named, so a new formatter of doubles fails here until it is one or the other

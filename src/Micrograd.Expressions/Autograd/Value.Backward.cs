@@ -60,8 +60,7 @@ public sealed partial class Value
                 a!.Grad += 1 / a.Data * g;
                 break;
             case ValueOp.Relu:
-                // the relu row's derivative, heaviside(x): 0 at a kink, NaN at NaN, as the formula's reverse mode
-                a!.Grad += Builtins.Heaviside(a.Data) * g;
+                a!.Grad += ReluSlope(a.Data) * g;
                 break;
             case ValueOp.Sigmoid:
                 a!.Grad += Data * (1 - Data) * g;

@@ -20,7 +20,7 @@ namespace Micrograd.Expressions.Autograd;
 /// Not thread-safe: a graph is built, differentiated and updated by one thread at a time. Nothing recurses,
 /// so graphs of millions of values work on any thread.
 /// </remarks>
-public sealed partial class Value
+public sealed partial class Value : ILossArithmetic<Value>
 {
     private readonly Value? a;
     private readonly Value? b;
@@ -203,7 +203,7 @@ public sealed partial class Value
     /// formula's <c>relu</c>: both call the method of the function table's row.
     /// </summary>
     /// <returns><c>relu(this)</c>.</returns>
-    public Value Relu() => new(Builtins.Relu(Data), ValueOp.Relu, this, null, 0);
+    public Value Relu() => new(Relu(Data), ValueOp.Relu, this, null, 0);
 
     /// <summary>The logistic function <c>1/(1 + exp(-x))</c>.</summary>
     /// <returns><c>sigmoid(this)</c>.</returns>
@@ -247,6 +247,12 @@ public sealed partial class Value
     }
 
     internal static double Power(double x, double k) => Steps.PowerByLiteral(x, k);
+
+    /// <summary>relu of a number: the relu row's method.</summary>
+    internal static double Relu(double x) => Builtins.Relu(x);
+
+    /// <summary>relu's local derivative at a number: the relu row's derivative, heaviside(x) (0 at the kink, NaN at NaN).</summary>
+    internal static double ReluSlope(double x) => Builtins.Heaviside(x);
 
 }
 

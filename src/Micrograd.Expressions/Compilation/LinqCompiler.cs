@@ -89,7 +89,7 @@ internal sealed partial class LinqCompiler
     /// </summary>
     /// <param name="tree">The tree.</param>
     /// <param name="argument">The expression for each free name.</param>
-    /// <param name="forQueries">Write the functions query providers lack with those they have (<see cref="QueryLowering"/>):
+    /// <param name="forQueries">Write the functions query providers lack with those they have (<see cref="Function.QueryForm"/>):
     /// values within 1e-15 relative instead of the same bits.</param>
     public static L BlockFree(Expr tree, Func<string, L> argument, bool forQueries = false)
     {
@@ -257,7 +257,7 @@ internal sealed partial class LinqCompiler
             return L.Call(c.Function.VectorMethod!, args);
         }
 
-        if (forQueries && QueryLowering.Lower(c.Function, args) is { } lowered)
+        if (forQueries && c.Function.QueryForm?.Invoke(args) is { } lowered)
         {
             return lowered;
         }

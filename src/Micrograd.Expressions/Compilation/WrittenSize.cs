@@ -7,7 +7,7 @@ namespace Micrograd.Expressions.Compilation;
 /// The size of a block-free expression (<see cref="LinqCompiler.BlockFree"/>) as a tree, with every shared part
 /// counted at each use, as a query provider or a compiler walks it: let-bound values at each use, a formula-defined
 /// function's body with each parameter counted as its argument (calls of calls multiply), and for query providers
-/// the rewrites of <see cref="QueryLowering"/>, which write an argument more than once (tanh's nine times).
+/// the rewrites of the rows' query forms (<see cref="Function.QueryForm"/>), which write an argument more than once (tanh's nine times).
 /// Computed over the distinct nodes, so it costs the size of the formula, not of the expression.
 /// </summary>
 internal static class WrittenSize
@@ -51,7 +51,7 @@ internal static class WrittenSize
         }
 
         var placeholders = Enumerable.Range(0, arity).Select(k => L.Parameter(typeof(double), $"a{k}")).ToArray();
-        if (QueryLowering.Lower(function, placeholders) is not { } lowered)
+        if (function.QueryForm?.Invoke(placeholders) is not { } lowered)
         {
             return (1, [.. Enumerable.Repeat(1.0, arity)]);
         }

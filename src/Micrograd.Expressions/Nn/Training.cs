@@ -120,9 +120,7 @@ public sealed class Trainer
         Value? data = null;
         for (var i = 0; i < scores.Count; i++)
         {
-            var term = Options.Loss == LossKind.Svm
-                ? (1 + (-labels[i] * scores[i])).Relu()
-                : (scores[i] - labels[i]).Pow(2);
+            var term = Term(Options.Loss, scores[i], labels[i]);
             data = data is null ? 0 + term : data + term;
         }
 
@@ -225,20 +223,9 @@ public sealed class Trainer
         {
             inputs[i].CopyTo(at, n);
             var s = scores[i] = f(at, g);
-            double term, slope;
-            if (Options.Loss == LossKind.Svm)
-            {
-                var margin = (s * -labels[i]) + 1;
-                // relu and its slope from the table's rows, as the eager loss's Value.Relu and its backward read them
-                term = Builtins.Relu(margin);
-                slope = Builtins.Heaviside(margin) * scale * -labels[i];
-            }
-            else
-            {
-                var error = s + -labels[i];
-                term = error * error;
-                slope = 2 * error;
-            }
+            // the loss term and its derivative by the score, as the eager graph computes them
+            var (term, derivative) = Term(Options.Loss, new Slope(s, 1), labels[i]);
+            var slope = derivative * scale;
 
             data = i == 0 ? 0 + term : data + term;
             if (slope != 0)
@@ -263,6 +250,12 @@ public sealed class Trainer
 
         return (loss, Accuracy(scores), gradient);
     }
+
+    // one point's loss, written once: on the network's score as a Value (eager) and on the compiled score with its
+    // derivative (compiled), the same operations in the same order
+    private static T Term<T>(LossKind loss, T score, double label)
+        where T : ILossArithmetic<T> =>
+        loss == LossKind.Svm ? (1 + (-label * score)).Relu() : (score - label).Pow(2);
 
     // sum[j] += g[j] * slope for the parameters (the first sum.Length entries of g), on vector lanes
     private static void AddScaled(double[] sum, double[] g, double slope)

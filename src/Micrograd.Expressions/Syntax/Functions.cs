@@ -1,5 +1,7 @@
 using System.Numerics;
 using System.Reflection;
+using L = System.Linq.Expressions.Expression;
+using Q = Micrograd.Expressions.Syntax.QueryForms;
 
 namespace Micrograd.Expressions;
 
@@ -296,12 +298,26 @@ public sealed class Function
         return this;
     }
 
+    /// <summary>
+    /// The call written for a LINQ query provider with what providers translate (<see cref="Syntax.QueryForms"/>),
+    /// over the arguments' expressions; null when the function translates as it is.
+    /// </summary>
+    internal Func<L[], L>? QueryForm { get; private set; }
+
+    // the row with its query form
+    private Function ForQueries(Func<L[], L> form)
+    {
+        QueryForm = form;
+        return this;
+    }
+
     private static Function C(string name, double value, string latex, string csharp) =>
         new(name, [], "constant", null, value, [], latex, csharp, csharp);
 
     /// <summary>
     /// The table. One row per function: name, domain, the method it compiles to, the derivative of each
-    /// argument as a template, then LaTeX, C# and Dynamic LINQ renderings.
+    /// argument as a template, then LaTeX, C# and Dynamic LINQ renderings, and for a function query providers lack,
+    /// its query form.
     /// Convention at kinks: the slope there is 0 (micrograd's and PyTorch's for relu and abs): abs'(0) = sign(0) = 0,
     /// relu'(0) = heaviside(0) = 0, and at a tie of min or max the slope goes to the second argument (0 to the
     /// first), so max(x, 0) and relu(x) agree at 0 and the partials of min(x, x) still add up to 1.
@@ -317,28 +333,39 @@ public sealed class Function
         F("asin", "-1 ≤ x ≤ 1", Math.Asin, nameof(Math.Asin), "1/sqrt(1 - x**2)", @"\arcsin\left({0}\right)"),
         F("acos", "-1 ≤ x ≤ 1", Math.Acos, nameof(Math.Acos), "-1/sqrt(1 - x**2)", @"\arccos\left({0}\right)"),
         F("atan", "all reals", Math.Atan, nameof(Math.Atan), "1/(1 + x**2)", @"\arctan\left({0}\right)"),
-        F("sinh", "all reals", Math.Sinh, nameof(Math.Sinh), "cosh(x)", @"\sinh\left({0}\right)"),
-        F("cosh", "all reals", Math.Cosh, nameof(Math.Cosh), "sinh(x)", @"\cosh\left({0}\right)"),
-        F("tanh", "all reals", Math.Tanh, nameof(Math.Tanh), "1 - tanh(x)**2", @"\tanh\left({0}\right)"),
+        F("sinh", "all reals", Math.Sinh, nameof(Math.Sinh), "cosh(x)", @"\sinh\left({0}\right)")
+            .ForQueries(a => Q.Near0(a[0], L.Add(a[0], Q.Cube(a[0], 1.0 / 6)), L.Divide(L.Subtract(Q.Exp(a[0]), Q.Exp(L.Negate(a[0]))), Q.C(2)))),
+        F("cosh", "all reals", Math.Cosh, nameof(Math.Cosh), "sinh(x)", @"\cosh\left({0}\right)")
+            .ForQueries(a => L.Divide(L.Add(Q.Exp(a[0]), Q.Exp(L.Negate(a[0]))), Q.C(2))),
+        F("tanh", "all reals", Math.Tanh, nameof(Math.Tanh), "1 - tanh(x)**2", @"\tanh\left({0}\right)")
+            .ForQueries(a => Q.If(L.GreaterThan(a[0], Q.C(Q.Saturated)), Q.C(1), Q.If(L.LessThan(a[0], Q.C(-Q.Saturated)), Q.C(-1),
+                Q.Near0(a[0], L.Subtract(a[0], Q.Cube(a[0], 1.0 / 3)), L.Divide(L.Subtract(Q.Exp(L.Multiply(Q.C(2), a[0])), Q.C(1)), L.Add(Q.Exp(L.Multiply(Q.C(2), a[0])), Q.C(1))))))),
         F("exp", "all reals", Math.Exp, nameof(Math.Exp), "exp(x)", @"e^{{{0}}}"),
         F("log", "x > 0 (log(0) = -Infinity)", Math.Log, nameof(Math.Log), "1/x", @"\ln\left({0}\right)"),
         F("log10", "x > 0 (log10(0) = -Infinity)", Math.Log10, nameof(Math.Log10), "1/(log(10)*x)", @"\log_{{10}}\left({0}\right)"),
         F("sqrt", "x ≥ 0", Math.Sqrt, nameof(Math.Sqrt), "1/(2*sqrt(x))", @"\sqrt{{{0}}}").WithLanes(Vector.SquareRoot),
-        F("cbrt", "all reals", Math.Cbrt, "Cbrt", "1/(3*cbrt(x)**2)", @"\sqrt[3]{{{0}}}"),
+        F("cbrt", "all reals", Math.Cbrt, "Cbrt", "1/(3*cbrt(x)**2)", @"\sqrt[3]{{{0}}}")
+            .ForQueries(a => Q.If(L.LessThan(a[0], Q.C(0)), L.Negate(Q.Pow(L.Negate(a[0]), Q.C(1.0 / 3))), Q.Pow(a[0], Q.C(1.0 / 3)))),
         F("abs", "all reals", Math.Abs, nameof(Math.Abs), "sign(x)", @"\left|{0}\right|").WithLanes(Vector.Abs),
         F("sign", "all reals (sign(0) = 0)", Builtins.Sign, nameof(Builtins.Sign), "0", @"\operatorname{{sign}}\left({0}\right)",
-            "({0} > 0.0 ? 1.0 : {0} < 0.0 ? -1.0 : {0})"),
+            "({0} > 0.0 ? 1.0 : {0} < 0.0 ? -1.0 : {0})")
+            .ForQueries(a => Q.If(L.GreaterThan(a[0], Q.C(0)), Q.C(1), Q.If(L.LessThan(a[0], Q.C(0)), Q.C(-1), a[0]))),
         F("relu", "all reals", Builtins.Relu, nameof(Builtins.Relu), "heaviside(x)", @"\operatorname{{relu}}\left({0}\right)",
-            "Math.Max({0}, 0.0)", "Math.Max({0}, (1.0 - 1.0))"),
+            "Math.Max({0}, 0.0)", "Math.Max({0}, (1.0 - 1.0))")
+            .ForQueries(a => Q.If(L.GreaterThan(a[0], Q.C(0)), a[0], Q.C(0))),
         F("sigmoid", "all reals", Builtins.Sigmoid, nameof(Builtins.Sigmoid), "sigmoid(x)*(1 - sigmoid(x))", @"\sigma\left({0}\right)",
-            "(1.0 / (1.0 + Math.Exp(-{0})))"),
+            "(1.0 / (1.0 + Math.Exp(-{0})))")
+            .ForQueries(a => L.Divide(Q.C(1), L.Add(Q.C(1), Q.Exp(L.Negate(a[0]))))),
         F("heaviside", "all reals (heaviside(0) = 0)", Builtins.Heaviside, nameof(Builtins.Heaviside), "0", @"H\left({0}\right)",
-            "({0} > 0.0 ? 1.0 : {0} <= 0.0 ? 0.0 : {0})", "({0} > 0.0 ? 1.0 : {0} <= 0.0 ? (1.0 - 1.0) : {0})"),
+            "({0} > 0.0 ? 1.0 : {0} <= 0.0 ? 0.0 : {0})", "({0} > 0.0 ? 1.0 : {0} <= 0.0 ? (1.0 - 1.0) : {0})")
+            .ForQueries(a => Q.If(L.GreaterThan(a[0], Q.C(0)), Q.C(1), Q.C(0))),
         F2("pow", ["x", "y"], "as x**y", Math.Pow, nameof(Math.Pow), ["y*x**(y - 1)", "x**y*log(x)"], @"{{{0}}}^{{{1}}}"),
         F2("min", ["x", "y"], "all reals (Python's: y when y < x, else x)", Builtins.Min, nameof(Builtins.Min), ["heaviside(y - x)", "1 - heaviside(y - x)"], @"\min\left({0}, {1}\right)",
-            "({1} < {0} ? {1} : {0})").FoldingLeft(),
+            "({1} < {0} ? {1} : {0})").FoldingLeft()
+            .ForQueries(a => Q.If(L.LessThan(a[1], a[0]), a[1], a[0])),
         F2("max", ["x", "y"], "all reals (Python's: y when y > x, else x)", Builtins.Max, nameof(Builtins.Max), ["heaviside(x - y)", "1 - heaviside(x - y)"], @"\max\left({0}, {1}\right)",
-            "({1} > {0} ? {1} : {0})").FoldingLeft(),
+            "({1} > {0} ? {1} : {0})").FoldingLeft()
+            .ForQueries(a => Q.If(L.GreaterThan(a[1], a[0]), a[1], a[0])),
         F2("atan2", ["y", "x"], "all reals (atan2(0, 0) = 0)", Math.Atan2, nameof(Math.Atan2), ["x/(x**2 + y**2)", "-y/(x**2 + y**2)"], @"\operatorname{{atan2}}\left({0}, {1}\right)"),
         C("pi", Math.PI, @"\pi", "Math.PI"),
         C("e", Math.E, "e", "Math.E"),
