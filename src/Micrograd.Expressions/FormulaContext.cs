@@ -207,7 +207,7 @@ public sealed class FormulaContext
 
             if (parameters.Contains(parameter))
             {
-                throw Parser.At(text, at, FormulaErrorKind.Name, $"parameter `{parameter}` is declared twice");
+                throw Parser.At(text, at, FormulaErrorKind.Name, Syntax.Guards.DeclaredTwice(parameter, name));
             }
 
             parameters.Add(parameter);

@@ -77,6 +77,19 @@ public partial class ArchitectureTests
         Assert.That(readers, Is.EqualTo(new[] { "Backpropagation", "Differentiator", "Program" }), $"readers of Function.Derivative: {string.Join(", ", readers)}");
     }
 
+    // "Guards.cs the stack guard, with its one wording": no other class asks whether the stack has room or throws
+    // InsufficientExecutionStackException itself (the engine's own evaluator, Program, still has its own: named here
+    // until it asks Guards; records' compiler-written members call EnsureSufficientExecutionStack, which is not asked for)
+    [Test]
+    public void Guards_StackCheck_NoOtherClassAsks()
+    {
+        var outside = Products.SelectMany(a => CallSites.Calls(a, m =>
+                (m.DeclaringType == typeof(System.Runtime.CompilerServices.RuntimeHelpers) && m.Name == "TryEnsureSufficientExecutionStack")
+                || (m is ConstructorInfo && m.DeclaringType == typeof(InsufficientExecutionStackException))))
+            .Where(c => c.Caller is not ("Guards" or "Program")).ToList();
+        Assert.That(outside, Is.Empty, $"stack checks outside Guards: {string.Join(", ", outside)}");
+    }
+
     // "a row's query form ... read by LinqCompiler for query providers and by WrittenSize": the function table is
     // the one home of what query providers are given for a function they lack
     [Test]

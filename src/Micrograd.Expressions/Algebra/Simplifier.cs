@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Runtime.CompilerServices;
 using Micrograd.Expressions.Syntax;
 
 namespace Micrograd.Expressions.Algebra;
@@ -53,10 +52,7 @@ internal static class Simplifier
                 return done;
             }
 
-            if (!RuntimeHelpers.TryEnsureSufficientExecutionStack())
-            {
-                throw new InsufficientExecutionStackException("the formula nests too deeply to simplify on this thread");
-            }
+            Guards.Stack("simplify");
 
             Work.Step();
 
@@ -70,7 +66,7 @@ internal static class Simplifier
                 Power p => Build.Pow(S(p.Base), S(p.Exponent)),
                 Call c => Build.Call(c.Function, [.. c.Arguments.Select(S)]),
                 Let l => SubstituteLet(l, values),
-                _ => throw new InvalidOperationException($"unknown node {expr.GetType().Name}"),
+                _ => throw Guards.UnknownNode(expr),
             };
             memo[expr] = result;
             return result;
@@ -218,10 +214,7 @@ internal static class Simplifier
             return known;
         }
 
-        if (!RuntimeHelpers.TryEnsureSufficientExecutionStack())
-        {
-            throw new InsufficientExecutionStackException("the formula nests too deeply on this thread");
-        }
+        Guards.Stack("simplify");
 
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
         void Merge(Dictionary<string, int> other, ImmutableHashSet<string>? shadowed = null)

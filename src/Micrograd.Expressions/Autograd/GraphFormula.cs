@@ -13,7 +13,7 @@ internal static class GraphFormula
     // a value deeper than this below the last binding gets a binding of its own
     private const int MaxInlineDepth = 64;
 
-    public static Formula Build(Value root, IEnumerable<Value>? parameters, FormulaOptions? options)
+    public static Formula Of(Value root, IEnumerable<Value>? parameters, FormulaOptions? options)
     {
         var order = root.Graph();
         var users = new Dictionary<Value, int>(ReferenceEqualityComparer.Instance);

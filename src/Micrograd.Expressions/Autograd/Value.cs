@@ -218,7 +218,7 @@ public sealed partial class Value : ILossArithmetic<Value>
     /// <param name="options">The formula's limits (a large network's loss needs more than the defaults).</param>
     /// <returns>The formula.</returns>
     public Formula ToFormula(IEnumerable<Value>? parameters = null, FormulaOptions? options = null) =>
-        GraphFormula.Build(this, parameters, options);
+        GraphFormula.Of(this, parameters, options);
 
     /// <inheritdoc/>
     public override string ToString() =>

@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Runtime.CompilerServices;
 using Micrograd.Expressions.Algebra;
 using Micrograd.Expressions.Syntax;
 using static Micrograd.Expressions.Algebra.Build;
@@ -36,10 +35,7 @@ internal static class Differentiator
     // bound: a let-bound name -> the expression of its derivative (a number or the name of its derivative binding)
     private static Expr D(Expr e, Context x, ImmutableDictionary<string, Expr> bound)
     {
-        if (!RuntimeHelpers.TryEnsureSufficientExecutionStack())
-        {
-            throw new InsufficientExecutionStackException("the formula nests too deeply to differentiate on this thread");
-        }
+        Guards.Stack("differentiate");
 
         Work.Step();
 
@@ -55,7 +51,7 @@ internal static class Differentiator
             Call c => Plus(c.Arguments.Select((a, i) =>                              // f(u, v)' = f_u(u, v)*u' + f_v(u, v)*v'
                 Mul(Partial(c.Function, i, c.Arguments), D(a, x, bound)))),
             Let l => DLet(l, x, bound),
-            _ => throw new InvalidOperationException($"unknown node {e.GetType().Name}"),
+            _ => throw Guards.UnknownNode(e),
         };
     }
 

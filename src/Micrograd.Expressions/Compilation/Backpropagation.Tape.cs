@@ -1,6 +1,5 @@
 using System.Collections.Immutable;
 using System.Linq.Expressions;
-using System.Runtime.CompilerServices;
 using Micrograd.Expressions.Calculus;
 using Micrograd.Expressions.Syntax;
 using L = System.Linq.Expressions.Expression;
@@ -48,10 +47,7 @@ internal static partial class Backpropagation
 
         public int Lower(Expr e, ImmutableDictionary<string, int> scope)
         {
-            if (!RuntimeHelpers.TryEnsureSufficientExecutionStack())
-            {
-                throw new InsufficientExecutionStackException("the formula nests too deeply to compile on this thread");
-            }
+            Guards.Stack("compile");
 
             switch (e)
             {
@@ -59,7 +55,7 @@ internal static partial class Backpropagation
                     return Add(new GraphNode(null, "const", [], n.Value), L.Constant(n.Value), isConstant: true);
                 case Variable v:
                     return scope.TryGetValue(v.Name, out var bound) ? bound
-                        : throw new FormulaException(FormulaErrorKind.Name, $"unknown name `{v.Name}`");
+                        : throw Guards.UnknownName(v.Name);
                 case Call { Function: { IsConstant: true } f }:
                     var builtin = Add(new GraphNode(f.Name, "const", [], f.ConstantValue), L.Constant(f.ConstantValue), isConstant: true);
                     BuiltinConstants.Add(builtin);
@@ -70,13 +66,13 @@ internal static partial class Backpropagation
                 case Product p:
                     return LowerProduct(p, scope);
                 case Power { Exponent: Number { Value: var k } } p when Steps.IsUnrolled(k):
-                    return Unary($"**{NumberText.Format(k)}", Lower(p.Base, scope), u => Compiler.Lower(new Power(U, new Number(k)), Scope(u)),
-                        (u, _) => () => Compiler.Lower(Differentiator.PowerPartial(0, U, new Number(k)), Scope(u)));
+                    return Unary($"**{NumberText.Format(k)}", Lower(p.Base, scope), u => Compiler.Lower(new Power(U, new Number(k)), Operands(u)),
+                        (u, _) => () => Compiler.Lower(Differentiator.PowerPartial(0, U, new Number(k)), Operands(u)));
                 case Power p:
                     // the pow row's partials, as the symbolic differentiator reads them; x**y in them is this node's value
-                    return Binary("**", Lower(p.Base, scope), Lower(p.Exponent, scope), (a, b) => Compiler.Lower(new Power(U, V), Scope(a, b)),
-                        (a, b, result) => (() => Compiler.Lower(Differentiator.PowerPartial(0, U, V), Scope(a, b)),
-                                           () => Compiler.Lower(Reuse(Differentiator.PowerPartial(1, U, V), new Power(U, V), W), Scope(a, b).Add(W.Name, result))));
+                    return Binary("**", Lower(p.Base, scope), Lower(p.Exponent, scope), (a, b) => Compiler.Lower(new Power(U, V), Operands(a, b)),
+                        (a, b, result) => (() => Compiler.Lower(Differentiator.PowerPartial(0, U, V), Operands(a, b)),
+                                           () => Compiler.Lower(Reuse(Differentiator.PowerPartial(1, U, V), new Power(U, V), W), Operands(a, b).Add(W.Name, result))));
                 case Call c:
                     return LowerCall(c, scope);
                 case Let l:
@@ -89,7 +85,7 @@ internal static partial class Backpropagation
 
                     return Lower(l.Body, scope);
                 default:
-                    throw new InvalidOperationException($"unknown node {e.GetType().Name}");
+                    throw Guards.UnknownNode(e);
             }
         }
 
@@ -144,7 +140,7 @@ internal static partial class Backpropagation
         private int LowerRun(int acc, Reroll.Run run, ImmutableDictionary<string, int> scope)
         {
             var operands = run.Names.Select(name => scope.TryGetValue(name, out var node) ? node
-                : throw new FormulaException(FormulaErrorKind.Name, $"unknown name `{name}`")).ToArray();
+                : throw Guards.UnknownName(name)).ToArray();
             // the derivatives go into a pooled array, returned when the gradient is done (Rented), so a call allocates
             // nothing; the names' values are read from the point itself when they are all parameters
             var partials = Compiler.NewLocal("partials", typeof(double[]));
@@ -268,10 +264,10 @@ internal static partial class Backpropagation
             return node;
         }
 
-        private static ImmutableDictionary<string, L> Scope(L u) =>
+        private static ImmutableDictionary<string, L> Operands(L u) =>
             ImmutableDictionary<string, L>.Empty.Add(U.Name, u);
 
-        private static ImmutableDictionary<string, L> Scope(L u, L v) =>
+        private static ImmutableDictionary<string, L> Operands(L u, L v) =>
             ImmutableDictionary<string, L>.Empty.Add(U.Name, u).Add(V.Name, v);
 
         // the operands of a local derivative template, and the node's own value

@@ -25,7 +25,7 @@ internal static partial class Backpropagation
 
     /// <summary>The lambda <see cref="Compile"/> compiles, for tests that compile it with each compiler.</summary>
     public static LambdaExpression GradientLambda(Expr tree, IReadOnlyList<string> parameters, int rerollNodes) =>
-        Build(tree, parameters, trace: false, Reroll.Applies(tree, rerollNodes)).Lambda;
+        Assemble(tree, parameters, trace: false, Reroll.Applies(tree, rerollNodes)).Lambda;
 
     /// <summary>The per-node trace of a tree, compiled once: its delegate, its tape, and which tape nodes are built-in constants.</summary>
     public sealed record Trace(Func<double[], double[], double[], double[], double> Run, IReadOnlyList<GraphNode> Tape, HashSet<int> Builtins);
@@ -36,7 +36,7 @@ internal static partial class Backpropagation
     /// <returns>The trace, to run at any number of points.</returns>
     public static Trace CompileTrace(Expr tree, IReadOnlyList<string> parameters)
     {
-        var (lambda, tape, builtins) = Build(tree, parameters, trace: true, reroll: false);
+        var (lambda, tape, builtins) = Assemble(tree, parameters, trace: true, reroll: false);
         var run = (Func<double[], double[], double[], double[], double>)DelegateCompiler.CompileWithLinq(lambda, preferInterpretation: tape.Count > 2000);
         return new Trace(run, tape, builtins);
     }
@@ -97,7 +97,7 @@ internal static partial class Backpropagation
     };
 
     // the per-node trace never rerolls: it reports every node
-    private static (LambdaExpression Lambda, IReadOnlyList<GraphNode> Tape, HashSet<int> Builtins) Build(Expr tree, IReadOnlyList<string> parameters, bool trace, bool reroll)
+    private static (LambdaExpression Lambda, IReadOnlyList<GraphNode> Tape, HashSet<int> Builtins) Assemble(Expr tree, IReadOnlyList<string> parameters, bool trace, bool reroll)
     {
         var point = L.Parameter(typeof(double[]), "point");
         var gradient = L.Parameter(typeof(double[]), "gradient");

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Micrograd.Expressions.Syntax;
 
 namespace Micrograd.Expressions.Compilation;
@@ -12,7 +11,7 @@ internal static class Interpreter
 {
     public static double Evaluate(Expr tree, IReadOnlyList<string> parameters, double[] values)
     {
-        var scope = new Scope();
+        var scope = new Values();
         for (var i = 0; i < parameters.Count; i++)
         {
             scope.Bind(parameters[i], values[i]);
@@ -23,14 +22,14 @@ internal static class Interpreter
 
     // the visible value of each name: a stack of values per name, so a lookup is one hash probe however
     // many names are bound (parameters and lets), and leaving a let pops what it pushed
-    private sealed class Scope
+    private sealed class Values
     {
         private readonly Dictionary<string, List<double>> values = new(StringComparer.Ordinal);
 
         public double this[string name] =>
             values.TryGetValue(name, out var stack) && stack.Count > 0
                 ? stack[^1]
-                : throw new FormulaException(FormulaErrorKind.Name, $"unknown name `{name}`");
+                : throw Guards.UnknownName(name);
 
         public void Bind(string name, double value)
         {
@@ -49,12 +48,9 @@ internal static class Interpreter
         }
     }
 
-    private static double Eval(Expr e, Scope scope)
+    private static double Eval(Expr e, Values scope)
     {
-        if (!RuntimeHelpers.TryEnsureSufficientExecutionStack())
-        {
-            throw new InsufficientExecutionStackException("the formula nests too deeply to evaluate on this thread");
-        }
+        Guards.Stack("evaluate");
 
         switch (e)
         {
@@ -96,13 +92,13 @@ internal static class Interpreter
 
                 return result;
             default:
-                throw new InvalidOperationException($"unknown node {e.GetType().Name}");
+                throw Guards.UnknownNode(e);
         }
     }
 
     // apart from Eval: a method with stackalloc and loops is compiled optimized at its first call, which would cost
     // every process's first evaluation milliseconds (Eval itself is then compiled quickly, as any other method)
-    private static double EvalCall(Call c, Scope scope)
+    private static double EvalCall(Call c, Values scope)
     {
         Span<double> args = stackalloc double[c.Arguments.Length];
         for (var i = 0; i < args.Length; i++)
@@ -115,7 +111,7 @@ internal static class Interpreter
 
     // the shapes of Steps, without building its view (no allocation per evaluation): a leading -1 negates (or is
     // dropped for a subtrahend), a later u**-1 divides
-    private static double EvalProduct(Product p, Scope scope, bool skipSign)
+    private static double EvalProduct(Product p, Values scope, bool skipSign)
     {
         var negate = Steps.IsNegation(p);
         var start = negate ? 1 : 0;

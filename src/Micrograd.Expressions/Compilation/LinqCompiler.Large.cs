@@ -1,6 +1,5 @@
 using System.Collections.Immutable;
 using System.Linq.Expressions;
-using System.Runtime.CompilerServices;
 using Micrograd.Expressions.Syntax;
 using L = System.Linq.Expressions.Expression;
 
@@ -16,13 +15,13 @@ internal sealed partial class LinqCompiler
     internal const int MaxMethodNodes = 3000;
 
     /// <summary>True for a tree of more than <see cref="MaxMethodNodes"/> nodes, lowered through the one splitter.</summary>
-    internal static bool IsLarge(Expr tree) => Nodes.Walk(tree, distinct: false).Skip(MaxMethodNodes).Any();
+    internal static bool IsLarge(Expr tree) => Nodes.MoreThan(tree, MaxMethodNodes);
 
     // subtrees up to this many nodes are lowered as one expression (the JIT keeps their values in registers)
     private const int NestedNodes = 256;
 
     // a method split off a large formula's value has about this many references (each statement is an expression of
-    // up to MaxNestedChain steps, so a few thousand nodes; at 5,000, as for a tape, the JIT stops optimizing them)
+    // up to MaxNestedSteps steps, so a few thousand nodes; at 5,000, as for a tape, the JIT stops optimizing them)
     private const int MethodReferences = 2_000;
 
     // The body of a large formula for the one splitter (Locals.Block, which also splits reverse mode's tape): subtrees
@@ -42,12 +41,9 @@ internal sealed partial class LinqCompiler
     {
         public L Lower(Expr e, ImmutableDictionary<string, L> scope)
         {
-            if (!RuntimeHelpers.TryEnsureSufficientExecutionStack())
-            {
-                throw new InsufficientExecutionStackException("the formula nests too deeply to compile on this thread");
-            }
+            Guards.Stack("compile");
 
-            if (e is Number or Variable || !Nodes.Walk(e, distinct: false).Skip(NestedNodes).Any())
+            if (e is Number or Variable || !Nodes.MoreThan(e, NestedNodes))
             {
                 return compiler.Lower(e, scope);
             }
@@ -55,9 +51,9 @@ internal sealed partial class LinqCompiler
             switch (e)
             {
                 case Sum s:
-                    return Chain(Steps.Of(s), scope);
+                    return Series(Steps.Of(s), scope);
                 case Product p:
-                    return Chain(Steps.Of(p), scope);
+                    return Series(Steps.Of(p), scope);
                 case Power p:
                     var b = Lower(p.Base, scope);
                     return p.Exponent is Number ? compiler.LowerPower(b, p.Exponent, scope) : Pow(b, Lower(p.Exponent, scope));
@@ -78,7 +74,7 @@ internal sealed partial class LinqCompiler
         }
 
         // acc = first; acc = acc op operand for each step, each operand's own statements first
-        private L Chain(Steps.Chain chain, ImmutableDictionary<string, L> scope)
+        private L Series(Steps.Series chain, ImmutableDictionary<string, L> scope)
         {
             var first = Lower(chain.First, scope);
             if (chain.Negate)
@@ -92,14 +88,14 @@ internal sealed partial class LinqCompiler
             var at = 0;
             foreach (var run in runs.Append(null))
             {
-                // up to MaxNestedChain steps per statement, nested as a short chain is: fewer stores of the accumulator
+                // up to MaxNestedSteps steps per statement, nested as a short chain is: fewer stores of the accumulator
                 L value = acc;
                 var nested = 0;
                 for (var end = run?.Start ?? chain.Rest.Length; at < end; at++)
                 {
                     var before = statements.Count;
                     var operand = Lower(chain.Rest[at].Operand, scope);
-                    if (statements.Count > before || nested == MaxNestedChain)
+                    if (statements.Count > before || nested == MaxNestedSteps)
                     {
                         // the operand's own statements run after the steps so far
                         statements.Insert(before, L.Assign(acc, value));
@@ -132,7 +128,7 @@ internal sealed partial class LinqCompiler
     private static L LowerRun(L acc, Reroll.Run run, ImmutableDictionary<string, L> scope)
     {
         var (inputs, indices) = Reroll.Inputs(run, [.. run.Names.Select(name => scope.TryGetValue(name, out var value) ? value
-            : throw new FormulaException(FormulaErrorKind.Name, $"unknown name `{name}`"))]);
+            : throw Guards.UnknownName(name))]);
         return L.Call(typeof(Reroll).GetMethod(nameof(Reroll.Apply))!, acc, L.Constant(CompileBlock(run)),
             L.Constant(run.Constants), L.Constant(run.ConstantCount), inputs, L.Constant(indices), L.Constant(run.NameCount), L.Constant(run.Count));
     }

@@ -1,7 +1,6 @@
 using System.Collections.Immutable;
 using System.Linq.Expressions;
 using System.Numerics;
-using System.Runtime.CompilerServices;
 using Micrograd.Expressions.Syntax;
 using L = System.Linq.Expressions.Expression;
 
@@ -18,7 +17,7 @@ namespace Micrograd.Expressions.Compilation;
 internal sealed partial class LinqCompiler
 {
     // past this length a chain becomes statements on an accumulator (a large formula's body nests this many steps per statement)
-    private const int MaxNestedChain = 32;
+    private const int MaxNestedSteps = 32;
 
     // past this many locals they live in one array (Locals.Block; IL allows 65,535 locals)
     internal const int MaxIlLocals = 8_192;
@@ -149,32 +148,29 @@ internal sealed partial class LinqCompiler
     /// <summary>Lowers a tree whose free names are bound to the given expressions.</summary>
     internal L Lower(Expr e, ImmutableDictionary<string, L> scope)
     {
-        if (!RuntimeHelpers.TryEnsureSufficientExecutionStack())
-        {
-            throw new InsufficientExecutionStackException("the formula nests too deeply to compile on this thread");
-        }
+        Guards.Stack("compile");
 
         return e switch
         {
             Number n => Const(n.Value),
             Variable v => scope.TryGetValue(v.Name, out var p) ? p
-                : throw new FormulaException(FormulaErrorKind.Name, $"unknown name `{v.Name}`"),
+                : throw Guards.UnknownName(v.Name),
             Sum s => LowerSum(s, scope),
             Product p => LowerProduct(p, scope),
             Power p => LowerPower(Lower(p.Base, scope), p.Exponent, scope),
             Call { Function: { IsConstant: true } f } => Const(f.ConstantValue),
             Call c => LowerCall(c, scope),
             Let l => LowerLet(l, scope),
-            _ => throw new InvalidOperationException($"unknown node {e.GetType().Name}"),
+            _ => throw Guards.UnknownNode(e),
         };
     }
 
     // the shapes (Steps): a sum or product is its first operand and steps applied left to right
-    private L LowerSum(Sum s, ImmutableDictionary<string, L> scope) => LowerChain(Steps.Of(s), scope);
+    private L LowerSum(Sum s, ImmutableDictionary<string, L> scope) => LowerSeries(Steps.Of(s), scope);
 
-    private L LowerProduct(Product p, ImmutableDictionary<string, L> scope) => LowerChain(Steps.Of(p), scope);
+    private L LowerProduct(Product p, ImmutableDictionary<string, L> scope) => LowerSeries(Steps.Of(p), scope);
 
-    private L LowerChain(Steps.Chain chain, ImmutableDictionary<string, L> scope)
+    private L LowerSeries(Steps.Series chain, ImmutableDictionary<string, L> scope)
     {
         var first = Lower(chain.First, scope);
         if (chain.Negate)
@@ -200,7 +196,7 @@ internal sealed partial class LinqCompiler
     // so a million-term sum is not a million-deep expression.
     private L Accumulate(L first, IReadOnlyList<Func<L, L>> steps)
     {
-        if (steps.Count <= MaxNestedChain || blockFree)
+        if (steps.Count <= MaxNestedSteps || blockFree)
         {
             return steps.Aggregate(first, (acc, step) => step(acc));
         }
@@ -233,19 +229,18 @@ internal sealed partial class LinqCompiler
 
         var simple = b is ParameterExpression || blockFree;
         var t = simple ? b : powerBase ??= NewLocal("base");
-        L power = Math.Abs(n) switch
-        {
-            1 => t,
-            2 => L.Multiply(t, t),
-            3 => L.Multiply(L.Multiply(t, t), t),
-            _ => L.Multiply(L.Multiply(t, t), L.Multiply(t, t)),
-        };
-        if (n < 0)
-        {
-            power = L.Divide(Const(1.0), power);
-        }
-
+        var power = Steps.UnrolledPower(t, n, new Arithmetic(this));
         return simple ? power : L.Block(number, L.Assign(t, b), power);
+    }
+
+    // the unrolled power's arithmetic as expressions (its one is this compiler's constant, a lane when vectorised)
+    private readonly struct Arithmetic(LinqCompiler compiler) : Steps.IArithmetic<L>
+    {
+        public L One => compiler.Const(1.0);
+
+        public L Multiply(L a, L b) => L.Multiply(a, b);
+
+        public L Reciprocal(L a) => L.Divide(compiler.Const(1.0), a);
     }
 
     private L LowerCall(Call c, ImmutableDictionary<string, L> scope) => LowerCall(c, [.. c.Arguments.Select(a => Lower(a, scope))]);

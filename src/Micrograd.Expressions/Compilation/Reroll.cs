@@ -37,7 +37,7 @@ internal static class Reroll
     /// <summary>True when a tree is large enough to reroll: more than <paramref name="rerollNodes"/> nodes
     /// (<see cref="FormulaOptions.RerollNodes"/>), and never at or below <see cref="LinqCompiler.MaxMethodNodes"/>.</summary>
     public static bool Applies(Expr tree, int rerollNodes) =>
-        Nodes.Walk(tree, distinct: false).Skip(Math.Max(LinqCompiler.MaxMethodNodes, rerollNodes)).Any();
+        Nodes.MoreThan(tree, Math.Max(LinqCompiler.MaxMethodNodes, rerollNodes));
 
     /// <summary>
     /// The array a run reads its names' values from, given the expression for each of <see cref="Run.Names"/>, and

@@ -59,7 +59,7 @@ internal sealed class Tiers
     /// <summary>True when the formula is small enough to compile (<see cref="FormulaOptions.MaxCompiledNodes"/>).</summary>
     public bool IsCompilable => Once(ref compilable, this,
         // nodes as the compilers lower them (a let-bound value once, a subtree shared by reference at each use)
-        static t => !Nodes.Walk(t.core, distinct: false).Skip(t.options.MaxCompiledNodes).Any());
+        static t => !Nodes.MoreThan(t.core, t.options.MaxCompiledNodes));
 
     // as large as the compilers split into several methods: milliseconds or more to compile
     private bool IsLarge => Once(ref large, this, static t => LinqCompiler.IsLarge(t.core));

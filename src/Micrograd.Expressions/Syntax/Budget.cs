@@ -122,7 +122,7 @@ internal static class Work
     private static bool active;
 
     /// <summary>Starts a budget; an operation inside another keeps the outer one.</summary>
-    public static Scope Begin(FormulaOptions options) => active ? default : new Scope(options.MaxSymbolicBytes);
+    public static Extent Begin(FormulaOptions options) => active ? default : new Extent(options.MaxSymbolicBytes);
 
     /// <summary>Called at each node visited; throws once the budget is spent.</summary>
     public static void Step()
@@ -136,11 +136,11 @@ internal static class Work
     }
 
     /// <summary>The extent of one budget.</summary>
-    public readonly struct Scope : IDisposable
+    public readonly struct Extent : IDisposable
     {
         private readonly bool owner;
 
-        public Scope(long budget)
+        public Extent(long budget)
         {
             var start = GC.GetAllocatedBytesForCurrentThread();
             limit = budget > long.MaxValue - start ? long.MaxValue : start + budget;

@@ -48,13 +48,13 @@ internal static class Exact
 
     // the first factor is never a product: ((a*b)*c) is a*b*c, evaluated left to right either way
     public static Expr Product(Expr head, IEnumerable<Expr> tail) =>
-        Chain(head, tail, static e => e is Product p ? p.Factors : default, static items => new Product(items));
+        Flatten(head, tail, static e => e is Product p ? p.Factors : default, static items => new Product(items));
 
     // the first term is never a sum: ((a+b)+c) is a+b+c, evaluated left to right either way
     public static Expr Sum(Expr head, IEnumerable<Expr> tail) =>
-        Chain(head, tail, static e => e is Sum s ? s.Terms : default, static items => new Sum(items));
+        Flatten(head, tail, static e => e is Sum s ? s.Terms : default, static items => new Sum(items));
 
-    private static Expr Chain(Expr head, IEnumerable<Expr> tail, Func<Expr, ImmutableArray<Expr>> itemsOf, Func<ImmutableArray<Expr>, Expr> create)
+    private static Expr Flatten(Expr head, IEnumerable<Expr> tail, Func<Expr, ImmutableArray<Expr>> itemsOf, Func<ImmutableArray<Expr>, Expr> create)
     {
         var rest = tail as IReadOnlyCollection<Expr> ?? tail.ToList();
         if (rest.Count == 0)

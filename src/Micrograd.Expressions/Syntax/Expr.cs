@@ -180,6 +180,14 @@ internal static class Nodes
         }
     }
 
+    /// <summary>
+    /// The one "is this tree large" question: true when the tree, written out (each occurrence of a shared subtree
+    /// counted, as the compilers lower it), has more than <paramref name="count"/> nodes; it walks at most
+    /// <paramref name="count"/> + 1 of them. The thresholds are named where they are chosen
+    /// (<c>LinqCompiler.MaxMethodNodes</c>, <see cref="FormulaOptions.RerollNodes"/>, <see cref="FormulaOptions.MaxCompiledNodes"/>, ...).
+    /// </summary>
+    public static bool MoreThan(Expr tree, int count) => Walk(tree, distinct: false).Skip(count).Any();
+
     /// <summary>The operands of a node, and for a <see cref="Let"/> its bound values and body, in evaluation order.</summary>
     public static ImmutableArray<Expr> Inside(Expr e) => e switch
     {

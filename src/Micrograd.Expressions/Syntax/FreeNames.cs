@@ -31,10 +31,7 @@ internal static class FreeNames
             return;
         }
 
-        if (!RuntimeHelpers.TryEnsureSufficientExecutionStack())
-        {
-            throw new InsufficientExecutionStackException("the formula nests too deeply on this thread");
-        }
+        Guards.Stack("read");
 
         switch (e)
         {

@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Runtime.CompilerServices;
 
 namespace Micrograd.Expressions.Syntax;
 
@@ -23,10 +22,7 @@ internal static class Inliner
             return done;
         }
 
-        if (!RuntimeHelpers.TryEnsureSufficientExecutionStack())
-        {
-            throw new InsufficientExecutionStackException("the formula nests too deeply to inline on this thread");
-        }
+        Guards.Stack("inline");
 
         Expr S(Expr e) => Substitute(e, values, memo);
         var result = expr switch
@@ -38,7 +34,7 @@ internal static class Inliner
             Power p => new Power(S(p.Base), S(p.Exponent)),
             Call c => new Call(c.Function, [.. c.Arguments.Select(S)]),
             Let l => SubstituteLet(l, values),
-            _ => throw new InvalidOperationException($"unknown node {expr.GetType().Name}"),
+            _ => throw Guards.UnknownNode(expr),
         };
         memo[expr] = result;
         return result;
@@ -70,10 +66,7 @@ internal static class Inliner
                 return done;
             }
 
-            if (!RuntimeHelpers.TryEnsureSufficientExecutionStack())
-            {
-                throw new InsufficientExecutionStackException("the formula nests too deeply to write out on this thread");
-            }
+            Guards.Stack("write out");
 
             var result = e switch
             {

@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Runtime.CompilerServices;
 
 namespace Micrograd.Expressions.Syntax;
 
@@ -51,10 +50,7 @@ internal static class LocalFunctions
 
         public Expr Expand(Expr e, Environment env)
         {
-            if (!RuntimeHelpers.TryEnsureSufficientExecutionStack())
-            {
-                throw new InsufficientExecutionStackException("the local functions nest too deeply to expand on this thread");
-            }
+            Guards.Stack("expand its local functions");
 
             if (++nodes > maxNodes)
             {
@@ -72,7 +68,7 @@ internal static class LocalFunctions
                 Call { Function.IsLocal: true } c => Inline(c, env),
                 Call c => c.Arguments.Length == 0 ? c : new Call(c.Function, [.. c.Arguments.Select(a => Expand(a, env))]),
                 Let l => ExpandLet(l, env),
-                _ => throw new InvalidOperationException($"unknown node {e.GetType().Name}"),
+                _ => throw Guards.UnknownNode(e),
             };
         }
 

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Sprache;
 
 namespace Micrograd.Expressions.Syntax;
@@ -42,7 +41,7 @@ internal static partial class Parser
     // head {op item}, read in one loop (the hot path of every formula, so no parsers are built per call):
     // stops where op fails without consuming input, fails where op or item fails after consuming some
     // With nests, each op is one level deeper until the chain ends (a right-nested chain).
-    private static Parser<TResult> Chain<THead, TItem, TTail, TResult>(
+    private static Parser<TResult> Infix<THead, TItem, TTail, TResult>(
         Parser<THead> head, Parser<string> op, Parser<TItem> item, Func<string, TItem, TTail> tail, Func<THead, List<TTail>, TResult> build,
         bool nests = false) => input =>
     {
@@ -187,7 +186,7 @@ internal static partial class Parser
 
     private static Parser<T> Guarded<T>(Parser<T> parser) => input =>
     {
-        if (!RuntimeHelpers.TryEnsureSufficientExecutionStack())
+        if (!Guards.HasRoom())
         {
             throw Limits.StackExhausted(input.Source, input.Line, input.Column);
         }

@@ -114,7 +114,7 @@ internal static partial class Parser
         if (duplicate is not null)
         {
             throw At(context.Text, duplicate.Skip(1).First().Position.Offset, FormulaErrorKind.Name,
-                $"parameter `{duplicate.Key}` of `{name}` is declared twice");
+                Guards.DeclaredTwice(duplicate.Key, name));
         }
 
         var mark = context.Locals.Count;

@@ -96,18 +96,18 @@ internal static partial class Parser
     // power = atom {("**" | "^") {sign} atom}      (right-associative, one level deeper per operator;
     //                                               a sign binds the power chain after it)
     private static readonly Parser<Expr> Power =
-        Chain(Atom, SameLine(Symbol("**", "^")), Sequence(Signs, Atom, (signs, atom) => (signs, atom)), (_, item) => item, Exact.FoldPower, nests: true);
+        Infix(Atom, SameLine(Symbol("**", "^")), Sequence(Signs, Atom, (signs, atom) => (signs, atom)), (_, item) => item, Exact.FoldPower, nests: true);
 
     // unary = {"-" | "+"} power
     private static readonly Parser<Expr> Unary = Sequence(Signs, Power, Exact.ApplySigns);
 
     // product = unary {("*" | "/") unary}
     private static readonly Parser<Expr> Product =
-        Chain(Unary, SameLine(Symbol("*", "/", notFollowedBy: '*')), Unary, (op, operand) => op == "/" ? Exact.Reciprocal(operand) : operand, Exact.Product);
+        Infix(Unary, SameLine(Symbol("*", "/", notFollowedBy: '*')), Unary, (op, operand) => op == "/" ? Exact.Reciprocal(operand) : operand, Exact.Product);
 
     // sum = product {("+" | "-") product}
     private static readonly Parser<Expr> Sum =
-        Chain(Product, SameLine(Symbol("+", "-")), Product, (op, operand) => op == "-" ? Exact.Negate(operand) : operand, Exact.Sum);
+        Infix(Product, SameLine(Symbol("+", "-")), Product, (op, operand) => op == "-" ? Exact.Negate(operand) : operand, Exact.Sum);
 
     // separator = ";" | "in" | newline
     private static readonly Parser<string> Separator =

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace Micrograd.Expressions.Syntax;
@@ -38,10 +37,7 @@ internal static partial class Printer
 
     private static void WriteMathML(StringBuilder sb, Expr e, int required)
     {
-        if (!RuntimeHelpers.TryEnsureSufficientExecutionStack())
-        {
-            throw new InsufficientExecutionStackException("the formula nests too deeply to print on this thread");
-        }
+        Guards.Stack("print");
 
         // a power written as <msup> groups itself, except as the base of another power
         var parens = Precedence(e, Dialect.MathML) < required && !(e is Power && required < 5);

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.RegularExpressions;
 
@@ -115,10 +114,7 @@ internal static partial class Printer
 
     private static void Write(StringBuilder sb, Expr e, Dialect d, int required)
     {
-        if (!RuntimeHelpers.TryEnsureSufficientExecutionStack())
-        {
-            throw new InsufficientExecutionStackException("the formula nests too deeply to print on this thread");
-        }
+        Guards.Stack("print");
 
         var parens = Precedence(e, d) < required && !(d != Dialect.Formula && e is Power power && !IsMultiplied(power, d));
         if (parens)

@@ -1,6 +1,5 @@
 using System.Collections.Immutable;
 using System.Globalization;
-using System.Runtime.CompilerServices;
 
 namespace Micrograd.Expressions.Syntax;
 
@@ -144,7 +143,7 @@ internal static class QuickReader
         private Expr? Atom()
         {
             var next = Next;
-            if (!RuntimeHelpers.TryEnsureSufficientExecutionStack())
+            if (!Guards.HasRoom())
             {
                 return null;
             }

@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace Micrograd.Expressions.Syntax;
@@ -21,7 +20,7 @@ internal static class Scope
             if (duplicate is not null)
             {
                 throw Parser.At(text, FindName(text, duplicate.Key, 2), FormulaErrorKind.Name,
-                    $"parameter `{duplicate.Key}` is declared twice in the header");
+                    Guards.DeclaredTwice(duplicate.Key, null));
             }
         }
 
@@ -49,7 +48,7 @@ internal static class Scope
 
     private static Expr Resolve(Expr expr, ImmutableHashSet<string> bound, State state)
     {
-        if (!RuntimeHelpers.TryEnsureSufficientExecutionStack())
+        if (!Guards.HasRoom())
         {
             throw Limits.StackExhausted(state.Text, 1, 1);
         }
@@ -74,7 +73,7 @@ internal static class Scope
             Call c => ResolveAll(c.Arguments, bound, state) is var args && args == c.Arguments ? c : new Call(c.Function, args),
             Let l => ResolveLet(l, bound, state),
             Lambda f => f with { Body = Resolve(f.Body, bound.Union(f.Parameters), state) },
-            _ => throw new InvalidOperationException($"unknown node {expr.GetType().Name}"),
+            _ => throw Guards.UnknownNode(expr),
         };
     }
 

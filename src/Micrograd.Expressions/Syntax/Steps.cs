@@ -16,7 +16,7 @@ internal static class Steps
     internal readonly record struct Step(ExpressionType Op, Expr Operand);
 
     /// <summary>A sum or product: its first operand, negated or not, and the steps applied to it.</summary>
-    internal readonly record struct Chain(Expr First, bool Negate, Step[] Rest);
+    internal readonly record struct Series(Expr First, bool Negate, Step[] Rest);
 
     /// <summary>The largest |n| for which <c>u**n</c> is evaluated as repeated multiplication.</summary>
     public const int MaxUnrolledPower = 4;
@@ -42,11 +42,11 @@ internal static class Steps
     public static bool IsNegation(Product p) => p.Factors[0] is Number { Value: -1 };
 
     /// <summary>A sum as its first term and the additions and subtractions after it.</summary>
-    public static Chain Of(Sum s) => new(s.Terms[0], false, [.. s.Terms.Skip(1).Select(term =>
+    public static Series Of(Sum s) => new(s.Terms[0], false, [.. s.Terms.Skip(1).Select(term =>
         IsSubtraction(term, out var subtrahend) ? new Step(ExpressionType.Subtract, subtrahend) : new Step(ExpressionType.Add, term))]);
 
     /// <summary>A product as its first factor (after a leading -1, which negates it) and the multiplications and divisions after it.</summary>
-    public static Chain Of(Product p)
+    public static Series Of(Product p)
     {
         var negate = IsNegation(p);
         var start = negate ? 1 : 0;
@@ -61,17 +61,49 @@ internal static class Steps
     public static double PowerByLiteral(double b, double k) => IsUnrolled(k) ? UnrolledPower(b, (int)k) : Math.Pow(b, k);
 
     /// <summary><c>b ** n</c> for a whole |n| up to 4: <c>b*b</c>, <c>b*b*b</c>, <c>(b*b)*(b*b)</c>, and 1 over them for n &lt; 0.</summary>
-    public static double UnrolledPower(double b, int n)
+    public static double UnrolledPower(double b, int n) => UnrolledPower(b, n, default(Doubles));
+
+    /// <summary>
+    /// The one shape of an unrolled power, in any arithmetic (numbers, or the compiler's expressions):
+    /// <c>b*b</c>, <c>(b*b)*b</c>, <c>(b*b)*(b*b)</c>, and the reciprocal of them for n &lt; 0.
+    /// </summary>
+    /// <typeparam name="T">A number or an expression.</typeparam>
+    /// <typeparam name="TArithmetic">Its multiplication, reciprocal and one (a struct, so each arithmetic is compiled apart and inlined).</typeparam>
+    public static T UnrolledPower<T, TArithmetic>(T b, int n, TArithmetic arithmetic)
+        where TArithmetic : struct, IArithmetic<T>
     {
         var magnitude = Math.Abs(n) switch
         {
-            0 => 1.0,
+            0 => arithmetic.One,
             1 => b,
-            2 => b * b,
-            3 => b * b * b,
-            _ => (b * b) * (b * b),
+            2 => arithmetic.Multiply(b, b),
+            3 => arithmetic.Multiply(arithmetic.Multiply(b, b), b),
+            _ => arithmetic.Multiply(arithmetic.Multiply(b, b), arithmetic.Multiply(b, b)),
         };
-        return n < 0 ? 1.0 / magnitude : magnitude;
+        return n < 0 ? arithmetic.Reciprocal(magnitude) : magnitude;
+    }
+
+    /// <summary>What <see cref="UnrolledPower{T, TArithmetic}"/> computes with.</summary>
+    /// <typeparam name="T">A number or an expression.</typeparam>
+    internal interface IArithmetic<T>
+    {
+        /// <summary>1.</summary>
+        T One { get; }
+
+        /// <summary><c>a * b</c>.</summary>
+        T Multiply(T a, T b);
+
+        /// <summary><c>1 / a</c>.</summary>
+        T Reciprocal(T a);
+    }
+
+    private readonly struct Doubles : IArithmetic<double>
+    {
+        public double One => 1.0;
+
+        public double Multiply(double a, double b) => a * b;
+
+        public double Reciprocal(double a) => 1.0 / a;
     }
 
     /// <summary>A negation without its -1: the rest of the product (<c>u</c> when it is the only other factor).</summary>
