@@ -18,6 +18,12 @@ public static class Program
             return;
         }
 
+        if (args is ["--reroll", var kind, var nodes, var reroll, var valueOrGradient])
+        {
+            RerollMeasure.Run(kind, int.Parse(nodes, System.Globalization.CultureInfo.InvariantCulture), reroll == "on", valueOrGradient == "gradient");
+            return;
+        }
+
         if (args is ["--warmup-child", var operation])
         {
             WarmUp.Measure(operation);
