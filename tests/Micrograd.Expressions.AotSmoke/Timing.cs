@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Numerics;
+using System.Runtime.Intrinsics;
 using Micrograd.Expressions.Nn;
 
 namespace Micrograd.Expressions.AotSmoke;
@@ -7,7 +9,7 @@ namespace Micrograd.Expressions.AotSmoke;
 /// <summary>
 /// <c>--time</c>: the cost of the engine's running paths in this build, for docs/performance.md's NativeAOT section.
 /// Under the JIT they run compiled code; under NativeAOT, System.Linq.Expressions' interpreter (the engine's tiers
-/// where no dynamic code can be made). Each line is the best of five rounds, in nanoseconds per call or per point.
+/// where no dynamic code can be made). Each line is the best of twenty rounds (on a loaded machine the best round is the one least interrupted), in nanoseconds per call or per point.
 /// Not a test: no result here is compared with anything.
 /// </summary>
 public static class Timing
@@ -16,6 +18,8 @@ public static class Timing
     public static void Run(TextWriter output)
     {
         output.WriteLine($"dynamic code: {System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeSupported}");
+        // the lanes the batch loop gets: NativeAOT fixes Vector<T>'s width when it compiles (IlcInstructionSet)
+        output.WriteLine($"Vector<double>: {Vector<double>.Count} lanes, accelerated {Vector.IsHardwareAccelerated}; Vector256 accelerated {Vector256.IsHardwareAccelerated}, AVX2 {System.Runtime.Intrinsics.X86.Avx2.IsSupported}");
         var seed = Formula.Parse("3*x**2 - 4*x + 5").Compile<Func<double, double>>();
         Report(output, "scalar seed (ns/call)", 200_000, n => Sum(n, i => seed(i * 1e-6)));
         var neuron = Formula.Parse("tanh(w1*x1 + w2*x2 + w3*x3 + b)").Compile();
@@ -54,12 +58,12 @@ public static class Timing
         return sum;
     }
 
-    // the first round warms up (and compiles); the best of the next five is printed
+    // the first round warms up (and compiles); the best of the next twenty is printed
     private static void Report(TextWriter output, string name, int count, Func<int, double> run)
     {
         var sink = run(count);
         var best = double.MaxValue;
-        for (var round = 0; round < 5; round++)
+        for (var round = 0; round < 20; round++)
         {
             var clock = Stopwatch.StartNew();
             sink += run(count);
