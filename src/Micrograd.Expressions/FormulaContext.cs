@@ -97,7 +97,10 @@ public sealed class FormulaContext
 
         return Add(Function.Defined(name, [.. parameters], body,
             () => [.. parameters.Select(p => Simplifier.Simplify(Differentiator.Differentiate(body, p)))],
-            () => DelegateCompiler.Compile(LinqCompiler.ToLambda(Function.DelegateType(parameters.Count), body, [.. parameters]))));
+            // without code generation the engine's evaluator runs the body (System.Linq.Expressions would interpret it)
+            () => Tiers.CodeGeneration
+                ? DelegateCompiler.Compile(LinqCompiler.ToLambda(Function.DelegateType(parameters.Count), body, [.. parameters]))
+                : Compilation.Program.Lower(body, parameters).ToDelegate(Function.DelegateType(parameters.Count))!));
     }
 
     /// <summary>

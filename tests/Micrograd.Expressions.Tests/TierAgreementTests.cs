@@ -198,12 +198,42 @@ public class TierAgreementTests : TierAgreementCases
         }
     }
 
+    // a product read only by a sum or difference is one instruction with it (two roundings, as compiled code);
+    // a product read twice stays an instruction of its own
+    [TestCase("a*b + c", 1)]
+    [TestCase("c - a*b", 1)]
+    [TestCase("a*b - c", 1)]
+    [TestCase("x**2 + a", 1)]
+    [TestCase("let p = a*b in p + p*c", 2)]
+    [TestCase("let p = a*b in p + p", 2)]
+    public void Evaluator_ProductReadBySum_FusedWithSameBits(string text, int instructions)
+    {
+        var formula = Formula.Parse(text);
+        var program = Compilation.Program.Lower(formula.Core, formula.Parameters);
+        Assert.That(program.Length, Is.EqualTo(instructions), $"{text}: instructions");
+        var compiled = Compilation.DelegateCompiler.Compile(Compilation.LinqCompiler.ToArrayLambda(formula.Core, formula.Parameters));
+        var gradient = Compilation.Program.LowerGradient(formula.Core, formula.Parameters).ToGradientFunction();
+        var compiledGradient = Compilation.Backpropagation.Compile(formula.Core, formula.Parameters, formula.Options.RerollNodes);
+        var random = new Random(text.Length);
+        for (var k = 0; k < 200; k++)
+        {
+            var p = formula.Parameters.Select(_ => Special[random.Next(Special.Length)]).ToArray();
+            var (expected, actual) = (compiled(p), program.Evaluate(p));
+            Assert.That(Bits.Same(expected, actual), Is.True, $"{text} at ({Text(p)}): compiled {expected:R}, program {actual:R}");
+            var (expectedGradient, actualGradient) = (Gradient(compiledGradient, p), Gradient(gradient, p));
+            Assert.That(expectedGradient.Zip(actualGradient).All(v => Bits.Same(v.First, v.Second)), Is.True,
+                $"gradient of {text} at ({Text(p)}): compiled {Text(expectedGradient)}, program {Text(actualGradient)}");
+        }
+    }
+
     // blocks of the batch loop: lengths around the block and the vector width, an offset start, and functions
-    // with and without a lane-wise form
+    // with and without a lane-wise form, a value that is a parameter itself or written by the last instruction
     [TestCase("3*x**2 - 4*x + 5", 1)]
     [TestCase("sqrt(abs(x))/(x - 1) + -x", 515)]
     [TestCase("sin(x)**-3 + max(x, 0.5)*log(x)", 1030)]
     [TestCase("let u = x*x in u**0.5 + atan2(u, x) + pi", 2049)]
+    [TestCase("x", 515)]
+    [TestCase("let u = x*x in u", 9)]
     public void EvaluatorBatch_LengthsAcrossBlocks_SameBitsAsProgramPerPoint(string text, int length)
     {
         var formula = Formula.Parse(text);

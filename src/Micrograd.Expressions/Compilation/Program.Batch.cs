@@ -16,6 +16,9 @@ internal sealed partial class Program
 
     private void EvaluateBatch(double[][] columns, double[] results, int start, int count)
     {
+        // parameters are read from their columns in place, and the last instruction, when it computes the value,
+        // writes the results in place: no copy in or out
+        var direct = code.Length > 0 && code[^1].Target == Outputs[0] && Outputs[0] >= parameters;
         var rented = ArrayPool<double>.Shared.Rent(slots * Block);
         try
         {
@@ -27,14 +30,12 @@ internal sealed partial class Program
 
             for (var at = start; at < start + count; at += Block)
             {
-                var n = Math.Min(Block, start + count - at);
-                for (var k = 0; k < parameters; k++)
+                var block = new BlockSlots(s, columns, at, Math.Min(Block, start + count - at), parameters);
+                ExecuteBlock(block, direct ? results.AsSpan(at, block.Length) : default);
+                if (!direct)
                 {
-                    columns[k].AsSpan(at, n).CopyTo(s.Slice(k * Block, n));
+                    block[Outputs[0]].CopyTo(results.AsSpan(at, block.Length));
                 }
-
-                ExecuteBlock(s, n);
-                s.Slice(Outputs[0] * Block, n).CopyTo(results.AsSpan(at, n));
             }
         }
         finally
@@ -43,53 +44,71 @@ internal sealed partial class Program
         }
     }
 
-    private void ExecuteBlock(Span<double> s, int n)
+    // a block's slots: a parameter's is its column's range, any other its rows of the scratch space
+    private readonly ref struct BlockSlots(Span<double> scratch, double[][] columns, int at, int length, int parameters)
     {
-        foreach (ref readonly var i in code.AsSpan())
+        private readonly Span<double> scratch = scratch;
+
+        public int Length => length;
+
+        public Span<double> this[int slot] => slot < parameters ? columns[slot].AsSpan(at, length) : scratch.Slice(slot * Program.Block, length);
+    }
+
+    private void ExecuteBlock(BlockSlots s, Span<double> results)
+    {
+        for (var k = 0; k < code.Length; k++)
         {
-            var t = s.Slice(i.Target * Block, n);
-            var a = s.Slice(i.A * Block, n);
-            var b = s.Slice(i.B * Block, n);
+            var i = code[k];
+            var t = k == code.Length - 1 && !results.IsEmpty ? results : s[i.Target];
+            var a = s[i.A];
+            var b = s[i.B];
             switch (i.Op)
             {
                 case Op.Add:
-                    Lanes.Add(a, b, t);
+                    Lanes.Run<Add>(a, b, t);
                     break;
                 case Op.Subtract:
-                    Lanes.Subtract(a, b, t);
+                    Lanes.Run<Subtract>(a, b, t);
                     break;
                 case Op.Multiply:
-                    Lanes.Multiply(a, b, t);
+                    Lanes.Run<Multiply>(a, b, t);
                     break;
                 case Op.Divide:
-                    Lanes.Divide(a, b, t);
+                    Lanes.Run<Divide>(a, b, t);
                     break;
                 case Op.Negate:
                     Lanes.Negate(a, t);
+                    break;
+                case Op.MultiplyAdd:
+                    Lanes.Run<MultiplyAdd>(a, b, s[i.C], t);
+                    break;
+                case Op.MultiplySubtract:
+                    Lanes.Run<MultiplySubtract>(a, b, s[i.C], t);
+                    break;
+                case Op.SubtractMultiply:
+                    Lanes.Run<SubtractMultiply>(a, b, s[i.C], t);
                     break;
                 case Op.Call1 when lanes[i.Function] is { } vector:
                     Lanes.Map(vector, unary[i.Function], a, t);
                     break;
                 case Op.Call1:
                     var f = unary[i.Function];
-                    for (var k = 0; k < t.Length; k++)
+                    for (var p = 0; p < t.Length; p++)
                     {
-                        t[k] = f(a[k]);
+                        t[p] = f(a[p]);
                     }
 
                     break;
                 default:
-                    ExecuteOthers(i, s, t, a, b);
+                    ExecuteOthers(i, t, a, b, s[i.C], s[i.D]);
                     break;
             }
         }
     }
 
     // the instructions that run point by point: pow, calls of several arguments, the strong-zero product
-    private void ExecuteOthers(Instruction i, Span<double> s, Span<double> t, Span<double> a, Span<double> b)
+    private void ExecuteOthers(Instruction i, Span<double> t, Span<double> a, Span<double> b, Span<double> c, Span<double> d)
     {
-        var c = s.Slice(i.C * Block, t.Length);
-        var d = s.Slice(i.D * Block, t.Length);
         for (var k = 0; k < t.Length; k++)
         {
             t[k] = i.Op switch
@@ -98,76 +117,91 @@ internal sealed partial class Program
                 Op.Call2 => binary[i.Function](a[k], b[k]),
                 Op.Call3 => ternary[i.Function](a[k], b[k], c[k]),
                 Op.Call4 => quaternary[i.Function](a[k], b[k], c[k], d[k]),
+                Op.TimesAdd => Calculus.Chain.Times(a[k], b[k]) + c[k],
                 _ => Calculus.Chain.Times(a[k], b[k]),
             };
         }
+    }
+
+    // an element-wise operation, on lanes and on one point (the same rounding both ways)
+    private interface ILane
+    {
+        static abstract Vector<double> Of(Vector<double> a, Vector<double> b, Vector<double> c);
+
+        static abstract double Of(double a, double b, double c);
+    }
+
+    private readonly struct Add : ILane
+    {
+        public static Vector<double> Of(Vector<double> a, Vector<double> b, Vector<double> c) => a + b;
+
+        public static double Of(double a, double b, double c) => a + b;
+    }
+
+    private readonly struct Subtract : ILane
+    {
+        public static Vector<double> Of(Vector<double> a, Vector<double> b, Vector<double> c) => a - b;
+
+        public static double Of(double a, double b, double c) => a - b;
+    }
+
+    private readonly struct Multiply : ILane
+    {
+        public static Vector<double> Of(Vector<double> a, Vector<double> b, Vector<double> c) => a * b;
+
+        public static double Of(double a, double b, double c) => a * b;
+    }
+
+    private readonly struct Divide : ILane
+    {
+        public static Vector<double> Of(Vector<double> a, Vector<double> b, Vector<double> c) => a / b;
+
+        public static double Of(double a, double b, double c) => a / b;
+    }
+
+    private readonly struct MultiplyAdd : ILane
+    {
+        public static Vector<double> Of(Vector<double> a, Vector<double> b, Vector<double> c) => (a * b) + c;
+
+        public static double Of(double a, double b, double c) => (a * b) + c;
+    }
+
+    private readonly struct MultiplySubtract : ILane
+    {
+        public static Vector<double> Of(Vector<double> a, Vector<double> b, Vector<double> c) => (a * b) - c;
+
+        public static double Of(double a, double b, double c) => (a * b) - c;
+    }
+
+    private readonly struct SubtractMultiply : ILane
+    {
+        public static Vector<double> Of(Vector<double> a, Vector<double> b, Vector<double> c) => c - (a * b);
+
+        public static double Of(double a, double b, double c) => c - (a * b);
     }
 
     // element-wise operations on Vector<double> lanes and a scalar tail; the target may be an operand (each
     // element is read before it is written)
     private static class Lanes
     {
-        public static void Add(ReadOnlySpan<double> a, ReadOnlySpan<double> b, Span<double> t)
+        public static void Run<TLane>(ReadOnlySpan<double> a, ReadOnlySpan<double> b, Span<double> t)
+            where TLane : struct, ILane => Run<TLane>(a, b, b, t);
+
+        public static void Run<TLane>(ReadOnlySpan<double> a, ReadOnlySpan<double> b, ReadOnlySpan<double> c, Span<double> t)
+            where TLane : struct, ILane
         {
             var va = V(a);
             var vb = V(b);
+            var vc = V(c);
             var vt = V(t);
             for (var k = 0; k < vt.Length; k++)
             {
-                vt[k] = va[k] + vb[k];
+                vt[k] = TLane.Of(va[k], vb[k], vc[k]);
             }
 
             for (var k = vt.Length * Vector<double>.Count; k < t.Length; k++)
             {
-                t[k] = a[k] + b[k];
-            }
-        }
-
-        public static void Subtract(ReadOnlySpan<double> a, ReadOnlySpan<double> b, Span<double> t)
-        {
-            var va = V(a);
-            var vb = V(b);
-            var vt = V(t);
-            for (var k = 0; k < vt.Length; k++)
-            {
-                vt[k] = va[k] - vb[k];
-            }
-
-            for (var k = vt.Length * Vector<double>.Count; k < t.Length; k++)
-            {
-                t[k] = a[k] - b[k];
-            }
-        }
-
-        public static void Multiply(ReadOnlySpan<double> a, ReadOnlySpan<double> b, Span<double> t)
-        {
-            var va = V(a);
-            var vb = V(b);
-            var vt = V(t);
-            for (var k = 0; k < vt.Length; k++)
-            {
-                vt[k] = va[k] * vb[k];
-            }
-
-            for (var k = vt.Length * Vector<double>.Count; k < t.Length; k++)
-            {
-                t[k] = a[k] * b[k];
-            }
-        }
-
-        public static void Divide(ReadOnlySpan<double> a, ReadOnlySpan<double> b, Span<double> t)
-        {
-            var va = V(a);
-            var vb = V(b);
-            var vt = V(t);
-            for (var k = 0; k < vt.Length; k++)
-            {
-                vt[k] = va[k] / vb[k];
-            }
-
-            for (var k = vt.Length * Vector<double>.Count; k < t.Length; k++)
-            {
-                t[k] = a[k] / b[k];
+                t[k] = TLane.Of(a[k], b[k], c[k]);
             }
         }
 

@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Micrograd.Expressions.Compilation;
 
@@ -9,6 +11,7 @@ internal sealed partial class Program
     private const int StackSlots = 256;
 
     /// <summary>The value at <paramref name="arguments"/> (one per parameter, in order).</summary>
+    [SkipLocalsInit] // every slot is written (parameters, constants) before it is read
     public double Evaluate(ReadOnlySpan<double> arguments)
     {
         if (slots > StackSlots)
@@ -52,23 +55,39 @@ internal sealed partial class Program
         constants.CopyTo(s[parameters..]);
     }
 
+    // every slot an instruction names is below `slots` (the allocator numbers them), so once s is that long the
+    // loop reads and writes it without bounds checks: a dispatch is the instruction's load, the switch and its work
     private void Execute(Span<double> s)
     {
-        foreach (ref readonly var i in code.AsSpan())
+        if (s.Length < slots)
         {
-            s[i.Target] = i.Op switch
+            throw new ArgumentException("fewer slots than the program uses", nameof(s));
+        }
+
+        ref var r = ref MemoryMarshal.GetReference(s);
+        ref var first = ref MemoryMarshal.GetArrayDataReference(code);
+        for (var k = 0; k < code.Length; k++)
+        {
+            ref readonly var i = ref Unsafe.Add(ref first, k);
+            var a = Unsafe.Add(ref r, i.A);
+            var b = Unsafe.Add(ref r, i.B);
+            Unsafe.Add(ref r, i.Target) = i.Op switch
             {
-                Op.Add => s[i.A] + s[i.B],
-                Op.Subtract => s[i.A] - s[i.B],
-                Op.Multiply => s[i.A] * s[i.B],
-                Op.Divide => s[i.A] / s[i.B],
-                Op.Negate => -s[i.A],
-                Op.Pow => Math.Pow(s[i.A], s[i.B]),
-                Op.Call1 => unary[i.Function](s[i.A]),
-                Op.Call2 => binary[i.Function](s[i.A], s[i.B]),
-                Op.Call3 => ternary[i.Function](s[i.A], s[i.B], s[i.C]),
-                Op.Call4 => quaternary[i.Function](s[i.A], s[i.B], s[i.C], s[i.D]),
-                _ => Calculus.Chain.Times(s[i.A], s[i.B]),
+                Op.Add => a + b,
+                Op.Subtract => a - b,
+                Op.Multiply => a * b,
+                Op.Divide => a / b,
+                Op.Negate => -a,
+                Op.MultiplyAdd => (a * b) + Unsafe.Add(ref r, i.C),
+                Op.MultiplySubtract => (a * b) - Unsafe.Add(ref r, i.C),
+                Op.SubtractMultiply => Unsafe.Add(ref r, i.C) - (a * b),
+                Op.TimesAdd => Calculus.Chain.Times(a, b) + Unsafe.Add(ref r, i.C),
+                Op.Times => Calculus.Chain.Times(a, b),
+                Op.Pow => Math.Pow(a, b),
+                Op.Call1 => unary[i.Function](a),
+                Op.Call2 => binary[i.Function](a, b),
+                Op.Call3 => ternary[i.Function](a, b, Unsafe.Add(ref r, i.C)),
+                _ => quaternary[i.Function](a, b, Unsafe.Add(ref r, i.C), Unsafe.Add(ref r, i.D)),
             };
         }
     }

@@ -52,6 +52,18 @@ internal sealed partial class Program
 
         /// <summary><c>t = Chain.Times(a, b)</c>, reverse mode's strong-zero product.</summary>
         Times,
+
+        /// <summary><c>t = a * b + c</c>, two roundings as the two instructions it replaces (<see cref="Builder.Fuse"/>).</summary>
+        MultiplyAdd,
+
+        /// <summary><c>t = a * b - c</c>.</summary>
+        MultiplySubtract,
+
+        /// <summary><c>t = c - a * b</c>.</summary>
+        SubtractMultiply,
+
+        /// <summary><c>t = Chain.Times(a, b) + c</c>, the reverse sweep's accumulation of a contribution.</summary>
+        TimesAdd,
     }
 
     /// <summary>One operation: its target slot, up to four operand slots, and for a call the index of its row's implementation.</summary>
@@ -332,6 +344,7 @@ internal sealed partial class Program
         /// </summary>
         public (Instruction[] Code, int Slots, int[] Outputs) Allocate(int[] outputs)
         {
+            Fuse(outputs);
             var temporaries = Parameters + Constants.Count;
             var lastUse = new int[next];
             // an array, not stackalloc: a method with both and loops is compiled optimized at its first call
@@ -393,10 +406,92 @@ internal sealed partial class Program
             return (result, count, [.. outputs.Select(Map)]);
         }
 
+        /// <summary>
+        /// Superinstructions: a product (or reverse mode's strong-zero product) read only by a sum or difference
+        /// becomes one instruction with it (<c>a*b + c</c>, <c>a*b - c</c>, <c>c - a*b</c>), computed where the
+        /// sum was, with the same two roundings (no fused multiply-add), so every loop pays one dispatch for both.
+        /// A sum's operands may swap sides: IEEE addition of two numbers is commutative to the bit (only which
+        /// NaN comes out may differ, and every NaN is one answer to the tiers).
+        /// </summary>
+        private void Fuse(int[] outputs)
+        {
+            var uses = new int[next];
+            var definedAt = new int[next];
+            var operands = new int[4];
+            for (var i = 0; i < code.Count; i++)
+            {
+                definedAt[code[i].Target] = i;
+                foreach (var operand in operands.AsSpan(0, Operands(code[i], operands)))
+                {
+                    if (operand >= Parameters)
+                    {
+                        uses[operand]++;
+                    }
+                }
+            }
+
+            foreach (var output in outputs)
+            {
+                if (output >= Parameters)
+                {
+                    uses[output] += 2;
+                }
+            }
+
+            // the fused form of y when its operand `slot` is a product read by y alone (`other` the other operand)
+            Instruction? Fused(Instruction y, int slot, int other, bool left)
+            {
+                if (slot < Parameters || uses[slot] != 1)
+                {
+                    return null;
+                }
+
+                var x = code[definedAt[slot]];
+                Op? op = (y.Op, x.Op, left) switch
+                {
+                    (Op.Add, Op.Multiply, _) => Op.MultiplyAdd,
+                    (Op.Add, Op.Times, _) => Op.TimesAdd,
+                    (Op.Subtract, Op.Multiply, true) => Op.MultiplySubtract,
+                    (Op.Subtract, Op.Multiply, false) => Op.SubtractMultiply,
+                    _ => null,
+                };
+                return op is { } fused ? new Instruction(fused, y.Target, x.A, x.B, other) : null;
+            }
+
+            var removed = new bool[code.Count];
+            for (var i = 0; i < code.Count; i++)
+            {
+                var y = code[i];
+                if (y.Op is not (Op.Add or Op.Subtract) || y.A == y.B)
+                {
+                    continue;
+                }
+
+                var (fused, product) = Fused(y, y.A, y.B, left: true) is { } l ? (l, y.A)
+                    : Fused(y, y.B, y.A, left: false) is { } r ? (r, y.B) : (default(Instruction?), 0);
+                if (fused is { } f)
+                {
+                    removed[definedAt[product]] = true;
+                    code[i] = f;
+                }
+            }
+
+            var kept = 0;
+            for (var i = 0; i < code.Count; i++)
+            {
+                if (!removed[i])
+                {
+                    code[kept++] = code[i];
+                }
+            }
+
+            code.RemoveRange(kept, code.Count - kept);
+        }
+
         private static int Arity(Op op) => op switch
         {
             Op.Negate or Op.Call1 => 1,
-            Op.Call3 => 3,
+            Op.Call3 or Op.MultiplyAdd or Op.MultiplySubtract or Op.SubtractMultiply or Op.TimesAdd => 3,
             Op.Call4 => 4,
             _ => 2,
         };
