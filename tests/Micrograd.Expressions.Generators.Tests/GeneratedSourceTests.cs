@@ -185,4 +185,12 @@ public class GeneratedSourceTests
             Assert.That(model.GetMethod("F", [typeof(double), typeof(double)])!.Invoke(null, [2.0, 3.0]), Is.EqualTo(6.0), "F(2.0, 3.0)");
         });
     }
+
+    // a power of a power of one, ((b)**1)**3, was once written with the assignment t = t (CS1717)
+    [TestCase("((pi)**(b))/(min(pi, a)) + a - (9) - ((2.4)*(a)) + ((b)**1)**3 - (b)")]
+    public void Warnings_PowerOfAPowerOfOne_NoneInTheGeneratedCode(string formula)
+    {
+        var run = Harness.Generate($"using Micrograd.Expressions;\nstatic partial class M {{ [Formula(\"{formula}\")] public static partial double F(double a, double b); }}");
+        Assert.That(run.GeneratorDiagnostics.Concat(run.CompileProblems()), Is.Empty, $"`{formula}`:\n{run.Source("F")}");
+    }
 }
