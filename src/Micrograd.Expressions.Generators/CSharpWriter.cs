@@ -137,8 +137,15 @@ internal sealed class CSharpWriter
                     break;
                 }
 
-                var op = assign.NodeType == ExpressionType.Assign ? "=" : "+=";
-                Line($"{Target(assign.Left)} {op} {value};");
+                var target = Target(assign.Left);
+                if (assign.NodeType == ExpressionType.Assign && target == value)
+                {
+                    // the lowering stores a value in a local it already is in (a power of a power of one): no effect,
+                    // and C# warns of it (CS1717)
+                    break;
+                }
+
+                Line($"{target} {(assign.NodeType == ExpressionType.Assign ? "=" : "+=")} {value};");
                 break;
             case ConstantExpression or ParameterExpression:
                 break;

@@ -21,11 +21,11 @@ public sealed class FormulaGenerator : IIncrementalGenerator
     /// <inheritdoc/>
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
-        context.RegisterPostInitializationOutput(static post =>
-        {
-            post.AddSource("Micrograd.Expressions.FormulaAttribute.g.cs", Templates.Attribute);
-            post.AddSource("Micrograd.Expressions.FormulaMath.g.cs", Templates.Math);
-        });
+        context.RegisterPostInitializationOutput(static post => post.AddSource("Micrograd.Expressions.FormulaAttribute.g.cs", Templates.Attribute));
+
+        // the functions System.Math lacks; the cube root is System.Math.Cbrt wherever the compilation's Math has it
+        var cbrt = context.CompilationProvider.Select(static (compilation, _) => HasCbrt(compilation));
+        context.RegisterSourceOutput(cbrt, static (output, has) => output.AddSource("Micrograd.Expressions.FormulaMath.g.cs", Templates.Math(has)));
 
         var methods = context.SyntaxProvider
             .ForAttributeWithMetadataName(AttributeName,
@@ -33,31 +33,43 @@ public sealed class FormulaGenerator : IIncrementalGenerator
                 static (syntax, cancel) => MethodReader.Read(syntax, cancel))
             .WithTrackingName(MethodsStep);
 
-        // generated from the method alone, without its place in the file: an edit above it leaves it cached
+        // generated from the method alone, without its place in the file: an edit above it leaves it cached, and
+        // each source is added by its own output step, so an edit adds one source again, not all of them
         var generated = methods.Select(static (located, _) => located.Method)
             .Select(static (method, cancel) => Writer.Generate(method, cancel)).WithTrackingName(GeneratedStep);
+        context.RegisterSourceOutput(generated.Where(static result => result.Source is not null),
+            static (output, result) => output.AddSource(result.HintName, result.Source!));
 
-        // the places of this build, for the diagnostics (a method with none looks nothing up)
+        // the diagnostics, placed in this build's text: only methods with problems look their places up
         var places = methods.Select(static (located, _) => (located.Method.HintName, located.Places)).Collect();
-
-        context.RegisterSourceOutput(generated.Combine(places), static (output, pair) =>
+        var problems = generated.Where(static result => result.Problems.Count > 0).Collect();
+        context.RegisterSourceOutput(problems.Combine(places), static (output, pair) =>
         {
-            var (result, all) = pair;
-            if (result.Problems.Count > 0)
+            if (pair.Left.IsEmpty)
             {
-                var places = all.First(p => p.HintName == result.HintName).Places;
-                foreach (var problem in result.Problems)
-                {
-                    output.ReportDiagnostic(Diagnostic.Create(Diagnostics.ById(problem.Id), places.Locate(problem, result.Formula), [.. problem.Arguments]));
-                }
+                return;
             }
 
-            if (result.Source is not null)
+            var byHint = new Dictionary<string, Places>(StringComparer.Ordinal);
+            foreach (var (hint, located) in pair.Right)
             {
-                output.AddSource(result.HintName, result.Source);
+                byHint[hint] = located;
+            }
+
+            foreach (var result in pair.Left)
+            {
+                foreach (var problem in result.Problems)
+                {
+                    output.ReportDiagnostic(Diagnostic.Create(Diagnostics.ById(problem.Id), byHint[result.HintName].Locate(problem, result.Formula), [.. problem.Arguments]));
+                }
             }
         });
     }
+
+    /// <summary>True when the compilation's core library has <c>System.Math.Cbrt</c> (.NET Core 2.1 and later, .NET Standard 2.1).</summary>
+    internal static bool HasCbrt(Microsoft.CodeAnalysis.Compilation compilation) =>
+        compilation.ObjectType.ContainingAssembly.GetTypeByMetadataName("System.Math") is { } math
+        && math.GetMembers("Cbrt").Any(m => m is IMethodSymbol { IsStatic: true, DeclaredAccessibility: Accessibility.Public, Parameters: [{ Type.SpecialType: SpecialType.System_Double }] });
 }
 
 /// <summary>The sources every project gets: the attribute and the functions <c>System.Math</c> lacks.</summary>
@@ -94,7 +106,15 @@ internal static class Templates
 
         """;
 
-    public const string Math = Header + """
+    /// <summary>
+    /// The functions of the language that System.Math lacks. The cube root calls <c>System.Math.Cbrt</c> when
+    /// <paramref name="hasCbrt"/> (the engine's own, the same bits); else (netstandard2.0, .NET Framework, Unity) it is
+    /// <c>Math.Pow(|x|, 1/3)</c> refined by one Newton step written so that no intermediate overflows or underflows,
+    /// within 1 ulp of <c>Math.Cbrt</c> (docs/generator.md; the generator's tests compare the two).
+    /// </summary>
+    public static string Math(bool hasCbrt) => Header + MathStart + (hasCbrt ? CbrtCall : CbrtFallback) + MathEnd;
+
+    private const string MathStart = """
         namespace Micrograd.Expressions.Generated
         {
             /// <summary>The functions of the formula language that System.Math lacks, computed as the engine computes them.</summary>
@@ -121,12 +141,20 @@ internal static class Templates
                 /// <summary>The chain rule's product with a strong zero: 0 when either side is 0.</summary>
                 public static double Times(double gradient, double partial) => gradient == 0 || partial == 0 ? 0.0 : gradient * partial;
 
-                /// <summary>The cube root: System.Math.Cbrt where the framework has it; elsewhere (netstandard2.0, .NET Framework) within an ulp of it.</summary>
+        """;
+
+    private const string CbrtCall = """
+                /// <summary>The cube root: System.Math.Cbrt.</summary>
+                public static double Cbrt(double x) => global::System.Math.Cbrt(x);
+
+        """;
+
+    // y - (y - a/y²)/3 rather than y - (y³ - a)/(3y²): y³ overflows near double.MaxValue and loses its digits
+    // among subnormals, a/y² does neither
+    private const string CbrtFallback = """
+                /// <summary>The cube root, within 1 ulp of System.Math.Cbrt, which this framework lacks: Pow refined by one Newton step.</summary>
                 public static double Cbrt(double x)
                 {
-        #if NETCOREAPP2_1_OR_GREATER || NETSTANDARD2_1_OR_GREATER
-                    return global::System.Math.Cbrt(x);
-        #else
                     if (x == 0 || double.IsNaN(x) || double.IsInfinity(x))
                     {
                         return x;
@@ -134,10 +162,13 @@ internal static class Templates
 
                     var a = global::System.Math.Abs(x);
                     var y = global::System.Math.Pow(a, 1.0 / 3.0);
-                    y -= (y * y * y - a) / (3.0 * y * y);
+                    y -= (y - a / (y * y)) / 3.0;
                     return x < 0 ? -y : y;
-        #endif
                 }
+
+        """;
+
+    private const string MathEnd = """
             }
         }
 

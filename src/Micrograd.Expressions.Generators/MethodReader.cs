@@ -132,10 +132,33 @@ internal static class MethodReader
         var modifiers = string.Join(" ", declaration.Modifiers.Select(m => m.Text));
         var accessibility = string.Join(" ", declaration.Modifiers.Where(m => m.IsKind(SyntaxKind.PublicKeyword) || m.IsKind(SyntaxKind.InternalKeyword)
             || m.IsKind(SyntaxKind.PrivateKeyword) || m.IsKind(SyntaxKind.ProtectedKeyword)).Select(m => m.Text));
-        var hint = $"{(ns is null ? "" : ns + ".")}{string.Join(".", containers.Select(c => c.Name.Replace('<', '{').Replace('>', '}').Replace(", ", ",")))}.{symbol.Name}.g.cs";
-        var method = new Method(hint, ns, new([.. containers]), modifiers, accessibility, returnType ?? "double", Escape(symbol.Name), new([.. parameters]),
-            formula, derivative, gradient, new([.. problems]));
+        // an overload's text constant is named by its parameters too: F_Text for F alone, F_double_float_Text for F(double, float)
+        var overloaded = symbol.ContainingType.GetMembers(symbol.Name).Count(m => m is IMethodSymbol { MethodKind: MethodKind.Ordinary }) > 1;
+        var textName = overloaded ? $"{symbol.Name}_{string.Join("_", parameters.Select(p => p.Kind))}_Text" : $"{symbol.Name}_Text";
+        var method = new Method(HintName(symbol), ns, new([.. containers]), modifiers, accessibility, returnType ?? "double", Escape(symbol.Name), new([.. parameters]),
+            formula, derivative, gradient, new([.. problems]), textName);
         return new Located(method, new Places(identifier, place, literal));
+    }
+
+    /// <summary>
+    /// The generated file's name, unique in the compilation: the containing type's full metadata name (nested types
+    /// after <c>+</c>, generic arity after a backquote), the method's name and its parameters' types, so that
+    /// overloads get a file each: <c>Demo.Model.F(double,float).g.cs</c>.
+    /// </summary>
+    public static string HintName(IMethodSymbol symbol)
+    {
+        var type = symbol.ContainingType;
+        var nested = type.MetadataName;
+        for (var outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
+        {
+            nested = outer.MetadataName + "+" + nested;
+        }
+
+        var ns = type.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString() + "." : "";
+        var parameters = string.Join(",", symbol.Parameters.Select(p => p.Type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat)
+            .Replace('<', '{').Replace('>', '}').Replace(" ", "")));
+        var name = $"{ns}{nested}.{symbol.MetadataName}({parameters})";
+        return new string([.. name.Select(c => char.IsLetterOrDigit(c) || c is '.' or ',' or '_' or '+' or '`' or '{' or '}' or '(' or ')' ? c : '_')]) + ".g.cs";
     }
 
     /// <summary>A name as C# writes it: a keyword with <c>@</c>.</summary>

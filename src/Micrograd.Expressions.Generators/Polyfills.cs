@@ -223,9 +223,11 @@ namespace System.Diagnostics.CodeAnalysis
 
 namespace System.Runtime.CompilerServices
 {
-    // the generator writes the lowering that Compile() compiles under a JIT, where code can be generated
+    // the generator writes a formula as one C# method: the lowering where no code is generated at run time, whose
+    // large formulas are not cut into methods compiled as delegates (Locals.Block); the statements are the same, in
+    // the same order, so the same bits as Compile() under a JIT
     internal static class RuntimeFeature
     {
-        public static bool IsDynamicCodeSupported => true;
+        public static bool IsDynamicCodeSupported => false;
     }
 }

@@ -16,6 +16,10 @@ internal static class Writer
 {
     private static readonly FormulaOptions Options = FormulaOptions.Default;
 
+    // long runs of one shape stay unrolled: Compile() rerolls them into loops over a compiled block (past
+    // FormulaOptions.RerollNodes), which generated code cannot hold; the loop runs the same steps in the same order
+    private const int NoReroll = int.MaxValue;
+
     public static Generated Generate(Method method, CancellationToken cancel)
     {
         if (method.Problems.Count > 0 || method.Formula is null)
@@ -33,9 +37,7 @@ internal static class Writer
         }
         catch (Exception e)
         {
-            var reason = e is NotSupportedException && e.Message.Contains("larger than it writes")
-                ? new Problem(Diagnostics.Limit.Id, Anchor.Attribute, 0, new([$"the formula is larger than the generator writes as C# ({e.Message})"]))
-                : new Problem(Diagnostics.Failure.Id, Anchor.Attribute, 0, new([method.Formula, method.Name, $"{e.GetType().Name}: {e.Message}"]));
+            var reason = new Problem(Diagnostics.Failure.Id, Anchor.Attribute, 0, new([method.Formula, method.Name, $"{e.GetType().Name}: {e.Message}"]));
             return new Generated(method.HintName, method.Formula, null, new([reason]));
         }
     }
@@ -113,10 +115,10 @@ internal static class Writer
         }
 
         cancel.ThrowIfCancellationRequested();
-        if (Nodes.Walk(tree, distinct: false).Skip(Options.MaxCompiledNodes).Any() || LinqCompiler.IsLarge(tree))
+        if (Nodes.Walk(tree, distinct: false).Skip(Options.MaxCompiledNodes).Any())
         {
             return Failed(method, new Problem(Diagnostics.Limit.Id, Anchor.Attribute, 0,
-                new([$"the formula has more than {LinqCompiler.MaxMethodNodes} nodes, more than the generator writes as C# (the engine compiles it at run time)"])));
+                new([$"the formula has more than {Options.MaxCompiledNodes} nodes, the limit of what the engine compiles (FormulaOptions.MaxCompiledNodes)"])));
         }
 
         var header = read.Parameters.Any(p => FunctionTable.BuiltIn.TryLookup(p, out var f) && f.IsConstant) ? $"fun {string.Join(" ", read.Parameters)} -> " : "";
@@ -158,13 +160,13 @@ internal static class Writer
         if (method.Gradient && span is not null)
         {
             var gradient = MethodReader.Escape(span.Name);
-            var lambda = Backpropagation.GradientLambda(tree, values, Options.RerollNodes);
+            var lambda = Backpropagation.GradientLambda(tree, values, NoReroll);
             body = $"{indent}if ({gradient}.Length != {values.Count})\n{indent}{{\n{indent}    throw new global::System.ArgumentException(\"the gradient must have {values.Count} elements, one per parameter\", nameof({gradient}));\n{indent}}}\n\n"
                 + CSharpWriter.Body(lambda, arguments, gradient, taken, result, indent);
         }
         else
         {
-            body = CSharpWriter.Body(LinqCompiler.ToArrayLambda(tree, values, Options.RerollNodes), arguments, null, taken, result, indent);
+            body = CSharpWriter.Body(LinqCompiler.ToArrayLambda(tree, values, NoReroll), arguments, null, taken, result, indent);
         }
 
         var sb = new StringBuilder(Templates.Header);
@@ -184,7 +186,7 @@ internal static class Writer
 
         var access = method.Accessibility.Length == 0 ? "" : method.Accessibility + " ";
         sb.Append(level).Append("/// <summary>The formula of <see cref=\"").Append(method.Name).Append("\"/> as the engine prints it.</summary>\n");
-        sb.Append(level).Append(access).Append("const string ").Append(method.Name.TrimStart('@')).Append("_Text = ")
+        sb.Append(level).Append(access).Append("const string ").Append(method.TextName ?? method.Name.TrimStart('@') + "_Text").Append(" = ")
             .Append(SymbolDisplay.FormatLiteral(printed, quote: true)).Append(";\n\n");
         var parameters = string.Join(", ", method.Parameters.Select(p => $"{(p.Kind == "span" ? "global::System.Span<double>" : p.Kind)} {MethodReader.Escape(p.Name)}"));
         sb.Append(level).Append(method.Modifiers).Append(' ').Append(method.ReturnType).Append(' ').Append(method.Name).Append('(').Append(parameters).Append(")\n");

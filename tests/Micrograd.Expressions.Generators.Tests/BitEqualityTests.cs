@@ -81,6 +81,42 @@ public class BitEqualityTests
         }
     }
 
+    // formulas past the 3,000 nodes where Compile() cuts a formula into methods, up to near the engine's limit of
+    // compiled nodes (50,000): written as one method of statements, the same bits as Compile() and CompileGradient()
+    [TestCase(11_000, false)]
+    [TestCase(3_000, true)]
+    public void GeneratedMethods_LargeFormulas_SameBitsAsCompiledDelegates(int terms, bool gradient)
+    {
+        var text = "x" + string.Concat(Enumerable.Range(1, terms).Select(i => i % 3 == 0 ? $" + sin({i}*y)" : $" - {i}*x*y"));
+        var formula = Formula.Parse(text);
+        var literal = Microsoft.CodeAnalysis.CSharp.SymbolDisplay.FormatLiteral(text, quote: true);
+        var source = gradient
+            ? $"using System;\nusing Micrograd.Expressions;\npublic static partial class Large\n{{\n    [Formula({literal}, Gradient = true)] public static partial double G(double x, double y, Span<double> g);\n    public static double Call(double[] p, double[] g) => G(p[0], p[1], g);\n}}\n"
+            : $"using Micrograd.Expressions;\npublic static partial class Large\n{{\n    [Formula({literal})] public static partial double F(double x, double y);\n    public static double Call(double[] p, double[] g) => F(p[0], p[1]);\n}}\n";
+        var run = Harness.Generate(source);
+        Assert.That(run.GeneratorDiagnostics.Concat(run.CompileProblems()), Is.Empty, $"{terms} terms: {string.Join("\n", run.GeneratorDiagnostics.Concat(run.CompileProblems()).Take(5))}");
+        var call = Method<Func<double[], double[], double>>(Harness.Load(run.Output).GetType("Large")!, "Call");
+        var value = formula.Compile();
+        var gradientOf = formula.CompileGradient();
+        var random = new RandomFormulas(terms);
+        for (var k = 0; k < Points; k++)
+        {
+            var point = random.Point(2);
+            var at = $"{terms} terms at ({string.Join(", ", point.Select(v => v.ToString("R", CultureInfo.InvariantCulture)))})";
+            var (expected, actual) = (new double[2], new double[2]);
+            if (gradient)
+            {
+                Same(call(point, actual), gradientOf(point, expected), $"value with the gradient of {at}");
+                Same(actual[0], expected[0], $"gradient[0] of {at}");
+                Same(actual[1], expected[1], $"gradient[1] of {at}");
+            }
+            else
+            {
+                Same(call(point, actual), value(point), $"value of {at}");
+            }
+        }
+    }
+
     private static T Method<T>(Type type, string name) where T : Delegate =>
         type.GetMethod(name, BindingFlags.Public | BindingFlags.Static)!.CreateDelegate<T>();
 

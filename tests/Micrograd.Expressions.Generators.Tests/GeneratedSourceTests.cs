@@ -135,4 +135,62 @@ public class GeneratedSourceTests
             Assert.That(Call("Mixed", 1.5, 3.0), Is.EqualTo(Formula.Parse("x**2*y").Derivative("x").Derivative("y").Evaluate(1.5, 3.0)), "d2/dxdy at (1.5, 3)");
         });
     }
+
+    [Test]
+    public void HintNames_OverloadsAndNestedTypes_OneFileAndOneTextConstantEach()
+    {
+        const string source = """
+            using Micrograd.Expressions;
+            namespace Demo
+            {
+                public static partial class Model
+                {
+                    [Formula("x**2")]
+                    public static partial double F(double x);
+
+                    [Formula("x*y")]
+                    public static partial double F(double x, double y);
+
+                    [Formula("x**3")]
+                    public static partial float F(float x);
+
+                    public static partial class Model2
+                    {
+                        [Formula("x + 1")]
+                        public static partial double F(double x);
+                    }
+                }
+
+                public static partial class Model<T>
+                {
+                    [Formula("x + 2")]
+                    public static partial double F(double x);
+                }
+            }
+            """;
+        var run = Harness.Generate(source);
+        var problems = run.GeneratorDiagnostics.Concat(run.CompileProblems()).ToList();
+        var hints = run.Result.Results[0].GeneratedSources.Select(s => s.HintName).Order(StringComparer.Ordinal).ToList();
+        Assert.That(problems, Is.Empty, $"generated {string.Join(", ", hints)}: {string.Join("\n", problems)}");
+        Assert.That(hints, Is.EqualTo(new[]
+        {
+            "Demo.Model.F(double).g.cs", "Demo.Model.F(double,double).g.cs", "Demo.Model.F(float).g.cs", "Demo.Model`1.F(double).g.cs",
+            "Demo.Model+Model2.F(double).g.cs", "Micrograd.Expressions.FormulaAttribute.g.cs", "Micrograd.Expressions.FormulaMath.g.cs",
+        }.Order(StringComparer.Ordinal)));
+        var model = Harness.Load(run.Output).GetType("Demo.Model")!;
+        string Text(string name) => (string)model.GetField(name)!.GetValue(null)!;
+        Assert.Multiple(() =>
+        {
+            Assert.That((Text("F_double_Text"), Text("F_double_double_Text"), Text("F_float_Text")), Is.EqualTo(("x**2", "x*y", "x**3")), "the overloads' text constants");
+            Assert.That(model.GetMethod("F", [typeof(double), typeof(double)])!.Invoke(null, [2.0, 3.0]), Is.EqualTo(6.0), "F(2.0, 3.0)");
+        });
+    }
+
+    // a power of a power of one, ((b)**1)**3, was once written with the assignment t = t (CS1717)
+    [TestCase("((pi)**(b))/(min(pi, a)) + a - (9) - ((2.4)*(a)) + ((b)**1)**3 - (b)")]
+    public void Warnings_PowerOfAPowerOfOne_NoneInTheGeneratedCode(string formula)
+    {
+        var run = Harness.Generate($"using Micrograd.Expressions;\nstatic partial class M {{ [Formula(\"{formula}\")] public static partial double F(double a, double b); }}");
+        Assert.That(run.GeneratorDiagnostics.Concat(run.CompileProblems()), Is.Empty, $"`{formula}`:\n{run.Source("F")}");
+    }
 }

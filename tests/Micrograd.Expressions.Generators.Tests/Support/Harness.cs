@@ -13,9 +13,9 @@ internal static class Harness
 {
     public sealed record Run(CSharpCompilation Output, ImmutableArray<Diagnostic> GeneratorDiagnostics, GeneratorDriverRunResult Result)
     {
-        /// <summary>The generated source of one method (its hint name ends with <c>.Name.g.cs</c>).</summary>
+        /// <summary>The generated source of one method, not overloaded (its hint name ends with <c>.Name(parameter types).g.cs</c>).</summary>
         public string Source(string method) =>
-            Result.Results[0].GeneratedSources.Single(s => s.HintName.EndsWith($".{method}.g.cs", StringComparison.Ordinal)).SourceText.ToString();
+            Result.Results[0].GeneratedSources.Single(s => s.HintName.Contains($".{method}(", StringComparison.Ordinal)).SourceText.ToString();
 
         /// <summary>The compiler's errors and warnings on the generated code.</summary>
         public IEnumerable<Diagnostic> CompileProblems() =>
