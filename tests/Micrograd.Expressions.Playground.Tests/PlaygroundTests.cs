@@ -46,14 +46,21 @@ public class PlaygroundTests
     [Test]
     public async Task Seed_FirstVisit_ShowsDerivativeAndTangentSlopeAtThree()
     {
+        // Chromium's own account of the renderer's main thread: its time in tasks, and in script of that
+        var cdp = await page.Context.NewCDPSessionAsync(page);
+        await cdp.SendAsync("Performance.enable");
         var clock = Stopwatch.StartNew();
         await Go();
         var input = clock.ElapsedMilliseconds;
+        var metrics = (await cdp.SendAsync("Performance.getMetrics"))!.Value.GetProperty("metrics").EnumerateArray()
+            .ToDictionary(m => m.GetProperty("name").GetString()!, m => m.GetProperty("value").GetDouble());
         await page.GetByTestId("derivative-text-x").WaitForAsync();
         var shown = clock.ElapsedMilliseconds;
         await page.GetByTestId("plot").WaitForAsync();
         var plotted = clock.ElapsedMilliseconds;
         TestContext.Out.WriteLine($"first render: {input} ms from navigation to the formula's input, {shown} ms to its derivative, {plotted} ms to the plot (a fresh browser context, nothing cached)");
+        TestContext.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"first render, the page's main thread busy: {metrics["TaskDuration"] * 1000:F0} ms of tasks, {metrics["ScriptDuration"] * 1000:F0} ms of them script (JavaScript and WebAssembly)"));
 
         // where the time went, from the page's own clock (ms since navigation): the resources' arrival, the app's marks
         var account = await page.EvaluateAsync<double[]>(
@@ -102,6 +109,8 @@ public class PlaygroundTests
         var timings = new List<double[]>();
         foreach (var (text, derivative) in new[] { ("3*x**2 - 4*x + 5", "6*x - 4"), ("tanh(w*x + b)", "w*(1 - tanh(w*x + b)**2)"), ("x**3 + sin(x)", "3*x**2 + cos(x)") })
         {
+            // a keystroke on a page at rest: the views of the previous formula are computed (they follow a pause)
+            await Assertions.Expect(page.Locator("#panel")).ToHaveAttributeAsync("aria-busy", "false");
             timings.Add(await page.EvaluateAsync<double[]>(
                 """
                 ([text, expected]) => new Promise(resolve => {
@@ -123,8 +132,10 @@ public class PlaygroundTests
         }
 
         var engine = await page.GetByTestId("timing").GetAttributeAsync("data-analysis-ms");
+        await Assertions.Expect(page.Locator("#panel")).ToHaveAttributeAsync("aria-busy", "false");
+        var plot = await page.GetByTestId("plot").GetAttributeAsync("data-ms");
         TestContext.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"typing to derivative: {string.Join(", ", timings.Select(t => $"{t[0]:F1} ms (handler at {t[1]:F1}, rendered at {t[2]:F1})"))} in the page; the last read and differentiated in {engine} ms"));
+            $"typing to derivative: {string.Join(", ", timings.Select(t => $"{t[0]:F1} ms (handler at {t[1]:F1}, rendered at {t[2]:F1})"))} in the page; the last read and differentiated in {engine} ms, its plot drawn {plot} ms after the pause"));
         Assert.That(errors, Is.Empty, "console errors");
     }
 
