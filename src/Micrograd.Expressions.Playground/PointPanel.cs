@@ -11,6 +11,7 @@ namespace Micrograd.Expressions.Playground;
 public abstract class PointPanel : ComponentBase
 {
     private object? shown;
+    private bool changed;
 
     /// <summary>The formula and the point.</summary>
     [Parameter, EditorRequired] public PointView Point { get; set; } = default!;
@@ -25,8 +26,21 @@ public abstract class PointPanel : ComponentBase
         if (!Equals(key, shown))
         {
             shown = key;
+            changed = true;
             Show(Point);
         }
+    }
+
+    /// <summary>
+    /// Renders again only for new content: a keystroke re-renders the page, and the open view's picture or table
+    /// (hundreds of SVG points, rows) is not diffed again while its point stays the same.
+    /// </summary>
+    /// <returns>True when <see cref="Show"/> ran since the last render.</returns>
+    protected override bool ShouldRender()
+    {
+        var render = changed;
+        changed = false;
+        return render;
     }
 
     /// <summary>Computes the view's content for a new point.</summary>
