@@ -13,41 +13,78 @@ public partial class App
     private static readonly (string Tab, string Title)[] TabTitles =
         [("plot", "Plot"), ("fd", "Finite differences"), ("check", "Check"), ("graph", "Graph"), ("train", "Train (two moons)")];
 
+    // while the visitor types, the views below wait this long after the last keystroke (the derivative does not)
+    private const int TypingPause = 120;
+
     private ShareState state = ShareState.Seed;
     private Analysis analysis = null!;
     private double? x0;
     private string? x0Error;
     private string? copied;
 
+    // what the open view shows: set only after the derivative is on screen (Settle), so typing never waits for it
+    private PointView? point;
+    private int settling;
+    private bool settled;
+
     private string ShareLink => Navigation.BaseUri + state.Query();
 
     /// <inheritdoc/>
-    protected override void OnInitialized()
+    protected override Task OnInitializedAsync()
     {
+        // the first render shows the formula and its derivatives; the open view is computed once they are painted
         state = ShareState.Read(new Uri(Navigation.Uri).Query);
         analysis = Analysis.Of(state.Formula);
         ReadX0();
+        return Settle(0, publish: false);
     }
 
-    private void OnFormula(ChangeEventArgs e)
+    /// <inheritdoc/>
+    protected override void OnAfterRender(bool firstRender)
     {
+        // performance marks for the browser tests' account of the first render and of typing
+        Browser.Mark(firstRender ? "playground-first-render" : "playground-render", 0);
+    }
+
+    private Task OnFormula(ChangeEventArgs e)
+    {
+        Browser.Mark("playground-input", 0);
         state = state with { Formula = e.Value as string ?? "" };
         analysis = Analysis.Of(state.Formula);
-        Publish();
+        return Settle(TypingPause);
     }
 
-    private void OnX0(ChangeEventArgs e)
+    private Task OnX0(ChangeEventArgs e)
     {
         state = state with { X0 = e.Value as string ?? "" };
         ReadX0();
-        Publish();
+        return Settle(0);
     }
 
-    private void OnDrag(double x)
+    private Task OnDrag(double x)
     {
         state = state with { X0 = Plot.Number(x) };
         ReadX0();
-        Publish();
+        return Settle(0);
+    }
+
+    // once the browser has painted what changed (and, while typing, after a pause): the address follows the state,
+    // the open view gets the new point and the copy buttons their texts; the derivative is on screen before the
+    // view's hundreds of interpreted evaluations start. A later keystroke supersedes an earlier one's wait.
+    private async Task Settle(int pause, bool publish = true)
+    {
+        var mine = ++settling;
+        settled = false;
+        await Browser.AfterPaint(pause);
+        if (mine == settling)
+        {
+            point = Point();
+            settled = true;
+            if (publish)
+            {
+                Publish();
+            }
+        }
     }
 
     private void OnRange(ChangeEventArgs e, bool low)
@@ -87,7 +124,8 @@ public partial class App
         }
 
         var variable = formula.Parameters.Contains("x") ? "x" : formula.Parameters[0];
-        return new PointView(formula, variable, [.. formula.Parameters.Select(p => p == variable ? at : 1.0)]);
+        return new PointView(formula, variable, [.. formula.Parameters.Select(p => p == variable ? at : 1.0)],
+            analysis.Derivatives.Single(d => d.Parameter == variable).Derivative);
     }
 
     private double Constant() => analysis.Formula is { Parameters.Count: 0 } f ? f.Evaluate() : double.NaN;

@@ -11,10 +11,11 @@ public sealed record Gap(double From, double To, string Label);
 
 /// <summary>
 /// The plot of f and f' over a range, with the tangent at x0, as SVG path data in pixels: curves broken where the
-/// value is NaN or infinite (those intervals are returned as gaps, marked on the picture).
+/// value is NaN or infinite (those intervals are returned as gaps, marked on the picture); f(x0) and the slope f'(x0).
 /// </summary>
 public sealed record Plot(string F, string Derivative, string Tangent, IReadOnlyList<Gap> Gaps, double PointX, double PointY,
-    double YMin, double YMax, IReadOnlyList<(double Pixel, string Label)> XTicks, IReadOnlyList<(double Pixel, string Label)> YTicks)
+    double YMin, double YMax, IReadOnlyList<(double Pixel, string Label)> XTicks, IReadOnlyList<(double Pixel, string Label)> YTicks,
+    double Value, double Slope)
 {
     /// <summary>The picture's width in pixels.</summary>
     public const double Width = 640;
@@ -25,18 +26,19 @@ public sealed record Plot(string F, string Derivative, string Tangent, IReadOnly
     private const int Samples = 400;
 
     /// <summary>Samples f and its derivative and draws them.</summary>
-    /// <param name="f">f of the plotted parameter (the others fixed).</param>
-    /// <param name="df">f' of the plotted parameter.</param>
+    /// <param name="f">f of the plotted parameter (the others fixed), at every x of an array at once.</param>
+    /// <param name="df">f' of the plotted parameter, at every x of an array at once.</param>
     /// <param name="xMin">The range's left end.</param>
     /// <param name="xMax">The range's right end.</param>
     /// <param name="x0">The tangent's point.</param>
     /// <returns>The picture's parts.</returns>
-    public static Plot Draw(Func<double, double> f, Func<double, double> df, double xMin, double xMax, double x0)
+    public static Plot Draw(Func<double[], double[]> f, Func<double[], double[]> df, double xMin, double xMax, double x0)
     {
-        var xs = Enumerable.Range(0, Samples + 1).Select(i => xMin + ((xMax - xMin) * i / Samples)).ToArray();
-        var ys = xs.Select(f).ToArray();
-        var ds = xs.Select(df).ToArray();
-        var (y0, slope) = (f(x0), df(x0));
+        // the samples and x0 last, in one batch each
+        double[] xs = [.. Enumerable.Range(0, Samples + 1).Select(i => xMin + ((xMax - xMin) * i / Samples)), x0];
+        var (ys, ds) = (f(xs), df(xs));
+        var (y0, slope) = (ys[^1], ds[^1]);
+        (xs, ys, ds) = (xs[..^1], ys[..^1], ds[..^1]);
         var (low, high) = Bounds([.. ys, .. ds, y0]);
         double Px(double x) => (x - xMin) / (xMax - xMin) * Width;
         double Py(double y) => Height - ((Math.Clamp(y, low - (high - low), high + (high - low)) - low) / (high - low) * Height);
@@ -45,7 +47,7 @@ public sealed record Plot(string F, string Derivative, string Tangent, IReadOnly
             ? Path([xMin, xMax], [y0 + (slope * (xMin - x0)), y0 + (slope * (xMax - x0))], Px, Py)
             : "";
         return new Plot(Path(xs, ys, Px, Py), Path(xs, ds, Px, Py), tangent, gaps, Px(x0), double.IsFinite(y0) ? Py(y0) : double.NaN,
-            low, high, Ticks(xMin, xMax, Px), Ticks(low, high, Py));
+            low, high, Ticks(xMin, xMax, Px), Ticks(low, high, Py), y0, slope);
     }
 
     // the y range: the finite values, the outer 2% left out so that a pole does not flatten the rest
