@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Micrograd.Expressions.Cli.Commands;
+using Micrograd.Expressions.Cli.Operations;
 
 namespace Micrograd.Expressions.Cli;
 
@@ -46,20 +47,20 @@ internal static class Program
             var help = result.CommandResult.Command == root ? "mgx --help" : $"mgx {result.CommandResult.Command.Name} --help";
             for (var i = 0; i < lines.Count; i++)
             {
-                error.WriteLine(i == lines.Count - 1 ? $"mgx: {lines[i]} (see `{help}`)" : $"mgx: {lines[i]}");
+                Failures.Say(error, i == lines.Count - 1 ? $"{lines[i]} (see `{help}`)" : lines[i]);
             }
 
-            return Report.Usage;
+            return Failures.Usage;
         }
 
+        // each command's action reports its own errors (Report.Run); this catches what escapes the parser's invocation
         try
         {
             return result.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
         }
         catch (Exception e)
         {
-            error.WriteLine($"mgx: {e.Message}");
-            return Report.Failed;
+            return Failures.Report(error, e);
         }
     }
 }

@@ -45,10 +45,33 @@ public partial class ArchitectureTests
         // the batch command runs the session; no other command reaches into the protocol
         var commandsUseBatch = Directory.EnumerateFiles(Path.Combine(cli, "Commands"), "*.cs")
             .Where(f => Path.GetFileName(f) != "BatchCommand.cs" && Regex.IsMatch(File.ReadAllText(f), @"Cli\.Batch\b|\bBatch\.[A-Z]")).Select(Path.GetFileName).ToList();
+        // the operations are the pipeline both front ends call: they know neither the command line nor JSON
+        var operationsUseFrontEnds = Directory.EnumerateFiles(Path.Combine(cli, "Operations"), "*.cs")
+            .Where(f => Regex.IsMatch(File.ReadAllText(f), @"Cli\.(Commands|Batch)\b|System\.CommandLine|JsonElement|JsonDocument")).Select(Path.GetFileName).ToList();
         Assert.Multiple(() =>
         {
             Assert.That(batchUsesCommands, Is.Empty, "Batch files that use Commands");
             Assert.That(commandsUseBatch, Is.Empty, "Commands files that use Batch");
+            Assert.That(operationsUseFrontEnds, Is.Empty, "Operations files that use a front end (Commands, Batch, System.CommandLine, a JSON request)");
+        });
+    }
+
+    // "one error path": only Failures turns an exception into a failure, and only it writes the `mgx: ` prefix
+    // (the root command's description aside)
+    [Test]
+    public void Cli_ErrorPath_OnlyFailuresDescribesExceptionsAndWritesThePrefix()
+    {
+        var cli = Path.Combine(Repository.Root(), "src", "Micrograd.Expressions.Cli");
+        var files = Directory.EnumerateFiles(cli, "*.cs", SearchOption.AllDirectories).Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)).ToList();
+        var prefix = files.Where(f => Path.GetFileName(f) != "Failures.cs" && Regex.IsMatch(File.ReadAllText(f), @"""mgx: (?!evaluate and differentiate)")).Select(Path.GetFileName).ToList();
+        // a catch of one exception type words that failure itself; every catch-all hands the exception to Failures
+        var catchers = files.Where(f => Path.GetFileName(f) != "Failures.cs"
+            && Regex.Matches(File.ReadAllText(f), @"catch \(Exception e\)\s*\{\s*(?<body>[^}]*)\}").Any(m => !m.Groups["body"].Value.Contains("Failures.", StringComparison.Ordinal)))
+            .Select(Path.GetFileName).ToList();
+        Assert.Multiple(() =>
+        {
+            Assert.That(prefix, Is.Empty, "files that write the `mgx: ` prefix themselves");
+            Assert.That(catchers, Is.Empty, "files that catch every exception and describe it themselves");
         });
     }
 
@@ -109,9 +132,10 @@ public partial class ArchitectureTests
         ["GraphDot"] = "Graphviz labels at micrograd's four decimals",
         ["LabelledPoints"] = "the line and column of bad training data",
         ["Trainer"] = "training progress: loss and accuracy",
-        ["TrainCommand"] = "training progress and its plot's axes",
+        ["TrainCommand"] = "training progress",
+        ["Pictures"] = "the training picture's legend",
         ["CheckCommand"] = "the derivative table's columns",
-        ["GraphCommand"] = "Graphviz's time limit in a message",
+        ["Graphviz"] = "Graphviz's time limit in a message",
     };
 
     [Test]

@@ -1,4 +1,4 @@
-using Micrograd.Expressions.Cli.Commands;
+using Micrograd.Expressions.Cli.Operations;
 using Micrograd.Expressions.Tests.Support;
 
 namespace Micrograd.Expressions.Tests;
@@ -26,7 +26,7 @@ public class GraphvizTests
     public void TearDown()
     {
         Environment.SetEnvironmentVariable("PATH", path);
-        GraphCommand.RenderTime = TimeSpan.FromSeconds(60);
+        Graphviz.RenderTime = TimeSpan.FromSeconds(60);
         work.Delete(recursive: true);
     }
 
@@ -50,7 +50,7 @@ public class GraphvizTests
     {
         // a dot that fills its stderr pipe before it reads stdin, then fails: mgx must read while it writes
         FakeDot("head -c 300000 /dev/zero | tr '\\0' x >&2; cat > /dev/null; exit 3");
-        GraphCommand.RenderTime = TimeSpan.FromSeconds(30);
+        Graphviz.RenderTime = TimeSpan.FromSeconds(30);
         var formula = string.Join(" + ", Enumerable.Range(0, 3000).Select(i => $"a*{i}"));
         var (code, _, error) = Mgx.Run("graph", formula, "a=2", "--out", Path.Combine(work.FullName, "g.svg"));
         Assert.Multiple(() =>
@@ -65,7 +65,7 @@ public class GraphvizTests
     public void Graph_DotNeverFinishes_StoppedAfterTheBound()
     {
         FakeDot("cat > /dev/null; sleep 600");
-        GraphCommand.RenderTime = TimeSpan.FromSeconds(1);
+        Graphviz.RenderTime = TimeSpan.FromSeconds(1);
         var (code, _, error) = Mgx.Run("graph", "a*b", "a=2", "b=3", "--out", Path.Combine(work.FullName, "g.png"));
         Assert.Multiple(() =>
         {

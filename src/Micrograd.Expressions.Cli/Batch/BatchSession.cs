@@ -74,14 +74,14 @@ internal sealed class BatchSession
             {
                 return Respond(root, id);
             }
-            catch (Exception e) when (Failures.Describe(e) is { } failure)
+            catch (Exception e)
             {
-                return Error(id, failure);
+                return Error(id, Failures.Describe(e));
             }
         }
-        catch (Exception e) when (Failures.Describe(e) is { } failure)
+        catch (Exception e)
         {
-            return Error(null, failure);
+            return Error(null, Failures.Describe(e));
         }
         finally
         {
@@ -96,16 +96,7 @@ internal sealed class BatchSession
         // a request's own definitions hold for it alone; the define op adds them to the session
         var context = Ops.Define(Context, new Request(root, Context).Strings("define"), new Request(root, Context).Constants("constants"));
         var request = new Request(root, context);
-        var respond = op switch
-        {
-            "eval" => Requests.Eval(request),
-            "parse" => Requests.Parse(request),
-            "diff" => Requests.Diff(request),
-            "check" => Requests.Check(request),
-            "grad" => Requests.Grad(request),
-            "define" => Define(request),
-            _ => throw new RequestException($"unknown op `{op}`; the ops are eval, parse, diff, check, grad, define"),
-        };
+        var respond = op == "define" ? Define(request) : Requests.Answer(op, request);
         return Json.Line(writer =>
         {
             WriteId(writer, id);

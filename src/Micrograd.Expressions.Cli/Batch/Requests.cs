@@ -3,48 +3,38 @@ using Micrograd.Expressions.Cli.Operations;
 
 namespace Micrograd.Expressions.Cli.Batch;
 
-/// <summary>The batch ops: each reads its request's fields and calls the operation's one handler in <see cref="Ops"/>.</summary>
+/// <summary>
+/// The batch ops: each reads its request's fields into the operation's request (<c>Operations/Requests.cs</c>),
+/// which checks them, and calls the operation's one handler in <see cref="Ops"/>.
+/// </summary>
 internal static class Requests
 {
-    public static IReply Eval(Request request) => Ops.Eval(request.Formula(), request.Point());
+    /// <summary>The reply to <paramref name="op"/>, one of the ops that answer from the request alone (all but <c>define</c>).</summary>
+    public static IReply Answer(string op, Request request) => op switch
+    {
+        "eval" => Ops.Eval(new EvalRequest(request.Formula(), request.Point())),
+        "parse" => Ops.Parse(new ParseRequest(request.Formula())),
+        "diff" => Diff(request),
+        "check" => Check(request),
+        "grad" => Ops.Grad(new GradRequest(request.Formula(), request.Point())),
+        _ => throw new RequestException($"unknown op `{op}`; the ops are eval, parse, diff, check, grad, define"),
+    };
 
-    public static IReply Parse(Request request) => Ops.Parse(request.Formula());
+    // each field is checked as it is read, in this order, so a request wrong in two fields is answered for the first
 
-    public static IReply Diff(Request request)
+    private static Differentiated Diff(Request request)
     {
         var formula = request.Formula();
-        var order = request.OptionalInt("order") ?? 1;
-        if (order < 0)
-        {
-            throw new RequestException("field `order` must be 0 or more");
-        }
-
-        var format = request.OptionalString("format");
-        if (format is not null && !Formula.TryParseDialect(format, out _))
-        {
-            throw new RequestException($"field `format` must be one of {Formula.DialectNames}, not `{format}`");
-        }
-
-        return Ops.Diff(formula, request.OptionalString("wrt"), order, format);
+        var order = DiffRequest.CheckedOrder(request.OptionalInt("order") ?? 1);
+        var format = DiffRequest.CheckedFormat(request.OptionalString("format"));
+        return Ops.Diff(new DiffRequest(formula, request.OptionalString("wrt"), order, format));
     }
 
-    public static IReply Check(Request request)
+    private static Checked Check(Request request)
     {
         var formula = request.Formula();
-        var method = request.OptionalString("method") switch
-        {
-            null => DifferenceMethod.Central,
-            var m when Choices.TryMethod(m, out var parsed) => parsed,
-            var m => throw new RequestException($"field `method` must be one of {Choices.Methods}, not `{m}`"),
-        };
-        var h = request.OptionalDouble("h");
-        if (h is { } step && !FiniteDifferences.IsValidStep(step))
-        {
-            throw new RequestException($"field `h` must be a positive finite number, not {Values.Describe(step)}");
-        }
-
-        return Ops.Check(formula, request.Point(), method, h);
+        var method = Choices.Method(request.OptionalString("method"), DifferenceMethod.Central);
+        var h = CheckRequest.CheckedStep(request.OptionalDouble("h"));
+        return Ops.Check(new CheckRequest(formula, request.Point(), method, h));
     }
-
-    public static IReply Grad(Request request) => Ops.Grad(request.Formula(), request.Point());
 }

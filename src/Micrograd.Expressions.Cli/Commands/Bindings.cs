@@ -63,40 +63,6 @@ internal static class Bindings
         _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? "",
     };
 
-    /// <summary>Refuses an output file whose directory does not exist, before any work is done.</summary>
-    public static void CheckDirectory(FileInfo file)
-    {
-        if (file.Directory is { Exists: false } directory)
-        {
-            throw new UsageException($"cannot write {file.FullName}: the directory {directory.FullName} does not exist");
-        }
-    }
-
-    /// <summary>
-    /// Refuses, before any work is done, an output file that cannot be written: a missing directory is a usage
-    /// error, a file the process may not create or open for writing a failure.
-    /// </summary>
-    public static void CheckWritable(FileInfo file)
-    {
-        CheckDirectory(file);
-        var existed = file.Exists;
-        try
-        {
-            using (new FileStream(file.FullName, FileMode.OpenOrCreate, FileAccess.Write))
-            {
-            }
-
-            if (!existed)
-            {
-                File.Delete(file.FullName);
-            }
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new CommandException($"cannot write {file.FullName}: {e.Message}");
-        }
-    }
-
     public static Dictionary<string, double> Read(IEnumerable<string> items)
     {
         var values = new Dictionary<string, double>(StringComparer.Ordinal);

@@ -27,7 +27,7 @@ internal static class CheckCommand
         var sweep = new Option<bool>("--sweep") { Description = "Show the finite difference for h = 1e-1 ... 1e-16 at the point." };
         var wrt = new Option<string?>("--wrt") { Description = "The parameter to sweep (default: the first)." };
         var scan = new Option<int?>("--scan") { Description = $"Check this many random points (1 to {FormulaOptions.Default.MaxScanPoints}) in the box given by the bindings and list the worst." }
-            .Require<Option<int?>, int?>(n => n is null || (n >= 1 && n <= FormulaOptions.Default.MaxScanPoints), $"a whole number from 1 to {FormulaOptions.Default.MaxScanPoints}");
+            .Require<Option<int?>, int?>(n => n is null || ScanRequest.IsValidCount(n.Value), ScanRequest.Requirement);
         var seed = new Option<int>("--seed") { Description = "Random seed for --scan.", DefaultValueFactory = _ => 1 };
         var command = new Command("check", "Check symbolic derivatives against finite differences (bump one input, divide the rise by the run).")
         {
@@ -38,22 +38,41 @@ internal static class CheckCommand
         {
             var f = Formula.Parse(result.GetValue(formula)!, definitions.Read(result));
             var args = result.GetValue(bindings) ?? [];
-            var m = result.GetValue(method) is { } name && Choices.TryMethod(name, out var chosen)
-                ? chosen
-                : result.GetValue(sweep) ? DifferenceMethod.Forward : DifferenceMethod.Central;
+            var m = Choices.Method(result.GetValue(method), result.GetValue(sweep) ? DifferenceMethod.Forward : DifferenceMethod.Central);
+            var asJson = result.GetValue(json);
             if (result.GetValue(scan) is { } points)
             {
-                return Verdict(Scan(io, f, Box(args), points, result.GetValue(seed), m, result.GetValue(json)));
+                var scanned = Scan(io, new ScanRequest(f, Box(args), points, result.GetValue(seed), m));
+                if (asJson)
+                {
+                    io.Out.WriteLine(Json.Line(scanned));
+                }
+                else
+                {
+                    io.Out.WriteLine($"{scanned.Points} points, {scanned.Rows.Count} checks, {scanned.Rows.Count(r => !r.Ok)} not ok; the worst:");
+                    Table(io, scanned.Worst, scanned: true);
+                }
+
+                return Verdict(scanned.Ok);
             }
 
             if (result.GetValue(sweep))
             {
-                Sweep(io, f, Bindings.Read(args), result.GetValue(wrt) ?? f.Parameters.FirstOrDefault() ?? "x", m, result.GetValue(json));
-                return 0;
+                var swept = Ops.Sweep(new SweepRequest(f, Bindings.Read(args), result.GetValue(wrt) ?? f.Parameters.FirstOrDefault() ?? "x", m));
+                if (asJson)
+                {
+                    io.Out.WriteLine(Json.Line(swept));
+                }
+                else
+                {
+                    Sweep(io, swept);
+                }
+
+                return Failures.Ok;
             }
 
-            var reply = Ops.Check(f, Bindings.Read(args), m, result.GetValue(h));
-            if (result.GetValue(json))
+            var reply = Ops.Check(new CheckRequest(f, Bindings.Read(args), m, result.GetValue(h)));
+            if (asJson)
             {
                 io.Out.WriteLine(Json.Line(reply));
             }
@@ -69,7 +88,7 @@ internal static class CheckCommand
     }
 
     // a check that disagrees is a failure a script can test, as `diff` or `cmp` report a difference
-    private static int Verdict(bool ok) => ok ? 0 : Report.Failed;
+    private static int Verdict(bool ok) => ok ? Failures.Ok : Failures.Failed;
 
     private static void Table(ConsoleIO io, IEnumerable<DerivativeCheckRow> rows, bool scanned)
     {
@@ -93,78 +112,42 @@ internal static class CheckCommand
         Terminal.Write(io.Out, table);
     }
 
-    private static void Sweep(ConsoleIO io, Formula f, Dictionary<string, double> at, string variable, DifferenceMethod method, bool json)
+    private static void Sweep(ConsoleIO io, Swept swept)
     {
-        var rows = DerivativeChecker.Sweep(f, at, variable, method);
-        if (json)
-        {
-            io.Out.WriteLine(Json.Line(w =>
-            {
-                w.WriteStartArray("sweep");
-                foreach (var r in rows)
-                {
-                    w.WriteStartObject();
-                    w.WriteNumber("h", r.Step);
-                    Json.WriteNumber(w, "numeric", r.Numeric.Value);
-                    Json.WriteNumber(w, "absError", r.AbsoluteError);
-                    if (r.Numeric.Artifact is { } a)
-                    {
-                        w.WriteString("artifact", a);
-                    }
-
-                    w.WriteEndObject();
-                }
-
-                w.WriteEndArray();
-            }));
-            return;
-        }
-
         var table = new Table().Border(TableBorder.Markdown);
         foreach (var column in new[] { "h", "numeric", "abs error", "note" })
         {
             table.AddColumn(column);
         }
 
-        foreach (var r in rows)
+        foreach (var r in swept.Rows)
         {
             var note = r.Numeric.Artifact ?? (r.Numeric.Value == 0 && r.Symbolic != 0 ? "exactly 0.0" : "");
             table.AddRow(Markup.Escape(NumberText.Format(r.Step)), Markup.Escape(NumberText.Format(r.Numeric.Value)),
                 r.AbsoluteError.ToString("0.###e+00", CultureInfo.InvariantCulture), Markup.Escape(note));
         }
 
-        io.Out.WriteLine($"d/d{variable} at {string.Join(", ", at.Select(kv => $"{kv.Key}={NumberText.Format(kv.Value)}"))}: symbolic {NumberText.Format(rows[0].Symbolic)}, method {method.ToString().ToLowerInvariant()}");
+        var (at, variable, method) = (swept.Request.At, swept.Request.Variable, swept.Request.Method);
+        io.Out.WriteLine($"d/d{variable} at {string.Join(", ", at.Select(kv => $"{kv.Key}={NumberText.Format(kv.Value)}"))}: symbolic {NumberText.Format(swept.Rows[0].Symbolic)}, method {method.ToString().ToLowerInvariant()}");
         Terminal.Write(io.Out, table);
     }
 
-    private static bool Scan(ConsoleIO io, Formula f, Dictionary<string, (double Min, double Max)> box, int points, int seed, DifferenceMethod method, bool json)
+    // the scan, with a progress bar on an interactive standard error
+    private static Scanned Scan(ConsoleIO io, ScanRequest request)
     {
-        IReadOnlyList<DerivativeCheckRow> rows = [];
         var errorConsole = Terminal.For(io.Error, Terminal.IsStderr(io.Error));
-        if (errorConsole.Profile.Capabilities.Interactive)
+        if (!errorConsole.Profile.Capabilities.Interactive)
         {
-            errorConsole.Progress().Start(context =>
-            {
-                var task = context.AddTask("checking points", maxValue: points);
-                rows = DerivativeChecker.Scan(f, box, points, seed, method, new Progress<int>(done => task.Value = done));
-            });
-        }
-        else
-        {
-            rows = DerivativeChecker.Scan(f, box, points, seed, method);
+            return Ops.Scan(request);
         }
 
-        var worst = rows.Take(10).ToList();
-        if (json)
+        Scanned? scanned = null;
+        errorConsole.Progress().Start(context =>
         {
-            io.Out.WriteLine(Json.Line(new Checked(new DerivativeCheckResult(worst), rows.All(r => r.Ok))));
-            return rows.All(r => r.Ok);
-        }
-
-        var failed = rows.Count(r => !r.Ok);
-        io.Out.WriteLine($"{points} points, {rows.Count} checks, {failed} not ok; the worst:");
-        Table(io, worst, scanned: true);
-        return failed == 0;
+            var task = context.AddTask("checking points", maxValue: request.Points);
+            scanned = Ops.Scan(request, new Progress<int>(done => task.Value = done));
+        });
+        return scanned!;
     }
 
     private static Dictionary<string, (double Min, double Max)> Box(IEnumerable<string> items)

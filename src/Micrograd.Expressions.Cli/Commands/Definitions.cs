@@ -36,5 +36,5 @@ internal sealed class Definitions
 
     // name=value items in order, duplicates kept so that the context refuses them
     private static IEnumerable<KeyValuePair<string, double>> Constants(IEnumerable<string> items) =>
-        Values.Pairs(items, item => new UsageException($"--constant must be name=value, as in g=9.80665, not `{item}`"));
+        Values.Pairs(items, item => new RequestException($"--constant must be name=value, as in g=9.80665, not `{item}`"));
 }

@@ -32,9 +32,7 @@ internal static class DiffCommand
         {
             var f = Formula.Parse(result.GetValue(formula)!, definitions.Read(result));
             var n = result.GetValue(order);
-            var dialect = result.GetValue(format);
-            Formula.ParseDialect(dialect);
-            var reply = Ops.Diff(f, result.GetValue(wrt), n, dialect);
+            var reply = Ops.Diff(new DiffRequest(f, result.GetValue(wrt), n, result.GetValue(format)));
             if (reply.Wrt is not null || reply.Derivatives.Count == 1)
             {
                 io.Out.WriteLine(reply.Derivatives[0].Text);
@@ -44,7 +42,7 @@ internal static class DiffCommand
             if (reply.Derivatives.Count == 0)
             {
                 // as the batch op: no parameters, no derivatives (stdout stays empty for scripts)
-                io.Error.WriteLine($"mgx: `{f}` has no parameters, so it has no derivatives; --wrt NAME gives the derivative by a name (0)");
+                Failures.Say(io.Error, $"`{f}` has no parameters, so it has no derivatives; --wrt NAME gives the derivative by a name (0)");
                 return;
             }
 

@@ -20,7 +20,7 @@ internal static class EvalCommand
         command.SetAction(result => Report.Run(io, () =>
         {
             var f = Formula.Parse(result.GetValue(formula)!, definitions.Read(result));
-            var reply = Ops.Eval(f, Bindings.Read(result.GetValue(bindings) ?? []));
+            var reply = Ops.Eval(new EvalRequest(f, Bindings.Read(result.GetValue(bindings) ?? [])));
             io.Out.WriteLine(NumberText.Format(reply.Value));
         }));
         return command;

@@ -21,7 +21,7 @@ internal static class GradCommand
         command.SetAction(result => Report.Run(io, () =>
         {
             var f = Formula.Parse(result.GetValue(formula)!, definitions.Read(result));
-            var reply = Ops.Grad(f, Bindings.Read(result.GetValue(bindings) ?? []));
+            var reply = Ops.Grad(new GradRequest(f, Bindings.Read(result.GetValue(bindings) ?? [])));
             var pass = reply.Pass;
             if (result.GetValue(json))
             {

@@ -1,7 +1,5 @@
 using System.CommandLine;
-using System.ComponentModel;
-using System.Diagnostics;
-using Micrograd.Expressions.Visual;
+using Micrograd.Expressions.Cli.Operations;
 
 namespace Micrograd.Expressions.Cli.Commands;
 
@@ -21,85 +19,16 @@ internal static class GraphCommand
         command.SetAction(result => Report.Run(io, () =>
         {
             var f = Formula.Parse(result.GetValue(formula)!, definitions.Read(result));
-            var dot = GraphDot.Write(f.Backpropagate(Bindings.Read(result.GetValue(bindings) ?? [])));
-            var file = result.GetValue(output);
-            if (file is not null)
+            var drawn = Ops.Graph(new GraphRequest(f, Bindings.Read(result.GetValue(bindings) ?? []), result.GetValue(output)));
+            if (drawn.File is null)
             {
-                Bindings.CheckDirectory(file);
+                io.Out.Write(drawn.Dot);
             }
-
-            switch (file?.Extension.ToLowerInvariant())
+            else
             {
-                case null:
-                    io.Out.Write(dot);
-                    break;
-                case ".dot" or ".gv":
-                    File.WriteAllText(file.FullName, dot);
-                    io.Out.WriteLine($"wrote {file.FullName}");
-                    break;
-                case ".svg" or ".png" or ".pdf":
-                    Render(dot, file);
-                    io.Out.WriteLine($"wrote {file.FullName}");
-                    break;
-                default:
-                    throw new UsageException($"unknown output type `{file.Extension}`; use .dot, .svg, .png or .pdf");
+                io.Out.WriteLine($"wrote {drawn.File.FullName}");
             }
         }));
         return command;
-    }
-
-    // dot has this long to draw (a graph mgx can backpropagate draws in well under a second); tests shorten it
-    internal static TimeSpan RenderTime { get; set; } = TimeSpan.FromSeconds(60);
-
-    private static void Render(string dot, FileInfo file)
-    {
-        var start = new ProcessStartInfo("dot", ["-T" + file.Extension.TrimStart('.').ToLowerInvariant(), "-o", file.FullName])
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        Process process;
-        try
-        {
-            process = Process.Start(start) ?? throw new Win32Exception();
-        }
-        catch (Win32Exception)
-        {
-            throw new CommandException(
-                "Graphviz is not installed (no `dot` on PATH): install it (Debian, Ubuntu: apt-get install graphviz; macOS: brew install graphviz) or write DOT text with --out graph.dot");
-        }
-
-        using (process)
-        {
-            // stdout and stderr are read while stdin is written: dot may fill a pipe before it has read all its input
-            var output = process.StandardOutput.ReadToEndAsync();
-            var errors = process.StandardError.ReadToEndAsync();
-            var input = Task.Run(() =>
-            {
-                try
-                {
-                    process.StandardInput.Write(dot);
-                    process.StandardInput.Close();
-                }
-                catch (IOException)
-                {
-                    // dot stopped reading; its exit code and stderr say why
-                }
-            });
-            if (!process.WaitForExit(RenderTime))
-            {
-                process.Kill(entireProcessTree: true);
-                throw new CommandException($"Graphviz dot did not finish in {RenderTime.TotalSeconds} s; write DOT text with --out graph.dot instead");
-            }
-
-            Task.WaitAll(input, output, errors);
-            if (process.ExitCode != 0)
-            {
-                var said = errors.Result.Trim();
-                throw new CommandException($"Graphviz dot failed (exit code {process.ExitCode}): {(said.Length <= 2000 ? said : "..." + said[^2000..])}");
-            }
-        }
     }
 }

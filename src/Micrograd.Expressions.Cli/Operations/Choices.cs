@@ -19,6 +19,14 @@ internal static class Choices
         ["richardson"] = DifferenceMethod.Richardson,
     };
 
+    /// <summary>The method named by <paramref name="text"/> (case-insensitive); <paramref name="fallback"/> when it is null.</summary>
+    public static DifferenceMethod Method(string? text, DifferenceMethod fallback) => text switch
+    {
+        null => fallback,
+        _ when TryMethod(text, out var method) => method,
+        _ => throw new RequestException("method", $"one of {Methods}, not `{text}`"),
+    };
+
     /// <summary>Reads a method name (case-insensitive).</summary>
     public static bool TryMethod(string text, out DifferenceMethod method) => MethodNames.TryGetValue(text.Trim(), out method);
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Micrograd.Expressions.Calculus;
+using Micrograd.Expressions.Nn;
 
 namespace Micrograd.Expressions.Cli.Operations;
 
@@ -56,7 +57,7 @@ internal sealed record Differentiated(string? Wrt, IReadOnlyList<(string Paramet
     }
 }
 
-/// <summary>The reply of <c>check</c> (and of <c>mgx check --scan</c>): the rows and the verdict.</summary>
+/// <summary>The reply of <c>check</c> (and the fields of <see cref="Scanned"/>): the rows and the verdict.</summary>
 /// <param name="Check">The rows.</param>
 /// <param name="Ok">The verdict when it is not the rows' own (a scan reports its worst rows and the verdict of all).</param>
 internal sealed record Checked(DerivativeCheckResult Check, bool? Ok = null) : IReply
@@ -129,3 +130,60 @@ internal sealed record Defined(IReadOnlyList<string> Names) : IReply
         writer.WriteEndArray();
     }
 }
+
+/// <summary>The reply of <c>check --scan</c>: every row, worst first; written as <c>check</c>'s fields with the worst ten rows and the verdict of all.</summary>
+/// <param name="Points">How many points were checked.</param>
+/// <param name="Rows">Every row, worst first.</param>
+internal sealed record Scanned(int Points, IReadOnlyList<DerivativeCheckRow> Rows) : IReply
+{
+    /// <summary>The rows reported.</summary>
+    public IReadOnlyList<DerivativeCheckRow> Worst => [.. Rows.Take(10)];
+
+    /// <summary>True when every row agrees.</summary>
+    public bool Ok => Rows.All(r => r.Ok);
+
+    public void Write(Utf8JsonWriter writer) => new Checked(new DerivativeCheckResult(Worst), Ok).Write(writer);
+}
+
+/// <summary>The reply of <c>check --sweep</c>: <c>"sweep"</c>, one row per step.</summary>
+/// <param name="Request">What was swept.</param>
+/// <param name="Rows">One row per step, largest first.</param>
+internal sealed record Swept(SweepRequest Request, IReadOnlyList<SweepRow> Rows) : IReply
+{
+    public void Write(Utf8JsonWriter writer)
+    {
+        writer.WriteStartArray("sweep");
+        foreach (var r in Rows)
+        {
+            writer.WriteStartObject();
+            writer.WriteNumber("h", r.Step);
+            Json.WriteNumber(writer, "numeric", r.Numeric.Value);
+            Json.WriteNumber(writer, "absError", r.AbsoluteError);
+            if (r.Numeric.Artifact is { } a)
+            {
+                writer.WriteString("artifact", a);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+    }
+}
+
+/// <summary>One step of <c>train</c>: <c>"step"</c>, <c>"loss"</c> and <c>"accuracy"</c>.</summary>
+/// <param name="Step">The step.</param>
+internal sealed record Trained(TrainingStep Step) : IReply
+{
+    public void Write(Utf8JsonWriter writer)
+    {
+        writer.WriteNumber("step", Step.Step);
+        Json.WriteNumber(writer, "loss", Step.Loss);
+        Json.WriteNumber(writer, "accuracy", Step.Accuracy);
+    }
+}
+
+/// <summary>The reply of <c>graph</c> and <c>plot</c> (neither has <c>--json</c>): the DOT text of a graph and the file written, if any.</summary>
+/// <param name="Dot">The graph as DOT text; null for a plot.</param>
+/// <param name="File">The file written; null when nothing was written.</param>
+internal sealed record Drawn(string? Dot, FileInfo? File);
