@@ -134,11 +134,36 @@ public class PackageTests
             .And.Contain($"Micrograd.Expressions.Cli.linux-x64.{version}.snupkg"), string.Join(", ", names));
         Dotnet.AssertPublishable(Path.Combine(packages, $"Micrograd.Expressions.Cli.{version}.nupkg"));
 
-        // what a user of this platform downloads: the pointer package and this platform's (ReadyToRun, with only
-        // this platform's SkiaSharp natives); the `any` fallback, with every platform's natives, is far larger
-        var download = new FileInfo(Path.Combine(packages, $"Micrograd.Expressions.Cli.{version}.nupkg")).Length
-            + new FileInfo(Path.Combine(packages, $"Micrograd.Expressions.Cli.linux-x64.{version}.nupkg")).Length;
-        Assert.That(download, Is.LessThan(20L << 20), $"the linux-x64 tool packages are {download:N0} bytes");
+        // what a user downloads: the pointer package and their platform's, each platform's with only its own
+        // SkiaSharp natives; the portable fallback carries none (drawing says so there), so every download stays
+        // under 20 MB
+        var pointer = new FileInfo(Path.Combine(packages, $"Micrograd.Expressions.Cli.{version}.nupkg")).Length;
+        foreach (var platform in new[] { "linux-x64", "linux-arm64", "linux-musl-x64", "win-x64", "osx-x64", "osx-arm64", "any" })
+        {
+            var file = Path.Combine(packages, $"Micrograd.Expressions.Cli.{platform}.{version}.nupkg");
+            Assert.That(File.Exists(file), Is.True, $"no tool package for {platform}: {string.Join(", ", names)}");
+            var download = pointer + new FileInfo(file).Length;
+            Assert.That(download, Is.LessThan(20L << 20), $"the {platform} tool packages are {download:N0} bytes");
+        }
+
+        using (var portable = ZipFile.OpenRead(Path.Combine(packages, $"Micrograd.Expressions.Cli.any.{version}.nupkg")))
+        {
+            var natives = portable.Entries
+                .Where(e => e.FullName.Contains("/runtimes/", StringComparison.Ordinal) || e.Name.StartsWith("libSkiaSharp", StringComparison.Ordinal) || e.Name.StartsWith("libHarfBuzzSharp", StringComparison.Ordinal))
+                .Select(e => e.FullName).ToList();
+            Assert.That(natives, Is.Empty, "the portable tool package carries natives: " + string.Join(", ", natives.Take(5)));
+
+            // the portable build runs everything but drawing, which it refuses before any work, naming the platforms that draw
+            var unpacked = Path.Combine(work, "portable");
+            portable.ExtractToDirectory(unpacked);
+            var dll = Directory.GetFiles(unpacked, "mgx.dll", SearchOption.AllDirectories).Single();
+            Assert.That(Dotnet.Run("dotnet", dll, "diff", "3*x**2 - 4*x + 5"), Is.EqualTo("6*x - 4\n"));
+            var picture = Path.Combine(work, "f.png");
+            var plot = Processes.TryRun("dotnet", [dll, "plot", "sin(x)", "--out", picture])!;
+            Assert.That(plot.Code, Is.EqualTo(1), plot.ToString());
+            Assert.That(plot.Error, Does.Contain("SkiaSharp").And.Contain("linux-x64, linux-arm64"), plot.ToString());
+            Assert.That(File.Exists(picture), Is.False, "the portable build wrote a picture");
+        }
 
         using (var linux = ZipFile.OpenRead(Path.Combine(packages, $"Micrograd.Expressions.Cli.linux-x64.{version}.nupkg")))
         {

@@ -73,6 +73,7 @@ internal static class Ops
             throw new FormulaException(FormulaErrorKind.Arity, $"plot needs a formula of one parameter; this one has {f.Parameters.Count} ({string.Join(", ", f.Parameters)})");
         }
 
+        Drawing.Require();
         var plot = request.SweepAt is { } at
             ? Pictures.Sweep(f, request.Text, at)
             : Pictures.Curves(f, request.Text, request.From, request.To, request.Step, request.Derivative, request.Tangent);

@@ -53,6 +53,7 @@ internal sealed class Training
             }
 
             Files.CheckWritable(picture);
+            Drawing.Require();
         }
 
         var model = new Mlp(features, sizes, new Random(request.Seed), request.Hidden, request.Output, request.Bias);
