@@ -110,7 +110,7 @@ internal static class Templates
     /// The functions of the language that System.Math lacks. The cube root calls <c>System.Math.Cbrt</c> when
     /// <paramref name="hasCbrt"/> (the engine's own, the same bits); else (netstandard2.0, .NET Framework, Unity) it is
     /// <c>Math.Pow(|x|, 1/3)</c> refined by one Newton step written so that no intermediate overflows or underflows,
-    /// within 1 ulp of <c>Math.Cbrt</c> (docs/generator.md; the generator's tests compare the two).
+    /// within 1 ulp of the exact cube root (docs/generator.md; the generator's tests check it exactly).
     /// </summary>
     public static string Math(bool hasCbrt) => Header + MathStart + (hasCbrt ? CbrtCall : CbrtFallback) + MathEnd;
 
@@ -152,7 +152,7 @@ internal static class Templates
     // y - (y - a/y²)/3 rather than y - (y³ - a)/(3y²): y³ overflows near double.MaxValue and loses its digits
     // among subnormals, a/y² does neither
     private const string CbrtFallback = """
-                /// <summary>The cube root, within 1 ulp of System.Math.Cbrt, which this framework lacks: Pow refined by one Newton step.</summary>
+                /// <summary>The cube root, within 1 ulp of the exact root (System.Math.Cbrt, which this framework lacks, may differ by a few): Pow refined by one Newton step.</summary>
                 public static double Cbrt(double x)
                 {
                     if (x == 0 || double.IsNaN(x) || double.IsInfinity(x))

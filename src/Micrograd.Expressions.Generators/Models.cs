@@ -82,7 +82,7 @@ internal sealed record Literal(string Path, int Start, LinePosition StartLine, s
 /// <summary>
 /// Everything the generator reads from one <c>[Formula]</c> method, as values: the pipeline compares it to the
 /// previous build's, so that a method whose attribute and signature did not change is not generated again.
-/// <paramref name="TextName"/> names the constant of the formula's text (<c>F_Text</c> when null).
+/// <paramref name="TextName"/> names the constant of the formula's text (<c>F_Text</c>; an overload's names its parameters too).
 /// </summary>
 internal sealed record Method(
     string HintName,
@@ -97,7 +97,7 @@ internal sealed record Method(
     string? Derivative,
     bool Gradient,
     EquatableArray<Problem> Problems,
-    string? TextName = null);
+    string TextName);
 
 /// <summary>What the generator makes of one method: the source (null when the method has errors) and the diagnostics.</summary>
 internal sealed record Generated(string HintName, string? Formula, string? Source, EquatableArray<Problem> Problems);

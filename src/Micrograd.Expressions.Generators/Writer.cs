@@ -186,7 +186,7 @@ internal static class Writer
 
         var access = method.Accessibility.Length == 0 ? "" : method.Accessibility + " ";
         sb.Append(level).Append("/// <summary>The formula of <see cref=\"").Append(method.Name).Append("\"/> as the engine prints it.</summary>\n");
-        sb.Append(level).Append(access).Append("const string ").Append(method.TextName ?? method.Name.TrimStart('@') + "_Text").Append(" = ")
+        sb.Append(level).Append(access).Append("const string ").Append(method.TextName).Append(" = ")
             .Append(SymbolDisplay.FormatLiteral(printed, quote: true)).Append(";\n\n");
         var parameters = string.Join(", ", method.Parameters.Select(p => $"{(p.Kind == "span" ? "global::System.Span<double>" : p.Kind)} {MethodReader.Escape(p.Name)}"));
         sb.Append(level).Append(method.Modifiers).Append(' ').Append(method.ReturnType).Append(' ').Append(method.Name).Append('(').Append(parameters).Append(")\n");

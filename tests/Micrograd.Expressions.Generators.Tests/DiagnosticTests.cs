@@ -119,7 +119,7 @@ public class DiagnosticTests
     {
         // a method read as having the parameter x twice, which no C# method has: the engine's lowering throws
         var method = new generator::Micrograd.Expressions.Generators.Method("M.F.g.cs", null, new([]), "static partial", "", "double", "F",
-            new([new("x", "double"), new("x", "double")]), "x", null, false, new([]));
+            new([new("x", "double"), new("x", "double")]), "x", null, false, new([]), "F_Text");
         var generated = generator::Micrograd.Expressions.Generators.Writer.Generate(method, CancellationToken.None);
         Assert.Multiple(() =>
         {

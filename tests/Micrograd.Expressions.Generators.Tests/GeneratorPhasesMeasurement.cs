@@ -35,7 +35,7 @@ public class GeneratorPhasesMeasurement
             }
 
             methods.Add(new G.Method($"Many.M{i}.g.cs", null, new([new G.Container("class", "Many")]), "public static partial", "public", "double", $"M{i}",
-                new([.. parameters]), text, null, i % 4 == 0, new([])));
+                new([.. parameters]), text, null, i % 4 == 0, new([]), $"M{i}_Text"));
             i++;
         }
 
