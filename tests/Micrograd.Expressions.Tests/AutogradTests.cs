@@ -212,20 +212,34 @@ public class AutogradTests
         }
     }
 
-    [TestCase(-0.0)]
-    [TestCase(0.0)]
-    [TestCase(double.NaN)]
-    [TestCase(-2.0)]
-    public void Relu_ValueAndFormula_SameBitsAndSameSlope(double x)
+    // each operation's local derivative is its function row's: Backward gives the bits of the formula's reverse mode
+    // and of its symbolic derivative, at the kinks, ±0, ±Inf and NaN as at ordinary points (added, as micrograd's
+    // +=, into a gradient of 0, so a slope of -0 leaves 0)
+    [TestCase("tanh")]
+    [TestCase("exp")]
+    [TestCase("log")]
+    [TestCase("relu")]
+    [TestCase("sigmoid")]
+    public void UnaryOperation_ValueAndFormula_SameBitsAndSameSlope(string op)
     {
-        var v = new Value(x, "x");
-        var r = v.Relu();
-        r.Backward();
-        var formula = Formula.Parse("relu(x)");
-        Assert.That(Bits.Same(r.Data, formula.Evaluate(x)), Is.True, $"relu({x:R}): Value {r.Data:R}, formula {formula.Evaluate(x):R}");
-        Assert.That(Bits.Same(v.Grad, formula.Backpropagate(new Dictionary<string, double> { ["x"] = x }).Gradient["x"]), Is.True, $"relu'({x:R}): Value {v.Grad:R}");
+        var formula = Formula.Parse($"{op}(x)");
+        var derivative = formula.Derivative("x");
+        double[] points = [.. Specials, -2.0, 0.5, -19.5, 20.5, 1e-300, -1e-300, 710, -746];
+        Assert.Multiple(() =>
+        {
+            foreach (var x in points)
+            {
+                var v = new Value(x, "x");
+                var r = op switch { "tanh" => v.Tanh(), "exp" => v.Exp(), "log" => v.Log(), "relu" => v.Relu(), _ => v.Sigmoid() };
+                r.Backward();
+                var reverse = 0.0 + formula.Backpropagate(new Dictionary<string, double> { ["x"] = x }).Gradient["x"];
+                var symbolic = 0.0 + derivative.Evaluate(x);
+                Assert.That(Bits.Same(r.Data, formula.Evaluate(x)), Is.True, $"{op}({Bits.Show(x)}): Value {Bits.Show(r.Data)}, formula {Bits.Show(formula.Evaluate(x))}");
+                Assert.That(Bits.Same(v.Grad, reverse) && Bits.Same(v.Grad, symbolic), Is.True,
+                    $"{op}'({Bits.Show(x)}): Value {Bits.Show(v.Grad)}, Backpropagate {Bits.Show(reverse)}, {derivative} {Bits.Show(symbolic)}");
+            }
+        });
     }
-
 
     [Test]
     public void Backward_Twice_GradientsAccumulateAsMicrograd()

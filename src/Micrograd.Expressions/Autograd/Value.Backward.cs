@@ -1,3 +1,6 @@
+using Micrograd.Expressions.Calculus;
+using Micrograd.Expressions.Syntax;
+
 namespace Micrograd.Expressions.Autograd;
 
 // micrograd's backward(): the graph in topological order without recursion, and each value's local derivatives.
@@ -51,19 +54,19 @@ public sealed partial class Value
                 a!.Grad += exponent * Power(a.Data, exponent - 1) * g;
                 break;
             case ValueOp.Tanh:
-                a!.Grad += (1 - (Data * Data)) * g;
+                a!.Grad += Slopes.Tanh(a.Data) * g;
                 break;
             case ValueOp.Exp:
-                a!.Grad += Data * g;
+                a!.Grad += Slopes.Exp(a.Data) * g;
                 break;
             case ValueOp.Log:
-                a!.Grad += 1 / a.Data * g;
+                a!.Grad += Slopes.Log(a.Data) * g;
                 break;
             case ValueOp.Relu:
                 a!.Grad += ReluSlope(a.Data) * g;
                 break;
             case ValueOp.Sigmoid:
-                a!.Grad += Data * (1 - Data) * g;
+                a!.Grad += Slopes.Sigmoid(a.Data) * g;
                 break;
             case ValueOp.Dot:
                 terms![0].Grad += g;
@@ -75,6 +78,28 @@ public sealed partial class Value
                 }
 
                 break;
+        }
+    }
+
+    /// <summary>relu's local derivative at a number (0 at the kink, NaN at NaN): the relu row's derivative.</summary>
+    internal static double ReluSlope(double x) => Slopes.Relu(x);
+
+    // Each function's local derivative is its row's derivative template (Differentiator.Partial, the one reader of
+    // the rows' derivatives), compiled once: the same operations as the formula's derivative, so the same bits.
+    // (A power's slope, exponent * x**(exponent - 1), is the pow row's template with the exponent a number, which
+    // Power computes as the engine does: one compiled template per exponent would buy nothing.)
+    private static class Slopes
+    {
+        public static readonly Func<double, double> Tanh = Of("tanh");
+        public static readonly Func<double, double> Exp = Of("exp");
+        public static readonly Func<double, double> Log = Of("log");
+        public static readonly Func<double, double> Relu = Of("relu");
+        public static readonly Func<double, double> Sigmoid = Of("sigmoid");
+
+        private static Func<double, double> Of(string function)
+        {
+            var derivative = Differentiator.Partial(Function.Named(function), 0, [new Variable("x")]);
+            return Formula.FromTree(derivative, ["x"]).Compile<Func<double, double>>();
         }
     }
 

@@ -250,10 +250,6 @@ public sealed partial class Value : ILossArithmetic<Value>
 
     /// <summary>relu of a number: the relu row's method.</summary>
     internal static double Relu(double x) => Builtins.Relu(x);
-
-    /// <summary>relu's local derivative at a number: the relu row's derivative, heaviside(x) (0 at the kink, NaN at NaN).</summary>
-    internal static double ReluSlope(double x) => Builtins.Heaviside(x);
-
 }
 
 /// <summary>The operations of a <see cref="Value"/>.</summary>
