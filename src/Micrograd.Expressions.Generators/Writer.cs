@@ -83,9 +83,9 @@ internal static class Writer
                 name.Length == 0 ? "a name is empty; write the parameters separated by commas, as \"x\" or \"x,y\"" : $"`{name}` is not a parameter of the formula ({string.Join(", ", read.Parameters)})"])));
         }
 
-        if (order.Length > Options.MaxOrder)
+        if (Limits.OrderExceeded(order.Length, Options) is { } exceeded)
         {
-            problems.Add(new Problem(Diagnostics.Limit.Id, Anchor.Attribute, 0, new([$"the order {order.Length} exceeds the limit (FormulaOptions.MaxOrder) of {Options.MaxOrder}"])));
+            problems.Add(new Problem(Diagnostics.Limit.Id, Anchor.Attribute, 0, new([exceeded])));
         }
 
         if (problems.Count > 0)

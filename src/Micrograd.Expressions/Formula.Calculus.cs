@@ -24,10 +24,9 @@ public sealed partial class Formula
     {
         ArgumentNullException.ThrowIfNull(variable);
         ArgumentOutOfRangeException.ThrowIfNegative(order);
-        if (order > Options.MaxOrder)
+        if (Limits.OrderExceeded(order, Options) is { } exceeded)
         {
-            throw new FormulaException(FormulaErrorKind.Limit,
-                $"the order {order} exceeds the limit (FormulaOptions.MaxOrder) of {Options.MaxOrder}");
+            throw new FormulaException(FormulaErrorKind.Limit, exceeded);
         }
 
         var tree = Core;

@@ -217,9 +217,9 @@ public sealed class FormulaContext
             offset += part.Length + 1;
         }
 
-        if (parameters.Count > 4)
+        if (parameters.Count > Function.MaxParameters)
         {
-            throw Parser.At(text, open, FormulaErrorKind.Arity, $"`{name}` has {parameters.Count} parameters; a function takes one to four");
+            throw Parser.At(text, open, FormulaErrorKind.Arity, Function.TooManyParameters(name, parameters.Count));
         }
 
         return (name, parameters);

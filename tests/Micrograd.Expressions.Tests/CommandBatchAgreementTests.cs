@@ -43,6 +43,24 @@ public class CommandBatchAgreementTests
         });
     }
 
+    // a limit of FormulaOptions is checked once, by the library: both front ends answer it as its limit error
+    [TestCase(-1, "request", "must be 0 or more")]
+    [TestCase(33, "limit", "the order 33 exceeds the limit (FormulaOptions.MaxOrder) of 32")]
+    [TestCase(2147483647, "limit", "the order 2147483647 exceeds the limit (FormulaOptions.MaxOrder) of 32")]
+    public void Diff_OrderOutOfRange_CommandAndBatchSameRefusal(int order, string kind, string message)
+    {
+        var (code, _, error) = Mgx.Run("diff", "x**2", "--order", $"{order}");
+        using var response = JsonDocument.Parse(BatchSession.Handle($$"""{"op":"diff","formula":"x**2","order":{{order}}}"""));
+        var refusal = response.RootElement.GetProperty("error");
+        Assert.Multiple(() =>
+        {
+            Assert.That(refusal.GetProperty("kind").GetString(), Is.EqualTo(kind), $"batch order {order}: {refusal}");
+            Assert.That(refusal.GetProperty("message").GetString(), Does.Contain(message), $"batch order {order}: {refusal}");
+            Assert.That(error, Does.Contain(message), $"mgx diff --order {order}: exit {code}, {error}");
+            Assert.That(code, Is.EqualTo(kind == "limit" ? 1 : 2), $"mgx diff --order {order}: {error}");
+        });
+    }
+
     [TestCase("grad", "let e = a*b; let d = e + c; d * f", "a=2 b=-3 c=10 f=-2")]
     [TestCase("grad", "tanh(x*w + b)", "x=0.5 w=-1.5 b=0.25")]
     [TestCase("check", "3*x**2 - 4*x + 5", "x=3")]

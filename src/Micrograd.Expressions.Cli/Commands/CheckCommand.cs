@@ -22,7 +22,7 @@ internal static class CheckCommand
             Description = "forward (the seed's rise over run), backward, central or richardson [default: central; forward with --sweep].",
         }.Require<Option<string?>, string?>(m => m is null || Choices.TryMethod(m, out _), $"one of {Choices.Methods}");
         var h = new Option<double?>("--h") { Description = "The step; by default near the error-optimal step of the method." }
-            .Require<Option<double?>, double?>(s => s is null || FiniteDifferences.IsValidStep(s.Value), "a positive finite number");
+            .Require<Option<double?>, double?>(s => s is null || FiniteDifferences.IsValidStep(s.Value), CheckRequest.StepRequirement);
         var json = new Option<bool>("--json") { Description = "Print JSON (the batch op check's response) instead of a table." };
         var sweep = new Option<bool>("--sweep") { Description = "Show the finite difference for h = 1e-1 ... 1e-16 at the point." };
         var wrt = new Option<string?>("--wrt") { Description = "The parameter to sweep (default: the first)." };

@@ -14,7 +14,7 @@ internal static class DiffCommand
         {
             Description = $"How many times to differentiate (0 to FormulaOptions.MaxOrder, {FormulaOptions.Default.MaxOrder}).",
             DefaultValueFactory = _ => 1,
-        }.Require<Option<int>, int>(n => n >= 0 && n <= FormulaOptions.Default.MaxOrder, $"a whole number from 0 to {FormulaOptions.Default.MaxOrder}");
+        }.Require<Option<int>, int>(DiffRequest.IsValidOrder, DiffRequest.OrderRequirement);
         var format = new Option<string>("--format")
         {
             Description = "Output dialect: formula (default), latex, csharp, dynamic-linq, sql or mathml.",

@@ -106,12 +106,15 @@ internal static class Ops
     {
         foreach (var (name, value) in constants)
         {
-            if (!double.IsFinite(value))
+            try
             {
+                context = context.WithConstant(name, value);
+            }
+            catch (ArgumentOutOfRangeException e) when (e.ParamName == "value")
+            {
+                // the library's one check that a constant is finite, answered as the protocol's name error
                 throw new FormulaException(FormulaErrorKind.Name, $"the constant `{name}` must be a finite number, not {Values.Describe(value)}");
             }
-
-            context = context.WithConstant(name, value);
         }
 
         foreach (var definition in functions)

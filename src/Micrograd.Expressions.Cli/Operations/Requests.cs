@@ -22,8 +22,15 @@ internal sealed record DiffRequest
     public DiffRequest(Formula formula, string? wrt, int order, string? format) =>
         (Formula, Wrt, Order, Format) = (formula, wrt, CheckedOrder(order), CheckedFormat(format));
 
-    /// <summary>The order, refused when negative (a front end that reads fields one by one checks each as it reads it).</summary>
-    public static int CheckedOrder(int order) => order >= 0 ? order : throw new RequestException("order", "0 or more");
+    /// <summary>The order, refused when negative (a front end that reads fields one by one checks each as it reads it).
+    /// An order above <see cref="FormulaOptions.MaxOrder"/> is the library's limit error, the same in both front ends.</summary>
+    public static int CheckedOrder(int order) => IsValidOrder(order) ? order : throw new RequestException("order", OrderRequirement);
+
+    /// <summary>True for an order a request takes.</summary>
+    public static bool IsValidOrder(int order) => order >= 0;
+
+    /// <summary>What an order must be.</summary>
+    public const string OrderRequirement = "0 or more";
 
     /// <summary>The format, refused when it names no dialect.</summary>
     public static string? CheckedFormat(string? format) => format is null || Expressions.Formula.TryParseDialect(format, out _)
@@ -50,10 +57,13 @@ internal sealed record CheckRequest
     public CheckRequest(Formula formula, IReadOnlyDictionary<string, double> at, DifferenceMethod method, double? h) =>
         (Formula, At, Method, H) = (formula, at, method, CheckedStep(h));
 
-    /// <summary>The step, refused when it is not a positive finite number.</summary>
+    /// <summary>The step, refused when the library's finite differences cannot take it.</summary>
     public static double? CheckedStep(double? h) => h is not { } step || FiniteDifferences.IsValidStep(step)
         ? h
-        : throw new RequestException("h", $"a positive finite number, not {Values.Describe(step)}");
+        : throw new RequestException("h", $"{StepRequirement}, not {Values.Describe(step)}");
+
+    /// <summary>What a step must be (<see cref="FiniteDifferences.IsValidStep"/>).</summary>
+    public const string StepRequirement = "a positive finite number";
 
     /// <summary>The formula.</summary>
     public Formula Formula { get; }
@@ -85,8 +95,8 @@ internal sealed record ScanRequest
         (Formula, Box, Points, Seed, Method) = (formula, box, points, seed, method);
     }
 
-    /// <summary>What a count of points must be.</summary>
-    public static string Requirement => $"a whole number from 1 to {FormulaOptions.Default.MaxScanPoints}";
+    /// <summary>What a count of points must be (more than <see cref="FormulaOptions.MaxScanPoints"/> is the library's limit error).</summary>
+    public const string Requirement = "1 or more";
 
     /// <summary>The formula.</summary>
     public Formula Formula { get; }
@@ -103,8 +113,8 @@ internal sealed record ScanRequest
     /// <summary>The finite-difference method.</summary>
     public DifferenceMethod Method { get; }
 
-    /// <summary>True for a count of points a scan takes.</summary>
-    public static bool IsValidCount(int points) => points >= 1 && points <= FormulaOptions.Default.MaxScanPoints;
+    /// <summary>True for a count of points a request takes.</summary>
+    public static bool IsValidCount(int points) => points >= 1;
 }
 
 /// <summary>

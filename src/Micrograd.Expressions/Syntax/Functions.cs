@@ -233,7 +233,13 @@ public sealed class Function
     /// </summary>
     internal long InlineNodes { get; }
 
-    /// <summary>The <c>Func</c> type of a function of <paramref name="arity"/> doubles.</summary>
+    /// <summary>The most parameters a function takes: a host's or a defined function has one to four.</summary>
+    internal const int MaxParameters = 4;
+
+    /// <summary>The one wording of a function with more than <see cref="MaxParameters"/> parameters.</summary>
+    internal static string TooManyParameters(string name, int count) => $"`{name}` has {count} parameters; a function takes one to four";
+
+    /// <summary>The <c>Func</c> type of a function of <paramref name="arity"/> doubles (0 to <see cref="MaxParameters"/>).</summary>
     internal static Type DelegateType(int arity) => arity switch
     {
         0 => typeof(Func<double>),
@@ -241,7 +247,7 @@ public sealed class Function
         2 => typeof(Func<double, double, double>),
         3 => typeof(Func<double, double, double, double>),
         4 => typeof(Func<double, double, double, double, double>),
-        _ => throw new ArgumentOutOfRangeException(nameof(arity), arity, "a function takes at most 4 arguments"),
+        _ => throw new ArgumentOutOfRangeException(nameof(arity), arity, $"a function takes at most {MaxParameters} arguments"),
     };
 
     /// <summary>A host's .NET function of a context; its derivative trees, when given, are set by <see cref="WithDerivatives"/>.</summary>

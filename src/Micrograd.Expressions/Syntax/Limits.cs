@@ -14,6 +14,14 @@ internal static class Limits
                 $"the formula is {text.Length} characters long; the limit (FormulaOptions.MaxLength) is {options.MaxLength}")
             : null;
 
+    /// <summary>
+    /// The one check of <see cref="FormulaOptions.MaxOrder"/>: why <paramref name="order"/> is refused, or null. The
+    /// library raises it (kind <see cref="FormulaErrorKind.Limit"/>), the generator reports it as MGX0007, and
+    /// <c>mgx</c> (both front ends) passes the order on to the library.
+    /// </summary>
+    public static string? OrderExceeded(int order, FormulaOptions options) =>
+        order > options.MaxOrder ? $"the order {order} exceeds the limit (FormulaOptions.MaxOrder) of {options.MaxOrder}" : null;
+
     /// <summary>The documented error for a tree too deep for the current thread's stack (compiling, differentiating, printing).</summary>
     public static FormulaException StackExhausted(InsufficientExecutionStackException e) =>
         new(FormulaErrorKind.Limit, $"the formula nests too deeply for this thread's stack: {e.Message}");
