@@ -1,6 +1,5 @@
 using System.Collections.Immutable;
 using System.Numerics;
-using System.Runtime.CompilerServices;
 using Micrograd.Expressions.Syntax;
 
 namespace Micrograd.Expressions.Compilation;
@@ -200,10 +199,7 @@ internal sealed partial class Program
 
         public int Lower(Expr e, ImmutableDictionary<string, int> scope)
         {
-            if (!RuntimeHelpers.TryEnsureSufficientExecutionStack())
-            {
-                throw new InsufficientExecutionStackException("the formula nests too deeply to lower on this thread");
-            }
+            Guards.Stack("lower");
 
             switch (e)
             {
