@@ -26,10 +26,12 @@ internal static class Simplifier
     /// <param name="values">Name to replacement.</param>
     /// <returns>The rebuilt tree.</returns>
     internal static Expr Substitute(Expr expr, ImmutableDictionary<string, Expr> values) =>
-        new Substitution(expr, values).Run(expr, values);
+        new CaptureAvoiding(expr, values).Run(expr, values);
 
-    // one substitution: the names its replacements mention, and the generator it renames bindings with
-    private sealed class Substitution
+    // one substitution (the walk is Syntax's Substitution): nodes through the smart constructors, bindings kept
+    // and renamed where a replacement mentions their name; the names its replacements mention, and the generator
+    // it renames bindings with
+    private sealed class CaptureAvoiding : Substitution
     {
         private readonly Expr root;
         private readonly ImmutableDictionary<string, Expr> initial;
@@ -39,40 +41,22 @@ internal static class Simplifier
         private HashSet<string>? mentioned;
         private Names? names;
 
-        public Substitution(Expr root, ImmutableDictionary<string, Expr> values) => (this.root, initial) = (root, values);
+        public CaptureAvoiding(Expr root, ImmutableDictionary<string, Expr> values)
+            : base("simplify") => (this.root, initial) = (root, values);
 
-        public Expr Run(Expr expr, ImmutableDictionary<string, Expr> values) =>
-            Substitute(expr, values, new Dictionary<Expr, Expr>(ReferenceEqualityComparer.Instance));
+        protected override void Step() => Work.Step();
 
-        // memo: results for this map of values, by node identity, so shared subtrees are rebuilt once
-        private Expr Substitute(Expr expr, ImmutableDictionary<string, Expr> values, Dictionary<Expr, Expr> memo)
-        {
-            if (memo.TryGetValue(expr, out var done))
-            {
-                return done;
-            }
+        protected override Expr Leaf(Expr leaf) => leaf is Number n ? Build.Num(n.Value) : Build.Call(((Call)leaf).Function, []);
 
-            Guards.Stack("simplify");
+        protected override Expr Sum(List<Expr> terms) => Build.Add(terms);
 
-            Work.Step();
+        protected override Expr Product(List<Expr> factors) => Build.Mul(factors);
 
-            Expr S(Expr e) => Substitute(e, values, memo);
-            var result = expr switch
-            {
-                Number n => Build.Num(n.Value),
-                Variable v => values.TryGetValue(v.Name, out var value) ? value : v,
-                Sum s => Build.Add(s.Terms.Select(S).ToList()),
-                Product p => Build.Mul(p.Factors.Select(S).ToList()),
-                Power p => Build.Pow(S(p.Base), S(p.Exponent)),
-                Call c => Build.Call(c.Function, [.. c.Arguments.Select(S)]),
-                Let l => SubstituteLet(l, values),
-                _ => throw Guards.UnknownNode(expr),
-            };
-            memo[expr] = result;
-            return result;
-        }
+        protected override Expr Power(Expr @base, Expr exponent) => Build.Pow(@base, exponent);
 
-        private Expr SubstituteLet(Let let, ImmutableDictionary<string, Expr> values)
+        protected override Expr Call(Function function, Expr[] arguments) => Build.Call(function, arguments);
+
+        protected override Expr Let(Let let, ImmutableDictionary<string, Expr> values)
         {
             var bindings = ImmutableArray.CreateBuilder<Binding>();
             foreach (var binding in let.Bindings)

@@ -3,51 +3,110 @@ using System.Collections.Immutable;
 namespace Micrograd.Expressions.Syntax;
 
 /// <summary>
-/// Replaces every let-bound name by its value, for targets that have no bindings (C#, LaTeX, Dynamic LINQ).
-/// The result can be larger than the input when a binding is used many times.
+/// The one substitution walk: free names replaced by expressions, every other node rebuilt from its substituted
+/// children by the walk's constructors, a <c>let</c> by the walk's own rule, each node once per map of values (a
+/// memo by node identity, so a subtree shared by reference is rebuilt once and the result stays a graph of the
+/// input's size). <see cref="Inliner"/> rebuilds exactly and writes bindings out; the simplifier's capture-avoiding
+/// substitution rebuilds through the smart constructors and keeps bindings.
 /// </summary>
-internal static class Inliner
+internal abstract class Substitution
 {
-    public static Expr Inline(Expr expr) => Substitute(expr, ImmutableDictionary<string, Expr>.Empty);
+    // what the walk does, for the stack guard's wording
+    private readonly string doing;
 
-    public static Expr Substitute(Expr expr, ImmutableDictionary<string, Expr> values) =>
-        Substitute(expr, values, new Dictionary<Expr, Expr>(ReferenceEqualityComparer.Instance));
+    protected Substitution(string doing) => this.doing = doing;
 
-    // memo: results for this map of values by node identity, so a subtree shared by reference is inlined once
-    // and the result stays a graph of the input's size (printing it may still be long: see Budget.TextLength)
-    private static Expr Substitute(Expr expr, ImmutableDictionary<string, Expr> values, Dictionary<Expr, Expr> memo)
+    /// <summary><paramref name="expr"/> with <paramref name="values"/> put in for its free names.</summary>
+    public Expr Run(Expr expr, ImmutableDictionary<string, Expr> values) =>
+        Walk(expr, values, new Dictionary<Expr, Expr>(ReferenceEqualityComparer.Instance));
+
+    /// <summary>A number or a named constant, rebuilt.</summary>
+    protected abstract Expr Leaf(Expr leaf);
+
+    /// <summary>A sum of the substituted terms, in order.</summary>
+    protected abstract Expr Sum(List<Expr> terms);
+
+    /// <summary>A product of the substituted factors, in order.</summary>
+    protected abstract Expr Product(List<Expr> factors);
+
+    /// <summary>A power of the substituted base and exponent.</summary>
+    protected abstract Expr Power(Expr @base, Expr exponent);
+
+    /// <summary>A call with the substituted arguments.</summary>
+    protected abstract Expr Call(Function function, Expr[] arguments);
+
+    /// <summary>A <c>let</c> under <paramref name="values"/> (its bindings shadow names of the map).</summary>
+    protected abstract Expr Let(Let let, ImmutableDictionary<string, Expr> values);
+
+    /// <summary>Called at each node rebuilt (the simplifier counts its work here).</summary>
+    protected virtual void Step()
+    {
+    }
+
+    private Expr Walk(Expr expr, ImmutableDictionary<string, Expr> values, Dictionary<Expr, Expr> memo)
     {
         if (memo.TryGetValue(expr, out var done))
         {
             return done;
         }
 
-        Guards.Stack("inline");
+        Guards.Stack(doing);
 
-        Expr S(Expr e) => Substitute(e, values, memo);
+        Step();
+
+        Expr S(Expr e) => Walk(e, values, memo);
         var result = expr switch
         {
             Variable v => values.TryGetValue(v.Name, out var value) ? value : v,
-            Number or Call { Arguments.Length: 0 } => expr,
-            Sum s => Exact.Sum(S(s.Terms[0]), s.Terms.Skip(1).Select(S).ToList()),
-            Product p => Exact.Product(S(p.Factors[0]), p.Factors.Skip(1).Select(S).ToList()),
-            Power p => new Power(S(p.Base), S(p.Exponent)),
-            Call c => new Call(c.Function, [.. c.Arguments.Select(S)]),
-            Let l => SubstituteLet(l, values),
+            Number or Call { Arguments.Length: 0 } => Leaf(expr),
+            Sum s => Sum(s.Terms.Select(S).ToList()),
+            Product p => Product(p.Factors.Select(S).ToList()),
+            Power p => Power(S(p.Base), S(p.Exponent)),
+            Call c => Call(c.Function, [.. c.Arguments.Select(S)]),
+            Let l => Let(l, values),
             _ => throw Guards.UnknownNode(expr),
         };
         memo[expr] = result;
         return result;
     }
+}
 
-    private static Expr SubstituteLet(Let let, ImmutableDictionary<string, Expr> values)
+/// <summary>
+/// Replaces every let-bound name by its value, for targets that have no bindings (C#, LaTeX, Dynamic LINQ).
+/// The result can be larger than the input when a binding is used many times.
+/// </summary>
+internal sealed class Inliner : Substitution
+{
+    private static readonly Inliner Exactly = new();
+
+    private Inliner()
+        : base("inline")
+    {
+    }
+
+    public static Expr Inline(Expr expr) => Substitute(expr, ImmutableDictionary<string, Expr>.Empty);
+
+    /// <summary>The names of <paramref name="values"/> put in, nodes rebuilt exactly, bindings written out.</summary>
+    public static Expr Substitute(Expr expr, ImmutableDictionary<string, Expr> values) => Exactly.Run(expr, values);
+
+    protected override Expr Leaf(Expr leaf) => leaf;
+
+    protected override Expr Sum(List<Expr> terms) => Exact.Sum(terms[0], terms.Skip(1));
+
+    protected override Expr Product(List<Expr> factors) => Exact.Product(factors[0], factors.Skip(1));
+
+    protected override Expr Power(Expr @base, Expr exponent) => new Power(@base, exponent);
+
+    protected override Expr Call(Function function, Expr[] arguments) => new Call(function, [.. arguments]);
+
+    protected override Expr Let(Let let, ImmutableDictionary<string, Expr> values)
     {
         foreach (var binding in let.Bindings)
         {
-            values = values.SetItem(binding.Name, Substitute(binding.Value, values));
+            values = values.SetItem(binding.Name, Run(binding.Value, values));
         }
 
-        return Substitute(let.Body, values);
+        return Run(let.Body, values);
     }
 
     /// <summary>
