@@ -11,7 +11,7 @@ namespace Micrograd.Expressions.Generators;
 /// 7.3 statements: the same operations on the same operands in the same order, so the same bits. A block inside an
 /// expression becomes statements before it, and an operand computed before such a block is kept in a local first,
 /// as the expression tree evaluates it before the block runs. Numbers are written so that they read back the same
-/// double; <c>System.Math</c> methods are called as they are, the engine's own functions (<c>Builtins</c>, <c>Chain.Times</c>)
+/// double; <c>System.Math</c> methods are called as they are, the engine's own functions (<c>Builtins</c>, <c>StrongZero.Times</c>)
 /// through the generated <c>FormulaMath</c> class, which computes them as the engine does.
 /// </summary>
 internal sealed class CSharpWriter
@@ -278,7 +278,7 @@ internal sealed class CSharpWriter
         }
 
         // cbrt: netstandard2.0's Math lacks it, so the table's row names the polyfill here; FormulaMath writes it out
-        if (method.DeclaringType == typeof(Math) || method.DeclaringType == typeof(Builtins) || method.DeclaringType == typeof(Chain)
+        if (method.DeclaringType == typeof(Math) || method.DeclaringType == typeof(Builtins) || method.DeclaringType == typeof(StrongZero)
             || (method.DeclaringType == typeof(Polyfill.Polyfills) && method.Name == "Cbrt"))
         {
             return MathClass + "." + method.Name;

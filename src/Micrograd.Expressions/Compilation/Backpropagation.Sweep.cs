@@ -115,16 +115,16 @@ internal static partial class Backpropagation
         }
 
         // g * partial, with the products the compiled code would compute exactly done now: 1*u = u, -1*u = -u.
-        // A zero on either side is a strong zero (Chain.Times): a branch not taken passes no gradient, even
+        // A zero on either side is a strong zero (StrongZero.Times): a branch not taken passes no gradient, even
         // where the other side is infinite or NaN, as the symbolic simplifier's 0*u = 0.
         private static L Scale(L g, L partial) => (g, partial) switch
         {
             (_, ConstantExpression { Value: 1.0 }) => g,
             (ConstantExpression { Value: 1.0 }, _) => partial,
-            (ConstantExpression { Value: double a }, ConstantExpression { Value: double b }) => L.Constant(Chain.Times(a, b)),
+            (ConstantExpression { Value: double a }, ConstantExpression { Value: double b }) => L.Constant(StrongZero.Times(a, b)),
             (_, ConstantExpression { Value: -1.0 }) => L.Negate(g),
             (ConstantExpression { Value: -1.0 }, _) => L.Negate(partial),
-            _ => L.Call(typeof(Chain).GetMethod(nameof(Chain.Times))!, g, partial),
+            _ => L.Call(typeof(StrongZero).GetMethod(nameof(StrongZero.Times))!, g, partial),
         };
     }
 }

@@ -117,8 +117,8 @@ internal sealed partial class Program
                 Op.Call2 => binary[i.Function](a[k], b[k]),
                 Op.Call3 => ternary[i.Function](a[k], b[k], c[k]),
                 Op.Call4 => quaternary[i.Function](a[k], b[k], c[k], d[k]),
-                Op.TimesAdd => Calculus.Chain.Times(a[k], b[k]) + c[k],
-                _ => Calculus.Chain.Times(a[k], b[k]),
+                Op.TimesAdd => Calculus.StrongZero.Times(a[k], b[k]) + c[k],
+                _ => Calculus.StrongZero.Times(a[k], b[k]),
             };
         }
     }

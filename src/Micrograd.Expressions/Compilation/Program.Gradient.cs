@@ -264,7 +264,7 @@ internal sealed partial class Program
         }
 
         // g * partial, with the products the compiled sweep computes exactly done now: 1*u = u, -1*u = -u; a zero on
-        // either side a strong zero (Chain.Times). A held gradient is not a constant there.
+        // either side a strong zero (StrongZero.Times). A held gradient is not a constant there.
         private (int Slot, bool Held) Scale(int g, bool held, int partial)
         {
             bool Is(int slot, double value) => Builder.IsConstant(slot) && builder.ValueOf(slot) == value;
@@ -273,7 +273,7 @@ internal sealed partial class Program
             {
                 _ when Is(partial, 1.0) => (g, held),
                 _ when known && Is(g, 1.0) => (partial, false),
-                _ when known && Builder.IsConstant(partial) => (builder.Constant(Chain.Times(builder.ValueOf(g), builder.ValueOf(partial))), false),
+                _ when known && Builder.IsConstant(partial) => (builder.Constant(StrongZero.Times(builder.ValueOf(g), builder.ValueOf(partial))), false),
                 _ when Is(partial, -1.0) => (builder.Emit(Op.Negate, g), false),
                 _ when known && Is(g, -1.0) => (builder.Negate(partial, fold: false), false),
                 _ => (builder.Emit(Op.Times, g, partial), false),

@@ -49,7 +49,7 @@ internal sealed partial class Program
         /// <summary><c>t = f(a, b, c, d)</c>.</summary>
         Call4,
 
-        /// <summary><c>t = Chain.Times(a, b)</c>, reverse mode's strong-zero product.</summary>
+        /// <summary><c>t = StrongZero.Times(a, b)</c>, reverse mode's strong-zero product.</summary>
         Times,
 
         /// <summary><c>t = a * b + c</c>, two roundings as the two instructions it replaces (<see cref="Builder.Fuse"/>).</summary>
@@ -61,7 +61,7 @@ internal sealed partial class Program
         /// <summary><c>t = c - a * b</c>.</summary>
         SubtractMultiply,
 
-        /// <summary><c>t = Chain.Times(a, b) + c</c>, the reverse sweep's accumulation of a contribution.</summary>
+        /// <summary><c>t = StrongZero.Times(a, b) + c</c>, the reverse sweep's accumulation of a contribution.</summary>
         TimesAdd,
     }
 
@@ -180,7 +180,7 @@ internal sealed partial class Program
                     Op.Multiply => x * y,
                     Op.Divide => x / y,
                     Op.Pow => Math.Pow(x, y),
-                    _ => Calculus.Chain.Times(x, y),
+                    _ => Calculus.StrongZero.Times(x, y),
                 });
             }
 

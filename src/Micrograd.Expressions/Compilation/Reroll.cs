@@ -168,7 +168,7 @@ internal static class Reroll
     /// <summary>
     /// <see cref="Apply"/> with reverse mode: returns the run's value and fills <paramref name="partials"/> with its
     /// derivative by each of the run's m names (positions 0..m-1) and by the accumulator it starts from (position m),
-    /// each step's local derivatives those of the tape (<c>Backpropagation</c>), zeros strong (<c>Chain.Times</c>).
+    /// each step's local derivatives those of the tape (<c>Backpropagation</c>), zeros strong (<c>StrongZero.Times</c>).
     /// <paramref name="partials"/> may be longer (a pooled array); what it held is cleared first.
     /// </summary>
     public static double Gradient(double acc, bool additive, Block block, BlockGradient gradient, double[] constants, int constantCount,

@@ -1,7 +1,7 @@
 namespace Micrograd.Expressions.Calculus;
 
 /// <summary>The product of the chain rule in reverse mode.</summary>
-internal static class Chain
+internal static class StrongZero
 {
     /// <summary>
     /// <c>gradient * partial</c> with a strong zero: 0 when either is 0, even against an infinite or NaN other
