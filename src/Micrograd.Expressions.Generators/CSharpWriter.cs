@@ -272,14 +272,14 @@ internal sealed class CSharpWriter
     private static string Method(MethodCallExpression call)
     {
         var method = call.Method;
-        if (method.DeclaringType == typeof(Math) && method.Name != "Cbrt")
+        if (method.DeclaringType == typeof(Math) && method.Name is not ("Cbrt" or "Log2"))
         {
             return "global::System.Math." + method.Name;
         }
 
-        // cbrt: netstandard2.0's Math lacks it, so the table's row names the polyfill here; FormulaMath writes it out
+        // cbrt and log2: netstandard2.0's Math lacks them, so the table's rows name the polyfills here; FormulaMath writes them out
         if (method.DeclaringType == typeof(Math) || method.DeclaringType == typeof(Builtins) || method.DeclaringType == typeof(StrongZero)
-            || (method.DeclaringType == typeof(Polyfill.Polyfills) && method.Name == "Cbrt"))
+            || (method.DeclaringType == typeof(Polyfill.Polyfills) && method.Name is "Cbrt" or "Log2"))
         {
             return MathClass + "." + method.Name;
         }

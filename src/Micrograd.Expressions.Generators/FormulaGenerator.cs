@@ -23,9 +23,10 @@ public sealed class FormulaGenerator : IIncrementalGenerator
     {
         context.RegisterPostInitializationOutput(static post => post.AddSource("Micrograd.Expressions.FormulaAttribute.g.cs", Templates.Attribute));
 
-        // the functions System.Math lacks; the cube root is System.Math.Cbrt wherever the compilation's Math has it
-        var cbrt = context.CompilationProvider.Select(static (compilation, _) => HasCbrt(compilation));
-        context.RegisterSourceOutput(cbrt, static (output, has) => output.AddSource("Micrograd.Expressions.FormulaMath.g.cs", Templates.Math(has)));
+        // the functions System.Math lacks; the cube root and the binary logarithm are System.Math's wherever the
+        // compilation's Math has them
+        var math = context.CompilationProvider.Select(static (compilation, _) => (HasMath(compilation, "Cbrt"), HasMath(compilation, "Log2")));
+        context.RegisterSourceOutput(math, static (output, has) => output.AddSource("Micrograd.Expressions.FormulaMath.g.cs", Templates.Math(has.Item1, has.Item2)));
 
         var methods = context.SyntaxProvider
             .ForAttributeWithMetadataName(AttributeName,
@@ -66,10 +67,11 @@ public sealed class FormulaGenerator : IIncrementalGenerator
         });
     }
 
-    /// <summary>True when the compilation's core library has <c>System.Math.Cbrt</c> (.NET Core 2.1 and later, .NET Standard 2.1).</summary>
-    internal static bool HasCbrt(Microsoft.CodeAnalysis.Compilation compilation) =>
+    /// <summary>True when the compilation's core library has the static <c>System.Math.<paramref name="name"/>(double)</c>
+    /// (<c>Cbrt</c>: .NET Core 2.1 and later, .NET Standard 2.1; <c>Log2</c>: .NET Core 3.0 and later).</summary>
+    internal static bool HasMath(Microsoft.CodeAnalysis.Compilation compilation, string name) =>
         compilation.ObjectType.ContainingAssembly.GetTypeByMetadataName("System.Math") is { } math
-        && math.GetMembers("Cbrt").Any(m => m is IMethodSymbol { IsStatic: true, DeclaredAccessibility: Accessibility.Public, Parameters: [{ Type.SpecialType: SpecialType.System_Double }] });
+        && math.GetMembers(name).Any(m => m is IMethodSymbol { IsStatic: true, DeclaredAccessibility: Accessibility.Public, Parameters: [{ Type.SpecialType: SpecialType.System_Double }] });
 }
 
 /// <summary>The sources every project gets: the attribute and the functions <c>System.Math</c> lacks.</summary>
@@ -112,7 +114,10 @@ internal static class Templates
     /// <c>Math.Pow(|x|, 1/3)</c> refined by one Newton step written so that no intermediate overflows or underflows,
     /// within 1 ulp of the exact cube root (docs/generator.md; the generator's tests check it exactly).
     /// </summary>
-    public static string Math(bool hasCbrt) => Header + MathStart + (hasCbrt ? CbrtCall : CbrtFallback) + MathEnd;
+    /// <param name="hasCbrt">The compilation's Math has Cbrt.</param>
+    /// <param name="hasLog2">The compilation's Math has Log2; else the binary logarithm is the natural one over ln 2, within 2 ulp.</param>
+    public static string Math(bool hasCbrt, bool hasLog2 = false) =>
+        Header + MathStart + (hasCbrt ? CbrtCall : CbrtFallback) + (hasLog2 ? Log2Call : Log2Fallback) + MathEnd;
 
     private const string MathStart = """
         namespace Micrograd.Expressions.Generated
@@ -165,6 +170,18 @@ internal static class Templates
                     y -= (y - a / (y * y)) / 3.0;
                     return x < 0 ? -y : y;
                 }
+
+        """;
+
+    private const string Log2Call = """
+                /// <summary>The binary logarithm: System.Math.Log2.</summary>
+                public static double Log2(double x) => global::System.Math.Log2(x);
+
+        """;
+
+    private const string Log2Fallback = """
+                /// <summary>The binary logarithm (System.Math.Log2, which this framework lacks): the natural logarithm over ln 2.</summary>
+                public static double Log2(double x) => global::System.Math.Log(x) / 0.6931471805599453;
 
         """;
 

@@ -72,9 +72,17 @@ namespace Micrograd.Expressions.Generators.Polyfill
             ?.CreateDelegate(typeof(Func<double, double>))
             ?? (x => x < 0 ? -Math.Pow(-x, 1.0 / 3) : Math.Pow(x, 1.0 / 3));
 
+        // the same for the binary logarithm (.NET Core 3.0 and later); else the natural logarithm over ln 2
+        private static readonly Func<double, double> BinaryLog = (Func<double, double>?)typeof(Math)
+            .GetMethod("Log2", BindingFlags.Public | BindingFlags.Static, null, [typeof(double)], null)
+            ?.CreateDelegate(typeof(Func<double, double>))
+            ?? (x => Math.Log(x) / 0.6931471805599453);
+
         extension(Math)
         {
             public static double Cbrt(double x) => CubeRoot(x);
+
+            public static double Log2(double x) => BinaryLog(x);
         }
 
         extension(Delegate d)

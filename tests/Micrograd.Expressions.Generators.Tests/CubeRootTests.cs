@@ -25,6 +25,26 @@ public class CubeRootTests
         Assert.That(math, Does.Contain("public static double Cbrt(double x) => global::System.Math.Cbrt(x);"), math);
     }
 
+    // log2 as cbrt: System.Math.Log2 where the compilation has it, else the natural logarithm over ln 2
+    [TestCase(true)]
+    [TestCase(false)]
+    public void FormulaMath_Log2_MathLog2OrWithinTwoUlp(bool hasLog2)
+    {
+        var source = Templates.Math(hasCbrt: true, hasLog2);
+        var log2 = Harness.Load(Harness.Compilation("").AddSyntaxTrees(CSharpSyntaxTree.ParseText(source, Harness.Parse())))
+            .GetType("Micrograd.Expressions.Generated.FormulaMath")!
+            .GetMethod("Log2", BindingFlags.Public | BindingFlags.Static)!.CreateDelegate<Func<double, double>>();
+        var random = new Random(2);
+        var worst = 0L;
+        foreach (var x in Enumerable.Range(0, 10_000).Select(_ => Math.Exp((random.NextDouble() - 0.5) * 1400)).Append(0.0).Append(double.PositiveInfinity))
+        {
+            worst = Math.Max(worst, Math.Abs(BitConverter.DoubleToInt64Bits(log2(x)) - BitConverter.DoubleToInt64Bits(Math.Log2(x))));
+        }
+
+        Assert.That(worst, Is.LessThanOrEqualTo(hasLog2 ? 0 : 2), $"the generated Log2 ({(hasLog2 ? "Math.Log2" : "the fallback")}) differs from Math.Log2 by {worst} ulps");
+        Assert.That(source, hasLog2 ? Does.Contain("global::System.Math.Log2(x)") : Does.Not.Contain("global::System.Math.Log2"), source);
+    }
+
     [Test]
     public void Fallback_ManyValues_WithinOneUlpOfTheExactCubeRoot()
     {

@@ -82,7 +82,7 @@ public class CliContractTests
         });
     }
 
-    [TestCase(new[] { "eval", "sni(x)", "x=1" }, "unknown function `sni`; the functions are sin, cos, tan, asin, acos, atan, sinh, cosh, tanh, exp, log, log10, sqrt, cbrt, abs, sign, relu, sigmoid, heaviside, pow, min, max, atan2; did you mean `sin`?")]
+    [TestCase(new[] { "eval", "sni(x)", "x=1" }, "unknown function `sni`; the functions are sin, cos, tan, asin, acos, atan, sinh, cosh, tanh, exp, log, log10, log2, sqrt, cbrt, abs, sign, relu, sigmoid, heaviside, pow, min, max, atan2; did you mean `sin`?")]
     [TestCase(new[] { "eval", "sqr(x)", "x=1" }, "; did you mean `sqrt`?")]
     [TestCase(new[] { "eval", "Tanh(x)", "x=1" }, "; did you mean `tanh`?")]
     [TestCase(new[] { "eval", "sigmiod(x)", "x=1" }, "; did you mean `sigmoid`?")]

@@ -54,7 +54,7 @@ public class EvaluationTests
         {
             ("sin", Math.Sin), ("cos", Math.Cos), ("tan", Math.Tan), ("asin", Math.Asin), ("acos", Math.Acos),
             ("atan", Math.Atan), ("sinh", Math.Sinh), ("cosh", Math.Cosh), ("tanh", Math.Tanh), ("exp", Math.Exp),
-            ("log", Math.Log), ("ln", Math.Log), ("log10", Math.Log10), ("sqrt", Math.Sqrt), ("cbrt", Math.Cbrt),
+            ("log", Math.Log), ("ln", Math.Log), ("log10", Math.Log10), ("log2", Math.Log2), ("sqrt", Math.Sqrt), ("cbrt", Math.Cbrt),
             ("abs", Math.Abs), ("sign", x => x > 0 ? 1 : x < 0 ? -1 : x), ("relu", x => Math.Max(x, 0)),
             ("sigmoid", x => 1 / (1 + Math.Exp(-x))), ("heaviside", x => x > 0 ? 1 : 0),
         };

@@ -201,6 +201,7 @@ public class MathMLTests
             "tanh" => Math.Tanh(a[0]),
             "ln" => Math.Log(a[0]),
             "log10" => Math.Log10(a[0]),
+            "log2" => Math.Log2(a[0]),
             "sign" => a[0] > 0 ? 1 : a[0] < 0 ? -1 : a[0],
             "relu" => a[0] > 0 ? a[0] : a[0] <= 0 ? 0 : a[0],
             "\u03C3" => 1 / (1 + Math.Exp(-a[0])),

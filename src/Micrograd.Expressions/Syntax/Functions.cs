@@ -132,6 +132,7 @@ public sealed class Function
         ["exp"] = "exp({0})",
         ["log"] = "ln({0})",
         ["log10"] = "log10({0})",
+        ["log2"] = "(ln({0}) / ln(CAST(2 AS DOUBLE PRECISION)))",
         ["sqrt"] = "sqrt({0})",
         ["abs"] = "abs({0})",
         ["sign"] = "sign({0})",
@@ -349,6 +350,8 @@ public sealed class Function
         F("exp", "all reals", Math.Exp, nameof(Math.Exp), "exp(x)", @"e^{{{0}}}"),
         F("log", "x > 0 (log(0) = -Infinity)", Math.Log, nameof(Math.Log), "1/x", @"\ln\left({0}\right)"),
         F("log10", "x > 0 (log10(0) = -Infinity)", Math.Log10, nameof(Math.Log10), "1/(log(10)*x)", @"\log_{{10}}\left({0}\right)"),
+        F("log2", "x > 0 (log2(0) = -Infinity)", Math.Log2, "Log2", "1/(log(2)*x)", @"\log_{{2}}\left({0}\right)")
+            .ForQueries(a => L.Divide(Q.Log(a[0]), Q.C(Math.Log(2)))),
         F("sqrt", "x ≥ 0", Math.Sqrt, nameof(Math.Sqrt), "1/(2*sqrt(x))", @"\sqrt{{{0}}}").WithLanes(Vector.SquareRoot),
         F("cbrt", "all reals", Math.Cbrt, "Cbrt", "1/(3*cbrt(x)**2)", @"\sqrt[3]{{{0}}}")
             .ForQueries(a => Q.If(L.LessThan(a[0], Q.C(0)), L.Negate(Q.Pow(L.Negate(a[0]), Q.C(1.0 / 3))), Q.Pow(a[0], Q.C(1.0 / 3)))),

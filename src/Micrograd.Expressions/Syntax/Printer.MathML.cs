@@ -244,6 +244,7 @@ internal static partial class Printer
     {
         "log" => "<mi>ln</mi>",
         "log10" => "<msub><mi>log</mi><mn>10</mn></msub>",
+        "log2" => "<msub><mi>log</mi><mn>2</mn></msub>",
         "asin" or "acos" or "atan" => $"<mi>arc{name[1..]}</mi>",
         "sigmoid" => "<mi>&#x3C3;</mi>",
         "heaviside" => "<mi>H</mi>",

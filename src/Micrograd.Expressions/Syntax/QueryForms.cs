@@ -10,7 +10,7 @@ namespace Micrograd.Expressions.Syntax;
 /// <c>Log10</c>, <c>Sqrt</c>, <c>Abs</c> and <c>Pow</c>, arithmetic and conditionals (<c>CASE WHEN</c>). A row
 /// whose function providers lack writes its call with these: hyperbolic functions and sigmoid through <c>exp</c>
 /// (with a Taylor polynomial near 0, where the difference of exponentials would lose digits), <c>cbrt</c> through
-/// <c>Pow</c> with the sign restored, and <c>sign</c>, <c>relu</c>, <c>heaviside</c>, <c>min</c> and <c>max</c>
+/// <c>Pow</c> with the sign restored, <c>log2</c> as <c>Log(x)/Log(2)</c>, and <c>sign</c>, <c>relu</c>, <c>heaviside</c>, <c>min</c> and <c>max</c>
 /// as conditionals with the engine's rules for ties. Within 1e-15 relative of the engine's own functions for
 /// finite arguments; NaN arguments are not kept NaN by the conditionals.
 /// </summary>
@@ -33,6 +33,9 @@ internal static class QueryForms
 
     /// <summary><c>exp(x)</c>.</summary>
     public static L Exp(L x) => L.Call(ExpMethod, x);
+
+    /// <summary><c>log(x)</c>, the natural logarithm.</summary>
+    public static L Log(L x) => L.Call(Math(nameof(System.Math.Log)), x);
 
     /// <summary><c>x**y</c> as <see cref="System.Math.Pow"/>.</summary>
     public static L Pow(L x, L y) => L.Call(typeof(Math).GetMethod(nameof(System.Math.Pow))!, x, y);
