@@ -239,3 +239,12 @@ namespace System.Runtime.CompilerServices
         public static bool IsDynamicCodeSupported => false;
     }
 }
+
+namespace System.Runtime.InteropServices
+{
+    internal static class CollectionsMarshal
+    {
+        // a copy where the framework gives a view of the list's array: the engine's sources only read it
+        public static Span<T> AsSpan<T>(List<T>? list) => list is null ? default : list.ToArray();
+    }
+}

@@ -8,6 +8,33 @@ public class EvaluationTests
 {
     private static double F(double x) => Formula.Parse("3*x**2 - 4*x + 5").Evaluate(x);
 
+    // values by name: an unknown name is reported before a missing one, and names compare as written, whatever the
+    // dictionary's own comparer
+    [TestCase("x*y", "x=1,y=2", false, null)]
+    [TestCase("x*y", "x=1,z=2", false, "unknown parameter `z`")]
+    [TestCase("x*y", "x=1", false, "no value for parameter `y`")]
+    [TestCase("x*y", "x=1,y=2,z=3", false, "unknown parameter `z`")]
+    [TestCase("x*y", "X=1,y=2", true, "unknown parameter `X`")]
+    [TestCase("x*y", "x=1,y=2", true, null)]
+    public void Evaluate_ValuesByName_BoundOrRefused(string text, string values, bool ignoreCase, string? error)
+    {
+        var at = new Dictionary<string, double>(ignoreCase ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal);
+        foreach (var pair in values.Split(','))
+        {
+            at[pair.Split('=')[0]] = double.Parse(pair.Split('=')[1], CultureInfo.InvariantCulture);
+        }
+
+        var formula = Formula.Parse(text);
+        if (error is null)
+        {
+            Assert.That(formula.Evaluate(at), Is.EqualTo(2.0), $"{text} at {values}");
+            return;
+        }
+
+        var e = Assert.Throws<FormulaException>(() => formula.Evaluate(at), $"{text} at {values}")!;
+        Assert.That(e.Message, Does.StartWith(error), $"{text} at {values}: {e.Message}");
+    }
+
     [Test]
     public void Evaluate_SeedFunctionAtThree_IsTwenty() =>
         Assert.That(F(3.0), Is.EqualTo(20.0));

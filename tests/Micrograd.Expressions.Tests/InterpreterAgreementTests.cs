@@ -68,6 +68,33 @@ public class InterpreterAgreementTests
     private static string Nested(int depth) =>
         depth == 0 ? "x" : $"({Nested(depth - 1)})*0.5 + sin({Nested(depth - 1)}) - y";
 
+    // the tree walker scans a few names and hashes many (past 8 parameters or lets in scope); shadowing lets, on
+    // both sides of that limit and across it while a formula is evaluated, must see the same values
+    [TestCase(1, 1)]
+    [TestCase(3, 8)]
+    [TestCase(3, 9)]
+    [TestCase(8, 0)]
+    [TestCase(8, 5)]
+    [TestCase(9, 2)]
+    [TestCase(12, 14)]
+    public void Interpreter_NamesAroundTheScanLimit_SameBitsAsCompiled(int parameters, int lets)
+    {
+        var names = Enumerable.Range(0, parameters).Select(i => $"p{i}").ToList();
+        // each let reads the one before and a parameter; every third shadows a parameter, and one let in the middle
+        // holds an inner block of its own, left before the body reads the names again
+        var text = $"fun {string.Join(" ", names)} -> " + string.Concat(Enumerable.Range(0, lets).Select(k =>
+        {
+            var name = k % 3 == 2 ? names[k % parameters] : $"a{k}";
+            var previous = k == 0 ? names[0] : k % 3 == 0 ? $"a{k - 1 - (k > 2 ? 1 : 0)}" : $"a{k - 1}";
+            previous = k >= 1 && (k - 1) % 3 == 2 ? names[(k - 1) % parameters] : previous;
+            var inner = k == lets / 2 ? $"(let t = {previous}*2 in t - {names[0]})" : $"{previous}*1.5";
+            return $"let {name} = {inner} + {names[k % parameters]}/{k + 2} in ";
+        })) + string.Join(" + ", names.Select((n, i) => $"{i + 1}*{n}"));
+        var formula = Formula.Parse(text);
+        var values = Enumerable.Range(0, parameters).Select(i => 0.3 + (0.7 * i)).ToArray();
+        AssertSameBits(formula, values, text.Length > 200 ? text[..200] + "..." : text);
+    }
+
     [Test]
     public void Evaluate_ManyCalls_SwitchesTierWithoutChangingBits()
     {

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using Micrograd.Expressions.Cli.Operations;
 
@@ -164,6 +165,49 @@ internal static class Strings
 {
     public static void Validate(JsonElement root)
     {
+        // the usual request has no escape at all, and only an escape can make a lone surrogate: checked without
+        // allocating; the walk that names the field runs only when a string has an escape that does not decode
+        if (!AllValid(root))
+        {
+            Name(root);
+        }
+    }
+
+    // true when every name and string inside the value decodes; the document's depth (64) bounds the recursion
+    private static bool AllValid(JsonElement value)
+    {
+        switch (value.ValueKind)
+        {
+            case JsonValueKind.Object:
+                foreach (var property in value.EnumerateObject())
+                {
+                    if ((JsonMarshal.GetRawUtf8PropertyName(property).Contains((byte)'\\') && !TryText(() => property.Name, out _)) || !AllValid(property.Value))
+                    {
+                        return false;
+                    }
+                }
+
+                return true;
+            case JsonValueKind.Array:
+                foreach (var item in value.EnumerateArray())
+                {
+                    if (!AllValid(item))
+                    {
+                        return false;
+                    }
+                }
+
+                return true;
+            case JsonValueKind.String:
+                return !JsonMarshal.GetRawUtf8Value(value).Contains((byte)'\\') || IsValid(value);
+            default:
+                return true;
+        }
+    }
+
+    // throws the error that names the first field (in the walk's order) that is not valid Unicode
+    private static void Name(JsonElement root)
+    {
         var pending = new Stack<(JsonElement Value, string Path)>();
         pending.Push((root, ""));
         while (pending.Count > 0)
@@ -200,18 +244,7 @@ internal static class Strings
     }
 
     /// <summary>True when every name and string inside the value is valid UTF-16.</summary>
-    public static bool IsValidTree(JsonElement value)
-    {
-        try
-        {
-            Validate(value);
-            return true;
-        }
-        catch (RequestException)
-        {
-            return false;
-        }
-    }
+    public static bool IsValidTree(JsonElement value) => AllValid(value);
 
     public static bool IsValid(JsonElement value) =>
         value.ValueKind != JsonValueKind.String || TryText(() => value.GetString(), out _);

@@ -47,7 +47,7 @@ internal sealed record Request(JsonElement Root, FormulaContext Context)
             throw new RequestException($"field `{name}` must be an object of names and numbers, not {Describe(value)}");
         }
 
-        return [.. value.EnumerateObject().Select(p => KeyValuePair.Create(p.Name, Number($"{name}.{p.Name}", p.Value)))];
+        return [.. value.EnumerateObject().Select(p => KeyValuePair.Create(p.Name, Number(name, p.Name, p.Value)))];
     }
 
     public string String(string name) =>
@@ -80,7 +80,7 @@ internal sealed record Request(JsonElement Root, FormulaContext Context)
             return null;
         }
 
-        return Number(name, value);
+        return Number(name, null, value);
     }
 
     /// <summary>The <c>at</c> object: parameter name to number (or "NaN", "Infinity", "-Infinity", or a constant formula).</summary>
@@ -99,13 +99,15 @@ internal sealed record Request(JsonElement Root, FormulaContext Context)
 
         foreach (var property in at.EnumerateObject())
         {
-            values[property.Name] = Number($"{name}.{property.Name}", property.Value);
+            var member = property.Name;
+            values[member] = Number(name, member, property.Value);
         }
 
         return values;
     }
 
-    private static double Number(string name, JsonElement value) => value.ValueKind switch
+    // the field's name (name.member inside an object) is written out only for an error or a constant formula
+    private static double Number(string name, string? member, JsonElement value) => value.ValueKind switch
     {
         JsonValueKind.Number => value.GetDouble(),
         JsonValueKind.String => value.GetString() switch
@@ -113,10 +115,12 @@ internal sealed record Request(JsonElement Root, FormulaContext Context)
             "NaN" => double.NaN,
             "Infinity" => double.PositiveInfinity,
             "-Infinity" => double.NegativeInfinity,
-            var text => Values.Of(name, text!),
+            var text => Values.Of(Field(name, member), text!),
         },
-        _ => throw new RequestException($"field `{name}` must be a number, not {Describe(value)}"),
+        _ => throw new RequestException($"field `{Field(name, member)}` must be a number, not {Describe(value)}"),
     };
+
+    private static string Field(string name, string? member) => member is null ? name : $"{name}.{member}";
 
     private static string Describe(JsonElement value) => value.ValueKind switch
     {

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 
 namespace Micrograd.Expressions.Cli.Operations;
@@ -8,16 +9,31 @@ internal static class Json
     /// <summary>One JSON object, written by <paramref name="write"/>, as a line of text.</summary>
     public static string Line(Action<Utf8JsonWriter> write)
     {
-        using var stream = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
-        {
-            writer.WriteStartObject();
-            write(writer);
-            writer.WriteEndObject();
-        }
-
-        return System.Text.Encoding.UTF8.GetString(stream.ToArray());
+        // a batch session writes a line per request: the buffer and the writer are kept for the thread's next line
+        // (taken while in use, so a line written while writing another gets its own)
+        var (buffer, writer) = cached ?? New();
+        cached = null;
+        buffer.ResetWrittenCount();
+        writer.Reset(buffer);
+        writer.WriteStartObject();
+        write(writer);
+        writer.WriteEndObject();
+        writer.Flush();
+        var line = System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+        cached = buffer.Capacity <= 64 * 1024 ? (buffer, writer) : null;
+        return line;
     }
+
+    private static (ArrayBufferWriter<byte> Buffer, Utf8JsonWriter Writer) New()
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        return (buffer, new Utf8JsonWriter(buffer, Options));
+    }
+
+    private static readonly JsonWriterOptions Options = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    [ThreadStatic]
+    private static (ArrayBufferWriter<byte> Buffer, Utf8JsonWriter Writer)? cached;
 
     /// <summary>A reply as one JSON object on one line.</summary>
     public static string Line(IReply reply) => Line(reply.Write);

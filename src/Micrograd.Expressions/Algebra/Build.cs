@@ -1,4 +1,4 @@
-using System.Collections.Immutable;
+using System.Runtime.InteropServices;
 using Micrograd.Expressions.Syntax;
 
 namespace Micrograd.Expressions.Algebra;
@@ -48,57 +48,161 @@ internal static class Build
     /// </summary>
     /// <param name="terms">The summands.</param>
     /// <returns>The simplified sum.</returns>
-    public static Expr Add(params IEnumerable<Expr> terms)
+    public static Expr Add(params ReadOnlySpan<Expr> terms)
     {
-        var coefficients = new List<double>();
-        var monomials = new List<Expr>();
-        var index = new Dictionary<Expr, int>(MonomialComparer.Instance);
-        var constant = -0.0;
-        var numbers = false;
-        foreach (var term in terms.SelectMany(t => t is Sum s ? s.Terms : [t]))
+        var like = new LikeTerms(terms.Length);
+        foreach (var term in terms)
+        {
+            like.Accept(term);
+        }
+
+        return like.Sum();
+    }
+
+    /// <summary>As <see cref="Add(ReadOnlySpan{Expr})"/>, for summands computed one by one.</summary>
+    /// <param name="terms">The summands.</param>
+    /// <returns>The simplified sum.</returns>
+    public static Expr Add(IEnumerable<Expr> terms)
+    {
+        var like = new LikeTerms(4);
+        foreach (var term in terms)
+        {
+            like.Accept(term);
+        }
+
+        return like.Sum();
+    }
+
+    // Add's state: the numbers folded, the other terms' coefficients by monomial in order of first appearance
+    private struct LikeTerms(int capacity)
+    {
+        private Like<double> monomials = new(capacity, MonomialComparer.Instance);
+        private double constant = -0.0;
+        private bool numbers;
+
+        public void Accept(Expr term)
+        {
+            if (term is Sum s)
+            {
+                foreach (var t in s.Terms)
+                {
+                    AcceptOne(t);
+                }
+            }
+            else
+            {
+                AcceptOne(term);
+            }
+        }
+
+        private void AcceptOne(Expr term)
         {
             if (term is Number n)
             {
                 constant += n.Value;
                 numbers = true;
-                continue;
+                return;
             }
 
             var (c, monomial) = SplitCoefficient(term);
-            if (index.TryGetValue(monomial, out var at))
+            monomials.Add(monomial, c, static (a, b) => a + b);
+        }
+
+        public readonly Expr Sum()
+        {
+            var kept = 0;
+            for (var i = 0; i < monomials.Count; i++)
             {
-                coefficients[at] += c;
+                kept += monomials.Value(i) != 0 ? 1 : 0;
             }
-            else
+
+            var withConstant = constant != 0 || (!double.IsNegative(constant) && kept > 0);
+            var result = new Expr[kept + (withConstant ? 1 : 0)];
+            var at = 0;
+            for (var i = 0; i < monomials.Count; i++)
             {
-                index[monomial] = monomials.Count;
-                monomials.Add(monomial);
-                coefficients.Add(c);
+                if (monomials.Value(i) != 0)
+                {
+                    result[at++] = Mul(Num(monomials.Value(i)), monomials.Key(i));
+                }
+            }
+
+            if (withConstant)
+            {
+                result[at] = Num(constant);
+            }
+
+            CanonicalOrder.PositiveFirst(result);
+            return result.Length switch
+            {
+                0 => numbers ? Num(constant) : Zero,
+                1 => result[0],
+                _ => new Sum(ImmutableCollectionsMarshal.AsImmutableArray(result)),
+            };
+        }
+    }
+
+    // values by key in order of first appearance (like terms by monomial, like factors by base): keys are compared
+    // one by one, hash first, while there are at most FewItems, and looked up in a dictionary past that
+    private struct Like<T>(int capacity, IEqualityComparer<Expr> comparer)
+    {
+        private const int FewItems = 8;
+
+        private (Expr Key, int Hash, T Value)[] items = new (Expr, int, T)[Math.Max(capacity, 2)];
+        private Dictionary<Expr, int>? index;
+
+        public int Count { get; private set; }
+
+        public readonly Expr Key(int i) => items[i].Key;
+
+        public readonly T Value(int i) => items[i].Value;
+
+        // combines value into the key's, or adds the key with it at its first appearance
+        public void Add(Expr key, T value, Func<T, T, T> combine)
+        {
+            var hash = comparer.GetHashCode(key);
+            var at = Find(key, hash);
+            if (at >= 0)
+            {
+                items[at].Value = combine(items[at].Value, value);
+                return;
+            }
+
+            if (Count == items.Length)
+            {
+                Array.Resize(ref items, Count * 2);
+            }
+
+            items[Count] = (key, hash, value);
+            index?.Add(key, Count);
+            Count++;
+            if (index is null && Count > FewItems)
+            {
+                index = new Dictionary<Expr, int>(comparer);
+                for (var i = 0; i < Count; i++)
+                {
+                    index.Add(items[i].Key, i);
+                }
             }
         }
 
-        var result = ImmutableArray.CreateBuilder<Expr>();
-        for (var i = 0; i < monomials.Count; i++)
+        private readonly int Find(Expr key, int hash)
         {
-            if (coefficients[i] != 0)
+            if (index is not null)
             {
-                result.Add(Mul(Num(coefficients[i]), monomials[i]));
+                return index.TryGetValue(key, out var at) ? at : -1;
             }
+
+            for (var i = 0; i < Count; i++)
+            {
+                if (items[i].Hash == hash && comparer.Equals(items[i].Key, key))
+                {
+                    return i;
+                }
+            }
+
+            return -1;
         }
-
-        if (constant != 0 || (!double.IsNegative(constant) && result.Count > 0))
-        {
-            result.Add(Num(constant));
-        }
-
-        CanonicalOrder.PositiveFirst(result);
-
-        return result.Count switch
-        {
-            0 => numbers ? Num(constant) : Zero,
-            1 => result[0],
-            _ => new Sum(result.ToImmutable()),
-        };
     }
 
     /// <summary>
@@ -110,100 +214,157 @@ internal static class Build
     /// </summary>
     /// <param name="factors">The factors.</param>
     /// <returns>The simplified product.</returns>
-    public static Expr Mul(params IEnumerable<Expr> factors)
+    public static Expr Mul(params ReadOnlySpan<Expr> factors)
     {
-        var coefficient = 1.0;
-        var divisor = 1.0;
-        var bases = new List<Expr>();
-        var exponents = new List<Expr>();
-        var index = new Dictionary<Expr, int>(StructuralComparer.Instance);
-        foreach (var factor in factors.SelectMany(Factors))
+        var like = new LikeFactors(factors.Length);
+        foreach (var factor in factors)
+        {
+            like.Accept(factor);
+        }
+
+        return like.Product();
+    }
+
+    /// <summary>As <see cref="Mul(ReadOnlySpan{Expr})"/>, for factors computed one by one.</summary>
+    /// <param name="factors">The factors.</param>
+    /// <returns>The simplified product.</returns>
+    public static Expr Mul(IEnumerable<Expr> factors)
+    {
+        var like = new LikeFactors(4);
+        foreach (var factor in factors)
+        {
+            like.Accept(factor);
+        }
+
+        return like.Product();
+    }
+
+    // Mul's state: the numbers multiplied, the other factors' exponents by base in order of first appearance
+    private struct LikeFactors(int capacity)
+    {
+        private Like<Expr> bases = new(capacity, StructuralComparer.Instance);
+        private double coefficient = 1.0;
+
+        // the factors of a product, and of an integer power of a product: (2*x)**-1 -> 2**-1, x**-1
+        public void Accept(Expr factor)
+        {
+            switch (factor)
+            {
+                case Product p:
+                    foreach (var f in p.Factors)
+                    {
+                        AcceptOne(f);
+                    }
+
+                    break;
+                case Power { Base: Product p, Exponent: Number { Value: var n } } when IsInteger(n):
+                    foreach (var f in p.Factors)
+                    {
+                        Accept(Pow(f, Num(n)));
+                    }
+
+                    break;
+                default:
+                    AcceptOne(factor);
+                    break;
+            }
+        }
+
+        private void AcceptOne(Expr factor)
         {
             if (factor is Number n)
             {
                 coefficient *= n.Value;
-                continue;
+                return;
             }
 
             var (b, e) = SplitPower(factor);
-            if (index.TryGetValue(b, out var at))
-            {
-                exponents[at] = Add(exponents[at], e);
-            }
-            else
-            {
-                index[b] = bases.Count;
-                bases.Add(b);
-                exponents.Add(e);
-            }
+            bases.Add(b, e, static (a, b) => Add(a, b));
         }
 
-        if (coefficient == 0)
+        public readonly Expr Product()
         {
-            return Num(coefficient);
-        }
-
-        var numerator = new List<Expr>();
-        var denominator = new List<Expr>();
-        for (var i = 0; i < bases.Count; i++)
-        {
-            switch (Pow(bases[i], exponents[i]))
+            var coefficient = this.coefficient;
+            if (coefficient == 0)
             {
-                case Number n:
-                    coefficient *= n.Value;
-                    break;
-                case Power { Base: Number { Value: var d }, Exponent: Number { Value: -1 } } when IsInteger(d) && d != 0:
-                    divisor *= d;
-                    break;
-                case Power { Base: Product { Factors: [Number { Value: var d }, ..] } scaled, Exponent: Number { Value: -1 } } when IsInteger(d) && d != 0:
-                    // 1/(4*u) keeps 4 with the other numbers, so -2/(4*u) reduces to -1/(2*u)
-                    divisor *= d;
-                    denominator.Add(new Power(scaled.Factors.Length == 2 ? scaled.Factors[1] : new Product(scaled.Factors.RemoveAt(0)), MinusOne));
-                    break;
-                case Power { Exponent: Number { Value: -1 } } reciprocal:
-                    denominator.Add(reciprocal);
-                    break;
-                case Product p:
-                    numerator.AddRange(p.Factors.Where(f => f is not Number));
-                    coefficient *= p.Factors.OfType<Number>().Aggregate(1.0, (acc, c) => acc * c.Value);
-                    break;
-                case var other:
-                    numerator.Add(other);
-                    break;
-            }
-        }
-
-        // the coefficient is the fraction coefficient/divisor, reduced while both are integers
-        if (divisor != 1)
-        {
-            if (IsInteger(coefficient) && Math.Abs(coefficient) < 1e15 && Math.Abs(divisor) < 1e15)
-            {
-                var g = Gcd(Math.Abs(coefficient), Math.Abs(divisor)) * Math.Sign(divisor);
-                (coefficient, divisor) = (coefficient / g, divisor / g);
-            }
-            else
-            {
-                (coefficient, divisor) = (coefficient / divisor, 1);
+                return Num(coefficient);
             }
 
+            var divisor = 1.0;
+            var numerator = new List<Expr>(bases.Count);
+            List<Expr>? denominator = null;
+            for (var i = 0; i < bases.Count; i++)
+            {
+                switch (Pow(bases.Key(i), bases.Value(i)))
+                {
+                    case Number n:
+                        coefficient *= n.Value;
+                        break;
+                    case Power { Base: Number { Value: var d }, Exponent: Number { Value: -1 } } when IsInteger(d) && d != 0:
+                        divisor *= d;
+                        break;
+                    case Power { Base: Product { Factors: [Number { Value: var d }, ..] } scaled, Exponent: Number { Value: -1 } } when IsInteger(d) && d != 0:
+                        // 1/(4*u) keeps 4 with the other numbers, so -2/(4*u) reduces to -1/(2*u)
+                        divisor *= d;
+                        (denominator ??= []).Add(new Power(scaled.Factors.Length == 2 ? scaled.Factors[1] : new Product(scaled.Factors.RemoveAt(0)), MinusOne));
+                        break;
+                    case Power { Exponent: Number { Value: -1 } } reciprocal:
+                        (denominator ??= []).Add(reciprocal);
+                        break;
+                    case Product p:
+                        var numbers = 1.0;
+                        foreach (var f in p.Factors)
+                        {
+                            if (f is Number c)
+                            {
+                                numbers *= c.Value;
+                            }
+                            else
+                            {
+                                numerator.Add(f);
+                            }
+                        }
+
+                        coefficient *= numbers;
+                        break;
+                    case var other:
+                        numerator.Add(other);
+                        break;
+                }
+            }
+
+            // the coefficient is the fraction coefficient/divisor, reduced while both are integers
+            if (divisor != 1)
+            {
+                if (IsInteger(coefficient) && Math.Abs(coefficient) < 1e15 && Math.Abs(divisor) < 1e15)
+                {
+                    var g = Gcd(Math.Abs(coefficient), Math.Abs(divisor)) * Math.Sign(divisor);
+                    (coefficient, divisor) = (coefficient / g, divisor / g);
+                }
+                else
+                {
+                    (coefficient, divisor) = (coefficient / divisor, 1);
+                }
+            }
+
+            var divisors = denominator is null && divisor == 1 ? null : CanonicalOrder.Divisors(denominator ?? [], divisor);
+            var below = divisors?.Count ?? 0;
+            var lead = coefficient != 1 || (numerator.Count == 0 && below > 0) ? 1 : 0;
+            var all = new Expr[lead + numerator.Count + below];
+            if (lead == 1)
+            {
+                all[0] = Num(coefficient);
+            }
+
+            CanonicalOrder.Factors(numerator, all.AsSpan(lead, numerator.Count));
+            divisors?.CopyTo(all, lead + numerator.Count);
+            return all.Length switch
+            {
+                0 => Num(coefficient),
+                1 => all[0],
+                _ => new Product(ImmutableCollectionsMarshal.AsImmutableArray(all)),
+            };
         }
-
-        denominator = CanonicalOrder.Divisors(denominator, divisor);
-
-        var all = ImmutableArray.CreateBuilder<Expr>();
-        if (coefficient != 1 || (numerator.Count == 0 && denominator.Count > 0))
-        {
-            all.Add(Num(coefficient));
-        }
-
-        all.AddRange(CanonicalOrder.Factors(numerator));
-        all.AddRange(denominator);
-        return all.Count switch
-        {
-            0 => Num(coefficient),
-            1 => all[0],
-            _ => new Product(all.ToImmutable()),
-        };
     }
 
     /// <summary>
@@ -279,14 +440,6 @@ internal static class Build
 
         return new Call(function, [.. arguments]);
     }
-
-    // the factors of a product, and of an integer power of a product: (2*x)**-1 -> 2**-1, x**-1
-    private static IEnumerable<Expr> Factors(Expr factor) => factor switch
-    {
-        Product p => p.Factors,
-        Power { Base: Product p, Exponent: Number { Value: var n } } when IsInteger(n) => p.Factors.SelectMany(f => Factors(Pow(f, Num(n)))),
-        _ => [factor],
-    };
 
     // c*rest -> (c, rest); anything else -> (1, term)
     internal static (double Coefficient, Expr Monomial) SplitCoefficient(Expr term) => term switch

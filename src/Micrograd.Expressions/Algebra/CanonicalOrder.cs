@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using Micrograd.Expressions.Syntax;
 
 namespace Micrograd.Expressions.Algebra;
@@ -14,19 +13,22 @@ internal static class CanonicalOrder
     /// The terms of a sum, in order of first appearance with the number last, except that a sum does not start
     /// with a negative term when a later one is positive: <c>1 - tanh(x)**2</c>, not <c>-tanh(x)**2 + 1</c>.
     /// </summary>
-    public static void PositiveFirst(ImmutableArray<Expr>.Builder terms)
+    public static void PositiveFirst(Span<Expr> terms)
     {
-        if (!IsNegative(terms.FirstOrDefault()))
+        if (terms.Length == 0 || !IsNegative(terms[0]))
         {
             return;
         }
 
-        var positive = terms.ToList().FindIndex(t => !IsNegative(t));
-        if (positive > 0)
+        for (var positive = 1; positive < terms.Length; positive++)
         {
-            var term = terms[positive];
-            terms.RemoveAt(positive);
-            terms.Insert(0, term);
+            if (!IsNegative(terms[positive]))
+            {
+                var term = terms[positive];
+                terms[..positive].CopyTo(terms[1..]);
+                terms[0] = term;
+                return;
+            }
         }
     }
 
@@ -34,7 +36,22 @@ internal static class CanonicalOrder
     /// The factors of a product other than its coefficient and divisors: constants, names and their powers first,
     /// then compound factors, each group in order of first appearance (<c>2*pi*r</c>, <c>6*x*(x**2 + 1)**2</c>).
     /// </summary>
-    public static IEnumerable<Expr> Factors(IEnumerable<Expr> numerator) => numerator.OrderBy(Rank);
+    /// <param name="numerator">The factors, in order of first appearance.</param>
+    /// <param name="ordered">Where they are written in canonical order (as many places).</param>
+    public static void Factors(List<Expr> numerator, Span<Expr> ordered)
+    {
+        var at = 0;
+        for (var rank = 0; rank <= LastRank; rank++)
+        {
+            foreach (var factor in numerator)
+            {
+                if (Rank(factor) == rank)
+                {
+                    ordered[at++] = factor;
+                }
+            }
+        }
+    }
 
     /// <summary>
     /// The divisors of a product (each <c>u**-1</c>) and its integer divisor, after the other factors: several as
@@ -59,11 +76,13 @@ internal static class CanonicalOrder
     private static bool IsNegative(Expr? term) =>
         term is Number { Value: < 0 } or Product { Factors: [Number { Value: < 0 }, ..] };
 
+    private const int LastRank = 3;
+
     private static int Rank(Expr factor) => factor switch
     {
         Call { Arguments.Length: 0 } => 0,
         Variable => 1,
         Power { Base: Variable } => 2,
-        _ => 3,
+        _ => LastRank,
     };
 }

@@ -9,42 +9,114 @@ namespace Micrograd.Expressions.Compilation;
 /// </summary>
 internal static class Interpreter
 {
-    public static double Evaluate(Expr tree, IReadOnlyList<string> parameters, double[] values)
-    {
-        var scope = new Values();
-        for (var i = 0; i < parameters.Count; i++)
-        {
-            scope.Bind(parameters[i], values[i]);
-        }
+    public static double Evaluate(Expr tree, IReadOnlyList<string> parameters, double[] values) =>
+        Eval(tree, new Values(parameters, values));
 
-        return Eval(tree, scope);
-    }
-
-    // the visible value of each name: a stack of values per name, so a lookup is one hash probe however
-    // many names are bound (parameters and lets), and leaving a let pops what it pushed
+    // the visible value of each name. A formula with a few names (the usual one) scans them, innermost let first,
+    // and allocates nothing beyond this object and its lets; past Few names every name gets a stack of values in a
+    // dictionary, so a lookup is one hash probe however many names are bound, and leaving a let pops what it pushed
     private sealed class Values
     {
-        private readonly Dictionary<string, List<double>> values = new(StringComparer.Ordinal);
+        private const int Few = 8;
 
-        public double this[string name] =>
-            values.TryGetValue(name, out var stack) && stack.Count > 0
-                ? stack[^1]
-                : throw Guards.UnknownName(name);
+        private readonly IReadOnlyList<string> parameters;
+        private readonly double[] arguments;
+        private (string Name, double Value)[]? lets;
+        private int letCount;
+        private Dictionary<string, List<double>>? many;
+
+        public Values(IReadOnlyList<string> parameters, double[] arguments)
+        {
+            (this.parameters, this.arguments) = (parameters, arguments);
+            if (parameters.Count > Few)
+            {
+                Spill();
+            }
+        }
+
+        public double this[string name]
+        {
+            get
+            {
+                if (many is not null)
+                {
+                    return many.TryGetValue(name, out var stack) && stack.Count > 0 ? stack[^1] : throw Guards.UnknownName(name);
+                }
+
+                for (var i = letCount - 1; i >= 0; i--)
+                {
+                    if (lets![i].Name == name)
+                    {
+                        return lets[i].Value;
+                    }
+                }
+
+                for (var i = 0; i < parameters.Count; i++)
+                {
+                    if (parameters[i] == name)
+                    {
+                        return arguments[i];
+                    }
+                }
+
+                throw Guards.UnknownName(name);
+            }
+        }
 
         public void Bind(string name, double value)
         {
-            if (!values.TryGetValue(name, out var stack))
+            if (many is null && letCount == Few)
             {
-                values[name] = stack = new List<double>(1);
+                Spill();
             }
 
-            stack.Add(value);
+            if (many is not null)
+            {
+                Push(name, value);
+                return;
+            }
+
+            lets ??= new (string, double)[Few];
+            lets[letCount++] = (name, value);
         }
 
         public void Unbind(string name)
         {
-            var stack = values[name];
+            if (many is null)
+            {
+                letCount--;
+                return;
+            }
+
+            var stack = many[name];
             stack.RemoveAt(stack.Count - 1);
+        }
+
+        // from here on every name has its stack in the dictionary, the parameters under the lets in scope
+        private void Spill()
+        {
+            many = new Dictionary<string, List<double>>(StringComparer.Ordinal);
+            for (var i = 0; i < parameters.Count; i++)
+            {
+                Push(parameters[i], arguments[i]);
+            }
+
+            for (var i = 0; i < letCount; i++)
+            {
+                Push(lets![i].Name, lets[i].Value);
+            }
+
+            letCount = 0;
+        }
+
+        private void Push(string name, double value)
+        {
+            if (!many!.TryGetValue(name, out var stack))
+            {
+                many[name] = stack = new List<double>(1);
+            }
+
+            stack.Add(value);
         }
     }
 

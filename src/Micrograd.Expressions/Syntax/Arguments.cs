@@ -12,6 +12,14 @@ internal static class Arguments
     public static double[] Bind(IReadOnlyList<string> parameters, IReadOnlyDictionary<string, double> values)
     {
         ArgumentNullException.ThrowIfNull(values);
+        // as many names as parameters, compared as written, and every parameter among them: no name is unknown
+        // (the usual call, answered without listing the names)
+        var ordinal = values is Dictionary<string, double> d && (d.Comparer == EqualityComparer<string>.Default || d.Comparer == StringComparer.Ordinal);
+        if (ordinal && values.Count == parameters.Count && Gather(parameters, values) is { } gathered)
+        {
+            return gathered;
+        }
+
         var unknown = values.Keys.Where(k => !parameters.Contains(k)).ToList();
         if (unknown.Count > 0)
         {
@@ -19,13 +27,19 @@ internal static class Arguments
                 $"unknown parameter {string.Join(", ", unknown.Select(u => $"`{u}`"))}; the parameters are {Describe(parameters)}{Spelling.DidYouMean(unknown[0], parameters)}");
         }
 
+        return Gather(parameters, values) ?? throw new FormulaException(FormulaErrorKind.Name,
+            $"no value for parameter `{parameters.First(p => !values.ContainsKey(p))}`; the parameters are {Describe(parameters)}");
+    }
+
+    // the values in parameter order, or null when one is missing
+    private static double[]? Gather(IReadOnlyList<string> parameters, IReadOnlyDictionary<string, double> values)
+    {
         var args = new double[parameters.Count];
         for (var i = 0; i < args.Length; i++)
         {
             if (!values.TryGetValue(parameters[i], out args[i]))
             {
-                throw new FormulaException(FormulaErrorKind.Name,
-                    $"no value for parameter `{parameters[i]}`; the parameters are {Describe(parameters)}");
+                return null;
             }
         }
 

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.InteropServices;
 
 namespace Micrograd.Expressions.Syntax;
 
@@ -44,37 +45,49 @@ internal static class Exact
         return new Power(head, exponent);
     }
 
+    /// <summary><c>head ** signs atom</c>: <see cref="FoldPower(Expr, List{ValueTuple{string, Expr}})"/> of one operator.</summary>
+    public static Expr FoldPower(Expr head, string signs, Expr atom) => new Power(head, ApplySigns(signs, atom));
+
     public static Expr Reciprocal(Expr divisor) => new Power(divisor, MinusOne);
 
     // the first factor is never a product: ((a*b)*c) is a*b*c, evaluated left to right either way
-    public static Expr Product(Expr head, IEnumerable<Expr> tail) =>
+    public static Expr Product(Expr head, IEnumerable<Expr> tail) => Product(head, Span(tail));
+
+    /// <summary>As <see cref="Product(Expr, IEnumerable{Expr})"/>, from the factors after the first as they lie.</summary>
+    public static Expr Product(Expr head, ReadOnlySpan<Expr> tail) =>
         Flatten(head, tail, static e => e is Product p ? p.Factors : default, static items => new Product(items));
 
     // the first term is never a sum: ((a+b)+c) is a+b+c, evaluated left to right either way
-    public static Expr Sum(Expr head, IEnumerable<Expr> tail) =>
+    public static Expr Sum(Expr head, IEnumerable<Expr> tail) => Sum(head, Span(tail));
+
+    /// <summary>As <see cref="Sum(Expr, IEnumerable{Expr})"/>, from the terms after the first as they lie.</summary>
+    public static Expr Sum(Expr head, ReadOnlySpan<Expr> tail) =>
         Flatten(head, tail, static e => e is Sum s ? s.Terms : default, static items => new Sum(items));
 
-    private static Expr Flatten(Expr head, IEnumerable<Expr> tail, Func<Expr, ImmutableArray<Expr>> itemsOf, Func<ImmutableArray<Expr>, Expr> create)
+    private static ReadOnlySpan<Expr> Span(IEnumerable<Expr> items) => items is List<Expr> list ? CollectionsMarshal.AsSpan(list) : items.ToArray();
+
+    private static Expr Flatten(Expr head, ReadOnlySpan<Expr> rest, Func<Expr, ImmutableArray<Expr>> itemsOf, Func<ImmutableArray<Expr>, Expr> create)
     {
-        var rest = tail as IReadOnlyCollection<Expr> ?? tail.ToList();
-        if (rest.Count == 0)
+        if (rest.Length == 0)
         {
             return head;
         }
 
-        var builder = ImmutableArray.CreateBuilder<Expr>();
+        // one array of the final length, handed to the node as is
         var headItems = itemsOf(head);
+        var headCount = headItems.IsDefault ? 1 : headItems.Length;
+        var items = new Expr[headCount + rest.Length];
         if (headItems.IsDefault)
         {
-            builder.Add(head);
+            items[0] = head;
         }
         else
         {
-            builder.AddRange(headItems);
+            headItems.CopyTo(items);
         }
 
-        builder.AddRange(rest);
-        return create(builder.ToImmutable());
+        rest.CopyTo(items.AsSpan(headCount));
+        return create(ImmutableCollectionsMarshal.AsImmutableArray(items));
     }
 
     // let a = .. in (let b = .. in body) is one block of bindings

@@ -1,5 +1,5 @@
-using System.Collections.Immutable;
 using System.Globalization;
+using System.Runtime.InteropServices;
 
 namespace Micrograd.Expressions.Syntax;
 
@@ -26,17 +26,31 @@ internal static class QuickReader
     /// <returns>The tree, or null.</returns>
     public static Expr? TryRead(string text, FunctionTable functions, FormulaOptions options)
     {
-        var reader = new State(text, functions, Math.Min(MaxDepth, options.MaxDepth));
-        if (!reader.Space())
+        // the operands of every open sum, product and call, innermost last: one list per thread, reused
+        var operands = scratch ?? [];
+        scratch = null;
+        try
         {
-            return null;
-        }
+            var reader = new State(text, functions, Math.Min(MaxDepth, options.MaxDepth), operands);
+            if (!reader.Space())
+            {
+                return null;
+            }
 
-        var tree = reader.Sum();
-        return tree is not null && reader.AtEnd ? tree : null;
+            var tree = reader.Sum();
+            return tree is not null && reader.AtEnd ? tree : null;
+        }
+        finally
+        {
+            operands.Clear();
+            scratch = operands.Capacity <= 1024 ? operands : null;
+        }
     }
 
-    private struct State(string text, FunctionTable functions, int maxDepth)
+    [ThreadStatic]
+    private static List<Expr>? scratch;
+
+    private struct State(string text, FunctionTable functions, int maxDepth, List<Expr> operands)
     {
         private int at;
         private int depth;
@@ -60,7 +74,7 @@ internal static class QuickReader
         public Expr? Sum()
         {
             var head = Product();
-            List<Expr>? tail = null;
+            var start = operands.Count;
             while (head is not null && Next is '+' or '-')
             {
                 var minus = text[at++] == '-';
@@ -69,17 +83,17 @@ internal static class QuickReader
                     return null;
                 }
 
-                (tail ??= []).Add(minus ? Exact.Negate(operand) : operand);
+                operands.Add(minus ? Exact.Negate(operand) : operand);
             }
 
-            return head is null || tail is null ? head : Exact.Sum(head, tail);
+            return head is null || operands.Count == start ? head : Drop(start, Exact.Sum(head, Pending(start)));
         }
 
         // product = unary {("*" | "/") unary}
         private Expr? Product()
         {
             var head = Unary();
-            List<Expr>? tail = null;
+            var start = operands.Count;
             while (head is not null && (Next == '/' || (Next == '*' && (at + 1 >= text.Length || text[at + 1] != '*'))))
             {
                 var divide = text[at++] == '/';
@@ -88,10 +102,10 @@ internal static class QuickReader
                     return null;
                 }
 
-                (tail ??= []).Add(divide ? Exact.Reciprocal(operand) : operand);
+                operands.Add(divide ? Exact.Reciprocal(operand) : operand);
             }
 
-            return head is null || tail is null ? head : Exact.Product(head, tail);
+            return head is null || operands.Count == start ? head : Drop(start, Exact.Product(head, Pending(start)));
         }
 
         // unary = {"-" | "+"} power
@@ -121,6 +135,7 @@ internal static class QuickReader
         private Expr? Power()
         {
             var head = Atom();
+            (string Signs, Expr Atom)? first = null;
             List<(string Signs, Expr Atom)>? tail = null;
             var levels = 0;
             while (head is not null && (Next == '^' || (Next == '*' && at + 1 < text.Length && text[at + 1] == '*')))
@@ -132,11 +147,24 @@ internal static class QuickReader
                     return null;
                 }
 
-                (tail ??= []).Add((odd ? "-" : "", atom));
+                if (first is null)
+                {
+                    first = (odd ? "-" : "", atom);
+                }
+                else
+                {
+                    (tail ??= [first.Value]).Add((odd ? "-" : "", atom));
+                }
             }
 
             depth -= levels;
-            return head is null || tail is null ? head : Exact.FoldPower(head, tail);
+            return (head, first, tail) switch
+            {
+                (null, _, _) => null,
+                (_, null, _) => head,
+                (_, var (signs, atom), null) => Exact.FoldPower(head, signs, atom),
+                _ => Exact.FoldPower(head, tail),
+            };
         }
 
         // atom = number | name ["(" [sum {"," sum}] ")"] | "(" sum ")"
@@ -209,6 +237,16 @@ internal static class QuickReader
             return Space() ? new Number(value) : null;
         }
 
+        // the operands pushed since start, still on the list
+        private readonly ReadOnlySpan<Expr> Pending(int start) => CollectionsMarshal.AsSpan(operands)[start..];
+
+        // the node built from them; they leave the list
+        private readonly Expr Drop(int start, Expr node)
+        {
+            operands.RemoveRange(start, operands.Count - start);
+            return node;
+        }
+
         private int Digits() => Tokens.ScanDigits(text, ref at);
 
         // a parameter, a constant, or a call of a known function with the right number of arguments
@@ -244,26 +282,28 @@ internal static class QuickReader
                 return null;
             }
 
-            var arguments = ImmutableArray.CreateBuilder<Expr>(function.Arity);
+            var first = operands.Count;
             while (Next != ')')
             {
-                if (arguments.Count > 0 && Next != ',')
+                if (operands.Count > first && Next != ',')
                 {
                     return null;
                 }
 
-                at += arguments.Count > 0 ? 1 : 0;
+                at += operands.Count > first ? 1 : 0;
                 if (!Space() || Sum() is not { } argument)
                 {
                     return null;
                 }
 
-                arguments.Add(argument);
+                operands.Add(argument);
             }
 
             at++;
             depth--;
-            return arguments.Count == function.Arity && Space() ? new Call(function, arguments.DrainToImmutable()) : null;
+            return operands.Count - first == function.Arity && Space()
+                ? Drop(first, new Call(function, ImmutableCollectionsMarshal.AsImmutableArray(Pending(first).ToArray())))
+                : null;
         }
     }
 }

@@ -39,7 +39,28 @@ internal static class Scope
 
         public List<string> Free { get; } = [];
 
-        public HashSet<string> Seen { get; } = new(StringComparer.Ordinal);
+        // the free names so far, for a formula of more than a few (a handful are scanned)
+        private HashSet<string>? seen;
+
+        /// <summary>Adds <paramref name="name"/> to <see cref="Free"/> at its first use.</summary>
+        public void Use(string name)
+        {
+            if (seen is null && Free.Count < 8)
+            {
+                if (!Free.Contains(name))
+                {
+                    Free.Add(name);
+                }
+
+                return;
+            }
+
+            seen ??= new HashSet<string>(Free, StringComparer.Ordinal);
+            if (seen.Add(name))
+            {
+                Free.Add(name);
+            }
+        }
 
         public long Nodes { get; set; }
 
@@ -120,11 +141,7 @@ internal static class Scope
                 $"unknown name `{v.Name}`; the header declares {string.Join(", ", state.Header)}{Spelling.DidYouMean(v.Name, state.Header)}");
         }
 
-        if (state.Seen.Add(v.Name))
-        {
-            state.Free.Add(v.Name);
-        }
-
+        state.Use(v.Name);
         return v;
     }
 

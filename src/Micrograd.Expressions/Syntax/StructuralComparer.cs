@@ -133,6 +133,14 @@ internal sealed class StructuralComparer : IEqualityComparer<Expr>
             return known;
         }
 
+        // a small tree (the usual term or factor the simplifier compares) is hashed directly: remembering each node's
+        // hash costs more than walking a few nodes again
+        var budget = SmallTree;
+        if (Fits(e, ref budget))
+        {
+            return Own(e, direct: true);
+        }
+
         var stack = new Stack<(Expr Node, bool Expanded)>();
         stack.Push((e, false));
         while (stack.Count > 0)
@@ -155,17 +163,39 @@ internal sealed class StructuralComparer : IEqualityComparer<Expr>
                 continue;
             }
 
-            Hashes.AddOrUpdate(node, new StrongBox<int>(Own(node)));
+            Hashes.AddOrUpdate(node, new StrongBox<int>(Own(node, direct: false)));
         }
 
         Known(e, out var hash);
         return hash;
     }
 
-    // the hash of one node from the remembered hashes of its insides
-    private static int Own(Expr e)
+    // the nodes a tree may have to be hashed directly; the recursion of a direct hash is at most this deep
+    private const int SmallTree = 16;
+
+    // true when e has at most budget nodes (counting a node shared by reference at each use)
+    private static bool Fits(Expr e, ref int budget)
     {
-        int Of(Expr child) => Known(child, out var h) ? h : 0;
+        if (--budget < 0)
+        {
+            return false;
+        }
+
+        foreach (var child in Nodes.Inside(e))
+        {
+            if (!Fits(child, ref budget))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    // the hash of one node from the hashes of its insides: remembered ones, or (direct) computed here for a small tree
+    private static int Own(Expr e, bool direct)
+    {
+        int Of(Expr child) => direct ? Own(child, direct: true) : Known(child, out var h) ? h : 0;
         var hash = new HashCode();
         switch (e)
         {
