@@ -198,6 +198,39 @@ public class TierAgreementTests : TierAgreementCases
         }
     }
 
+    // Backpropagate's per-node trace: the trace program (no code generation) against the LINQ-compiled trace, every
+    // node's value and gradient (constants' too), on random formulas, some under lets that name a value twice
+    [Test]
+    public void EvaluatorTrace_RandomFormulasAtSpecialPoints_SameNodeValuesAndGradientsAsCompiledTrace()
+    {
+        var names = new[] { "x", "y", "a", "b" };
+        for (var seed = 0; seed < 600; seed++)
+        {
+            var trees = new RandomTrees(seed, names, signedZeros: seed % 2 == 0);
+            var tree = trees.Next();
+            if (seed % 3 == 0)
+            {
+                // u named twice (v = u) and read by a body that also reads a parameter and a constant
+                tree = new Syntax.Let([new Syntax.Binding("u", tree), new Syntax.Binding("v", new Syntax.Variable("u"))],
+                    Syntax.Exact.Sum(trees.Next(2), [new Syntax.Variable("v"), Syntax.Exact.Product(new Syntax.Variable("u"), [new Syntax.Number(2.5), new Syntax.Variable("x")])]));
+            }
+
+            var formula = Formula.FromTree(tree, names);
+            var compiled = Compilation.Backpropagation.CompileTrace(formula.Core, formula.Parameters);
+            var program = Compilation.Program.Trace(formula.Core, formula.Parameters);
+            var random = new Random(seed);
+            for (var k = 0; k < 16; k++)
+            {
+                var p = names.Select(_ => Special[random.Next(Special.Length)]).ToArray();
+                var (expected, actual) = (Compilation.Backpropagation.Run(compiled, formula.Parameters, p), Compilation.Backpropagation.Run(program, formula.Parameters, p));
+                double[] Flat(Calculus.BackpropResult r) => [r.Value, .. names.Select(n => r.Gradient[n]), .. r.Values, .. r.Grads];
+                var (e, a) = (Flat(expected), Flat(actual));
+                Assert.That(e.Length == a.Length && e.Zip(a).All(v => Bits.Same(v.First, v.Second)), Is.True,
+                    $"seed {seed}: trace of {formula} at ({Text(p)}): value, gradient, node values, node gradients compiled {Text(e)}, program {Text(a)}");
+            }
+        }
+    }
+
     // a product read only by a sum or difference is one instruction with it (two roundings, as compiled code);
     // a product read twice stays an instruction of its own
     [TestCase("a*b + c", 1)]
