@@ -265,6 +265,8 @@ public class TierAgreementTests : TierAgreementCases
     [TestCase("sqrt(abs(x))/(x - 1) + -x", 515)]
     [TestCase("sin(x)**-3 + max(x, 0.5)*log(x)", 1030)]
     [TestCase("let u = x*x in u**0.5 + atan2(u, x) + pi", 2049)]
+    [TestCase("3*x + 5 - 2/x + (7 - x)*(x - -0.0)", 517)] // constant operands broadcast: first, second, third of a fused instruction
+    [TestCase("5 - 2*x*x + x*2.5 - 1/(x*x) + -0.0*x", 1031)]
     [TestCase("x", 515)]
     [TestCase("let u = x*x in u", 9)]
     public void EvaluatorBatch_LengthsAcrossBlocks_SameBitsAsProgramPerPoint(string text, int length)

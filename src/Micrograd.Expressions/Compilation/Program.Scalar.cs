@@ -49,10 +49,16 @@ internal sealed partial class Program
         Execute(s);
     }
 
+    // the constants come with the template's one copy; the few arguments are written one by one (a second block
+    // copy costs more than a short loop)
     private void Load(ReadOnlySpan<double> arguments, Span<double> s)
     {
-        arguments[..parameters].CopyTo(s);
-        constants.CopyTo(s[parameters..]);
+        template.CopyTo(s);
+        arguments = arguments[..parameters];
+        for (var k = 0; k < arguments.Length; k++)
+        {
+            s[k] = arguments[k];
+        }
     }
 
     // every slot an instruction names is below `slots` (the allocator numbers them), so once s is that long the

@@ -72,6 +72,9 @@ internal sealed partial class Program
     private readonly Instruction[] code;
     private readonly double[] constants;
     private readonly int parameters;
+
+    // the first slots of a run: room for the parameters, then the constants in place, copied in with one block copy
+    private readonly double[] template;
     private readonly int slots;
 
     // the rows' implementations, by the instruction's Function index (one array per arity, no cast per call)
@@ -88,6 +91,8 @@ internal sealed partial class Program
         (code, slots, Outputs) = b.Allocate(outputs);
         constants = [.. b.Constants];
         parameters = b.Parameters;
+        template = new double[parameters + constants.Length];
+        constants.CopyTo(template, parameters);
         unary = [.. b.Unary.Select(f => (Func<double, double>)f.Implementation)];
         binary = [.. b.Binary.Select(f => (Func<double, double, double>)f.Implementation)];
         ternary = [.. b.Ternary.Select(f => (Func<double, double, double, double>)f.Implementation)];
