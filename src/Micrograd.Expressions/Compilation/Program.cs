@@ -416,7 +416,8 @@ internal sealed partial class Program
         /// becomes one instruction with it (<c>a*b + c</c>, <c>a*b - c</c>, <c>c - a*b</c>), computed where the
         /// sum was, with the same two roundings (no fused multiply-add), so every loop pays one dispatch for both.
         /// A sum's operands may swap sides: IEEE addition of two numbers is commutative to the bit (only which
-        /// NaN comes out may differ, and every NaN is one answer to the tiers).
+        /// NaN comes out may differ, and every NaN is one answer to the tiers). A negation read only by a sum or
+        /// difference goes into it (<c>a + -b</c> is <c>a - b</c>).
         /// </summary>
         private void Fuse(int[] outputs)
         {
@@ -463,6 +464,19 @@ internal sealed partial class Program
                 return op is { } fused ? new Instruction(fused, y.Target, x.A, x.B, other) : null;
             }
 
+            // a + -b is a - b, -b + a is a - b, a - -b is a + b: IEEE subtraction is the addition of the negation, to
+            // the bit (the reverse sweep's contributions of a difference's right side are negated gradients)
+            (Instruction?, int)? Unnegated(Instruction y)
+            {
+                bool Negated(int slot) => slot >= Parameters && uses[slot] == 1 && code[definedAt[slot]].Op == Op.Negate;
+                return (y.Op, Negated(y.A), Negated(y.B)) switch
+                {
+                    (_, _, true) => (new Instruction(y.Op == Op.Add ? Op.Subtract : Op.Add, y.Target, y.A, code[definedAt[y.B]].A), y.B),
+                    (Op.Add, true, _) => (new Instruction(Op.Subtract, y.Target, y.B, code[definedAt[y.A]].A), y.A),
+                    _ => null,
+                };
+            }
+
             var removed = new bool[code.Count];
             for (var i = 0; i < code.Count; i++)
             {
@@ -473,7 +487,8 @@ internal sealed partial class Program
                 }
 
                 var (fused, product) = Fused(y, y.A, y.B, left: true) is { } l ? (l, y.A)
-                    : Fused(y, y.B, y.A, left: false) is { } r ? (r, y.B) : (default(Instruction?), 0);
+                    : Fused(y, y.B, y.A, left: false) is { } r ? (r, y.B)
+                    : Unnegated(y) is { } n ? n : (default(Instruction?), 0);
                 if (fused is { } f)
                 {
                     removed[definedAt[product]] = true;
