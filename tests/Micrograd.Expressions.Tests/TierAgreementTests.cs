@@ -259,6 +259,25 @@ public class TierAgreementTests : TierAgreementCases
         }
     }
 
+    // a negation read only by a sum or difference goes into it (the reverse sweep's contributions of a difference's
+    // right side): fewer instructions, the compiled gradient's bits
+    [TestCase("100*(y - x**2)**2 + (1 - x)**2 + 100*(a - y**2)**2 + (1 - y)**2")]
+    [TestCase("(x - y)*(y - a) - (a - x)/(b - y)")]
+    public void EvaluatorGradient_NegatedContributions_FusedWithSameBits(string text)
+    {
+        var formula = Formula.Parse(text);
+        var gradient = Compilation.Program.LowerGradient(formula.Core, formula.Parameters);
+        var compiledGradient = Compilation.Backpropagation.Compile(formula.Core, formula.Parameters, formula.Options.RerollNodes);
+        var random = new Random(text.Length);
+        for (var k = 0; k < 500; k++)
+        {
+            var p = formula.Parameters.Select(_ => Special[random.Next(Special.Length)]).ToArray();
+            var (expected, actual) = (Gradient(compiledGradient, p), Gradient(gradient.ToGradientFunction(), p));
+            Assert.That(expected.Zip(actual).All(v => Bits.Same(v.First, v.Second)), Is.True,
+                $"gradient of {text} at ({Text(p)}): compiled {Text(expected)}, program {Text(actual)}");
+        }
+    }
+
     // blocks of the batch loop: lengths around the block and the vector width, an offset start, and functions
     // with and without a lane-wise form, a value that is a parameter itself or written by the last instruction
     [TestCase("3*x**2 - 4*x + 5", 1)]
