@@ -8,8 +8,10 @@ namespace Micrograd.Expressions.AotSmoke;
 
 /// <summary>
 /// <c>--time</c>: the cost of the engine's running paths in this build, for docs/performance.md's NativeAOT section.
-/// Under the JIT they run compiled code; under NativeAOT, System.Linq.Expressions' interpreter (the engine's tiers
-/// where no dynamic code can be made). Each line is the best of a hundred short rounds (a millisecond or so: on a loaded machine the best is one that ran uninterrupted), in nanoseconds per call or per point.
+/// Under the JIT they run compiled code; under NativeAOT, the engine's own evaluator (the engine's tier where no
+/// dynamic code can be made). Each line is the best of a hundred short rounds (a millisecond or so: on a loaded machine
+/// the best is one that ran uninterrupted), in nanoseconds per call or per point, to two decimals (a batch's point
+/// takes a fraction of a nanosecond).
 /// Not a test: no result here is compared with anything.
 /// </summary>
 public static class Timing
@@ -70,6 +72,6 @@ public static class Timing
             best = Math.Min(best, clock.Elapsed.TotalNanoseconds / count);
         }
 
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name}: {best:F1} (checksum {sink:G6})"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name}: {best:F2} (checksum {sink:G6})"));
     }
 }

@@ -198,6 +198,39 @@ public class TierAgreementTests : TierAgreementCases
         }
     }
 
+    // Backpropagate's per-node trace: the trace program (no code generation) against the LINQ-compiled trace, every
+    // node's value and gradient (constants' too), on random formulas, some under lets that name a value twice
+    [Test]
+    public void EvaluatorTrace_RandomFormulasAtSpecialPoints_SameNodeValuesAndGradientsAsCompiledTrace()
+    {
+        var names = new[] { "x", "y", "a", "b" };
+        for (var seed = 0; seed < 600; seed++)
+        {
+            var trees = new RandomTrees(seed, names, signedZeros: seed % 2 == 0);
+            var tree = trees.Next();
+            if (seed % 3 == 0)
+            {
+                // u named twice (v = u) and read by a body that also reads a parameter and a constant
+                tree = new Syntax.Let([new Syntax.Binding("u", tree), new Syntax.Binding("v", new Syntax.Variable("u"))],
+                    Syntax.Exact.Sum(trees.Next(2), [new Syntax.Variable("v"), Syntax.Exact.Product(new Syntax.Variable("u"), [new Syntax.Number(2.5), new Syntax.Variable("x")])]));
+            }
+
+            var formula = Formula.FromTree(tree, names);
+            var compiled = Compilation.Backpropagation.CompileTrace(formula.Core, formula.Parameters);
+            var program = Compilation.Program.Trace(formula.Core, formula.Parameters);
+            var random = new Random(seed);
+            for (var k = 0; k < 16; k++)
+            {
+                var p = names.Select(_ => Special[random.Next(Special.Length)]).ToArray();
+                var (expected, actual) = (Compilation.Backpropagation.Run(compiled, formula.Parameters, p), Compilation.Backpropagation.Run(program, formula.Parameters, p));
+                double[] Flat(Calculus.BackpropResult r) => [r.Value, .. names.Select(n => r.Gradient[n]), .. r.Values, .. r.Grads];
+                var (e, a) = (Flat(expected), Flat(actual));
+                Assert.That(e.Length == a.Length && e.Zip(a).All(v => Bits.Same(v.First, v.Second)), Is.True,
+                    $"seed {seed}: trace of {formula} at ({Text(p)}): value, gradient, node values, node gradients compiled {Text(e)}, program {Text(a)}");
+            }
+        }
+    }
+
     // a product read only by a sum or difference is one instruction with it (two roundings, as compiled code);
     // a product read twice stays an instruction of its own
     [TestCase("a*b + c", 1)]
@@ -226,12 +259,33 @@ public class TierAgreementTests : TierAgreementCases
         }
     }
 
+    // a negation read only by a sum or difference goes into it (the reverse sweep's contributions of a difference's
+    // right side): fewer instructions, the compiled gradient's bits
+    [TestCase("100*(y - x**2)**2 + (1 - x)**2 + 100*(a - y**2)**2 + (1 - y)**2")]
+    [TestCase("(x - y)*(y - a) - (a - x)/(b - y)")]
+    public void EvaluatorGradient_NegatedContributions_FusedWithSameBits(string text)
+    {
+        var formula = Formula.Parse(text);
+        var gradient = Compilation.Program.LowerGradient(formula.Core, formula.Parameters);
+        var compiledGradient = Compilation.Backpropagation.Compile(formula.Core, formula.Parameters, formula.Options.RerollNodes);
+        var random = new Random(text.Length);
+        for (var k = 0; k < 500; k++)
+        {
+            var p = formula.Parameters.Select(_ => Special[random.Next(Special.Length)]).ToArray();
+            var (expected, actual) = (Gradient(compiledGradient, p), Gradient(gradient.ToGradientFunction(), p));
+            Assert.That(expected.Zip(actual).All(v => Bits.Same(v.First, v.Second)), Is.True,
+                $"gradient of {text} at ({Text(p)}): compiled {Text(expected)}, program {Text(actual)}");
+        }
+    }
+
     // blocks of the batch loop: lengths around the block and the vector width, an offset start, and functions
     // with and without a lane-wise form, a value that is a parameter itself or written by the last instruction
     [TestCase("3*x**2 - 4*x + 5", 1)]
     [TestCase("sqrt(abs(x))/(x - 1) + -x", 515)]
     [TestCase("sin(x)**-3 + max(x, 0.5)*log(x)", 1030)]
     [TestCase("let u = x*x in u**0.5 + atan2(u, x) + pi", 2049)]
+    [TestCase("3*x + 5 - 2/x + (7 - x)*(x - -0.0)", 517)] // constant operands broadcast: first, second, third of a fused instruction
+    [TestCase("5 - 2*x*x + x*2.5 - 1/(x*x) + -0.0*x", 1031)]
     [TestCase("x", 515)]
     [TestCase("let u = x*x in u", 9)]
     public void EvaluatorBatch_LengthsAcrossBlocks_SameBitsAsProgramPerPoint(string text, int length)

@@ -209,11 +209,14 @@ internal static partial class Backpropagation
             return Add(new GraphNode(null, op, [u]), value(values[u]), constant[u], [(u, partial(values[u], PlaceholderFor(result)))]);
         }
 
+        // the partials read the node's value as its local, or as the value itself where that is a constant or another
+        // local (then the node has no local of its own: a power of constants, whose partials the trace reads)
         private int Binary(string op, int a, int b, Func<L, L, L> value, Func<L, L, L, (Func<L> A, Func<L> B)> partials)
         {
             var result = values.Count;
-            var (pa, pb) = partials(values[a], values[b], PlaceholderFor(result));
-            return Add(new GraphNode(null, op, [a, b]), value(values[a], values[b]), constant[a] && constant[b], [(a, pa), (b, pb)]);
+            var computed = value(values[a], values[b]);
+            var (pa, pb) = partials(values[a], values[b], computed is ConstantExpression or ParameterExpression ? computed : PlaceholderFor(result));
+            return Add(new GraphNode(null, op, [a, b]), computed, constant[a] && constant[b], [(a, pa), (b, pb)]);
         }
 
         // the local that will hold node `index`, created before its value is assigned so partials can use it

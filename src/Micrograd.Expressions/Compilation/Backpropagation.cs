@@ -41,6 +41,15 @@ internal static partial class Backpropagation
         return new Trace(run, tape, builtins);
     }
 
+    /// <summary>The tape of the per-node trace and which of its nodes are built-in constants, for a trace that runs it without compiling.</summary>
+    /// <param name="tree">The core tree.</param>
+    /// <param name="parameters">The parameters in call order.</param>
+    public static (IReadOnlyList<GraphNode> Tape, HashSet<int> Builtins) TraceTape(Expr tree, IReadOnlyList<string> parameters)
+    {
+        var (_, tape, builtins) = Assemble(tree, parameters, trace: true, reroll: false);
+        return (tape, builtins);
+    }
+
     /// <summary>One forward and backward pass that reports every node, for tables and graph pictures.</summary>
     /// <param name="trace">The compiled trace (<see cref="CompileTrace"/>).</param>
     /// <param name="parameters">The parameters in call order.</param>

@@ -12,9 +12,18 @@ namespace Micrograd.Expressions.Compilation;
 internal sealed partial class Program
 {
     /// <summary>The value-and-gradient program of a core tree over <paramref name="parameterNames"/>.</summary>
-    public static Program LowerGradient(Expr tree, IReadOnlyList<string> parameterNames)
+    public static Program LowerGradient(Expr tree, IReadOnlyList<string> parameterNames) => LowerTape(tree, parameterNames, trace: false);
+
+    /// <summary>
+    /// The per-node trace program of a core tree (<c>Backpropagate</c>): the gradient program in which constants receive
+    /// gradients too, as the compiled trace's; its outputs are the value, each parameter's slope, then every tape
+    /// node's value and then every tape node's gradient, the nodes numbered as <c>Backpropagation</c>'s tape numbers them.
+    /// </summary>
+    public static Program LowerTrace(Expr tree, IReadOnlyList<string> parameterNames) => LowerTape(tree, parameterNames, trace: true);
+
+    private static Program LowerTape(Expr tree, IReadOnlyList<string> parameterNames, bool trace)
     {
-        var tape = new GradientTape(new Builder(parameterNames.Count));
+        var tape = new GradientTape(new Builder(parameterNames.Count), trace);
         var scope = ImmutableDictionary<string, int>.Empty.WithComparers(StringComparer.Ordinal);
         for (var i = 0; i < parameterNames.Count; i++)
         {
@@ -23,8 +32,46 @@ internal sealed partial class Program
 
         var output = tape.Lower(tree, scope);
         var outputs = tape.Sweep(output, parameterNames.Count);
-        return new Program(tape.Builder, outputs);
+        return new Program(tape.Builder, trace ? [.. outputs, .. tape.Traced()] : outputs);
     }
+
+    /// <summary>
+    /// <c>Backpropagate</c>'s per-node trace without code generation: the compiled trace's tape
+    /// (<see cref="Backpropagation.TraceTape"/>) run by the trace program, to the same bits.
+    /// </summary>
+    public static Backpropagation.Trace Trace(Expr tree, IReadOnlyList<string> parameterNames)
+    {
+        var (tape, builtins) = Backpropagation.TraceTape(tree, parameterNames);
+        var program = LowerTrace(tree, parameterNames);
+        return program.TraceNodes == tape.Count ? new Backpropagation.Trace(program.ToTraceFunction(), tape, builtins)
+            : throw new InvalidOperationException($"the trace program has {program.TraceNodes} nodes, the tape {tape.Count}");
+    }
+
+    /// <summary>How many tape nodes a program of <see cref="LowerTrace"/> reports.</summary>
+    internal int TraceNodes => (Outputs.Length - 1 - parameters) / 2;
+
+    /// <summary>
+    /// The program of <see cref="LowerTrace"/> as the trace's delegate: from the point, the gradient of each
+    /// parameter, each node's value and gradient (arrays of <see cref="TraceNodes"/>), and the value.
+    /// </summary>
+    public Func<double[], double[], double[], double[], double> ToTraceFunction() => (point, gradient, nodeValues, nodeGrads) =>
+    {
+        var s = new double[slots];
+        Run(point, s);
+        for (var k = 0; k < parameters; k++)
+        {
+            gradient[k] = s[Outputs[k + 1]];
+        }
+
+        var (nodes, first) = (TraceNodes, 1 + parameters);
+        for (var i = 0; i < nodes; i++)
+        {
+            nodeValues[i] = s[Outputs[first + i]];
+            nodeGrads[i] = s[Outputs[first + nodes + i]];
+        }
+
+        return s[Outputs[0]];
+    };
 
     /// <summary>The program of <see cref="LowerGradient"/> as the engine's gradient delegate.</summary>
     public GradientFunction ToGradientFunction() => (point, gradient) =>
@@ -51,7 +98,8 @@ internal sealed partial class Program
 
     // One node per operation, its value a slot of the builder, and per operand the local derivative as a slot made
     // on demand. Forward values are not folded (as the compiled tape's), local derivatives are (as its templates).
-    private sealed class GradientTape(Builder builder)
+    // With trace, gradients flow into constants too (as the compiled trace's), so every node reports one.
+    private sealed class GradientTape(Builder builder, bool trace)
     {
         private readonly List<int> values = [];
         private readonly List<bool> constant = [];
@@ -61,6 +109,9 @@ internal sealed partial class Program
         private static readonly Variable U = new("u");
         private static readonly Variable V = new("v");
         private static readonly Variable W = new("w");
+
+        // each node's gradient slot, once the sweep has run
+        private int?[]? gradients;
 
         public Builder Builder => builder;
 
@@ -175,8 +226,15 @@ internal sealed partial class Program
             values.Add(value);
             constant.Add(isConstant);
             labelled.Add(isLabelled);
-            edges.Add([.. (operandPartials ?? []).Where(edge => !constant[edge.Operand])]);
+            edges.Add([.. (operandPartials ?? []).Where(edge => trace || !constant[edge.Operand])]);
             return values.Count - 1;
+        }
+
+        /// <summary>After <see cref="Sweep"/>: every node's value slot, then every node's gradient slot (0 where none flows).</summary>
+        public int[] Traced()
+        {
+            var zero = builder.Constant(0.0);
+            return [.. values, .. (gradients ?? throw new InvalidOperationException("the sweep has not run")).Select(g => g ?? zero)];
         }
 
         /// <summary>
@@ -204,7 +262,7 @@ internal sealed partial class Program
             var fanout = (int[])users.Clone();
             var partials = edges.Select(e => new int?[e.Count]).ToArray();
             int Partial(int node, int k) => partials[node][k] ??= edges[node][k].Partial();
-            var adjoints = new int?[values.Count];
+            var adjoints = gradients = new int?[values.Count];
 
             // a gradient held in a slot of its own (as the compiled sweep's local): a constant there is not folded into
             // the products it takes part in

@@ -10,6 +10,9 @@ internal sealed partial class Program
     // slots up to this many live on the stack
     private const int StackSlots = 256;
 
+    // slots up to this many are one fixed-size block on the stack
+    private const int SmallSlots = 16;
+
     /// <summary>The value at <paramref name="arguments"/> (one per parameter, in order).</summary>
     [SkipLocalsInit] // every slot is written (parameters, constants) before it is read
     public double Evaluate(ReadOnlySpan<double> arguments)
@@ -19,8 +22,9 @@ internal sealed partial class Program
             return EvaluatePooled(arguments);
         }
 
-        // no loop in this method: one with stackalloc and a loop is compiled optimized at its first call
-        Span<double> s = stackalloc double[slots];
+        // no loop in this method: one with stackalloc and a loop is compiled optimized at its first call. A small
+        // program's slots are a block of fixed size (a frame of known size: no stack probe)
+        Span<double> s = slots <= SmallSlots ? stackalloc double[SmallSlots] : stackalloc double[slots];
         Load(arguments, s);
         Execute(s);
         return s[Outputs[0]];
@@ -49,10 +53,29 @@ internal sealed partial class Program
         Execute(s);
     }
 
+    // the arguments, then the constants from the template (a short program's few slots by a loop: a block copy's
+    // call costs more)
     private void Load(ReadOnlySpan<double> arguments, Span<double> s)
     {
-        arguments[..parameters].CopyTo(s);
-        constants.CopyTo(s[parameters..]);
+        arguments = arguments[..parameters];
+        if (template.Length > SmallSlots || s.Length < template.Length)
+        {
+            template.CopyTo(s);
+            arguments.CopyTo(s);
+            return;
+        }
+
+        ref var r = ref MemoryMarshal.GetReference(s);
+        ref var from = ref MemoryMarshal.GetArrayDataReference(template);
+        for (var k = 0; k < arguments.Length; k++)
+        {
+            Unsafe.Add(ref r, k) = arguments[k];
+        }
+
+        for (var k = arguments.Length; k < template.Length; k++)
+        {
+            Unsafe.Add(ref r, k) = Unsafe.Add(ref from, k);
+        }
     }
 
     // every slot an instruction names is below `slots` (the allocator numbers them), so once s is that long the

@@ -71,6 +71,9 @@ internal sealed partial class Program
     private readonly Instruction[] code;
     private readonly double[] constants;
     private readonly int parameters;
+
+    // the first slots of a run: room for the parameters, then the constants in place, copied in with one block copy
+    private readonly double[] template;
     private readonly int slots;
 
     // the rows' implementations, by the instruction's Function index (one array per arity, no cast per call)
@@ -87,6 +90,8 @@ internal sealed partial class Program
         (code, slots, Outputs) = b.Allocate(outputs);
         constants = [.. b.Constants];
         parameters = b.Parameters;
+        template = new double[parameters + constants.Length];
+        constants.CopyTo(template, parameters);
         unary = [.. b.Unary.Select(f => (Func<double, double>)f.Implementation)];
         binary = [.. b.Binary.Select(f => (Func<double, double, double>)f.Implementation)];
         ternary = [.. b.Ternary.Select(f => (Func<double, double, double, double>)f.Implementation)];
@@ -407,7 +412,8 @@ internal sealed partial class Program
         /// becomes one instruction with it (<c>a*b + c</c>, <c>a*b - c</c>, <c>c - a*b</c>), computed where the
         /// sum was, with the same two roundings (no fused multiply-add), so every loop pays one dispatch for both.
         /// A sum's operands may swap sides: IEEE addition of two numbers is commutative to the bit (only which
-        /// NaN comes out may differ, and every NaN is one answer to the tiers).
+        /// NaN comes out may differ, and every NaN is one answer to the tiers). A negation read only by a sum or
+        /// difference goes into it (<c>a + -b</c> is <c>a - b</c>).
         /// </summary>
         private void Fuse(int[] outputs)
         {
@@ -454,6 +460,19 @@ internal sealed partial class Program
                 return op is { } fused ? new Instruction(fused, y.Target, x.A, x.B, other) : null;
             }
 
+            // a + -b is a - b, -b + a is a - b, a - -b is a + b: IEEE subtraction is the addition of the negation, to
+            // the bit (the reverse sweep's contributions of a difference's right side are negated gradients)
+            (Instruction?, int)? Unnegated(Instruction y)
+            {
+                bool Negated(int slot) => slot >= Parameters && uses[slot] == 1 && code[definedAt[slot]].Op == Op.Negate;
+                return (y.Op, Negated(y.A), Negated(y.B)) switch
+                {
+                    (_, _, true) => (new Instruction(y.Op == Op.Add ? Op.Subtract : Op.Add, y.Target, y.A, code[definedAt[y.B]].A), y.B),
+                    (Op.Add, true, _) => (new Instruction(Op.Subtract, y.Target, y.B, code[definedAt[y.A]].A), y.A),
+                    _ => null,
+                };
+            }
+
             var removed = new bool[code.Count];
             for (var i = 0; i < code.Count; i++)
             {
@@ -464,7 +483,8 @@ internal sealed partial class Program
                 }
 
                 var (fused, product) = Fused(y, y.A, y.B, left: true) is { } l ? (l, y.A)
-                    : Fused(y, y.B, y.A, left: false) is { } r ? (r, y.B) : (default(Instruction?), 0);
+                    : Fused(y, y.B, y.A, left: false) is { } r ? (r, y.B)
+                    : Unnegated(y) is { } n ? n : (default(Instruction?), 0);
                 if (fused is { } f)
                 {
                     removed[definedAt[product]] = true;

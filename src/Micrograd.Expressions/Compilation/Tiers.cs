@@ -149,8 +149,10 @@ internal sealed class Tiers
         }
     }
 
-    /// <summary>The per-node trace (value and gradient of every node), compiled once.</summary>
-    public Backpropagation.Trace Trace => Made(ref trace, this, static t => Backpropagation.CompileTrace(t.core, t.parameters));
+    /// <summary>The per-node trace (value and gradient of every node), made once: compiled under a JIT, the trace program without code generation.</summary>
+    public Backpropagation.Trace Trace => Made(ref trace, this, static t => CodeGeneration
+        ? Backpropagation.CompileTrace(t.core, t.parameters)
+        : Program.Trace(t.core, t.parameters));
 
     /// <summary>The batch loop: compiled under a JIT, the program's block loop without code generation.</summary>
     public BatchCompiler.Kernel Batch => Made(ref batch, this, static t => CodeGeneration
