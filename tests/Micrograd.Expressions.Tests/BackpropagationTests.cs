@@ -198,6 +198,13 @@ public class BackpropagationTests
             var gradient = new double[4];
             var value = formula.CompileGradient()(at, gradient);
             Assert.That(Close.Enough(formula.Evaluate(at), value, 0), Is.True, $"seed {seed}: value of {formula} is {value}, Evaluate gives {formula.Evaluate(at)}");
+            // where the value is infinite (log2 of a product with a zero factor) the derivative is undefined: the
+            // symbolic form may have cancelled the factor and reverse mode's strong zero gives 0; neither is an oracle
+            if (!double.IsFinite(value))
+            {
+                continue;
+            }
+
             for (var i = 0; i < 4; i++)
             {
                 var symbolic = formula.Derivative(formula.Parameters[i]).Evaluate(at);
