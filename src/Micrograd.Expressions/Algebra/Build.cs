@@ -62,16 +62,7 @@ internal static class Build
     /// <summary>As <see cref="Add(ReadOnlySpan{Expr})"/>, for summands computed one by one.</summary>
     /// <param name="terms">The summands.</param>
     /// <returns>The simplified sum.</returns>
-    public static Expr Add(IEnumerable<Expr> terms)
-    {
-        var like = new LikeTerms(4);
-        foreach (var term in terms)
-        {
-            like.Accept(term);
-        }
-
-        return like.Sum();
-    }
+    public static Expr Add(IEnumerable<Expr> terms) => Add(terms.ToArray().AsSpan());
 
     // Add's state: the numbers folded, the other terms' coefficients by monomial in order of first appearance
     private struct LikeTerms(int capacity)
@@ -228,16 +219,7 @@ internal static class Build
     /// <summary>As <see cref="Mul(ReadOnlySpan{Expr})"/>, for factors computed one by one.</summary>
     /// <param name="factors">The factors.</param>
     /// <returns>The simplified product.</returns>
-    public static Expr Mul(IEnumerable<Expr> factors)
-    {
-        var like = new LikeFactors(4);
-        foreach (var factor in factors)
-        {
-            like.Accept(factor);
-        }
-
-        return like.Product();
-    }
+    public static Expr Mul(IEnumerable<Expr> factors) => Mul(factors.ToArray().AsSpan());
 
     // Mul's state: the numbers multiplied, the other factors' exponents by base in order of first appearance
     private struct LikeFactors(int capacity)
